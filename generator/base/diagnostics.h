@@ -1,0 +1,51 @@
+// Diagnostics: what every stage reports about the sources, with a position a
+// user can jump to (`path:line:col: error: message`) and an optional hint.
+#pragma once
+
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace cartable {
+
+// A place in a source file. Lines and columns count from 1; 0 means unknown.
+struct SourcePos {
+  std::string path;
+  int line = 0;
+  int col = 0;
+};
+
+enum class Severity { Warning, Error };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SourcePos pos;
+  std::string message;
+  std::string hint;  // e.g. "did you mean rc-num-so/3.1?"; may be empty
+};
+
+// Collects diagnostics from any thread. Rendering runs in parallel, so
+// every method locks.
+class Diagnostics {
+ public:
+  void error(const SourcePos& pos, std::string message, std::string hint = {});
+  void warning(const SourcePos& pos, std::string message, std::string hint = {});
+  void add(Diagnostic d);
+
+  bool has_errors() const;
+  size_t error_count() const;
+  size_t warning_count() const;
+  // Sorted by path, line, column, so output does not depend on thread timing.
+  std::vector<Diagnostic> sorted() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Diagnostic> items_;
+};
+
+// `path:line:col: error: message` then `  hint: ...` on its own line.
+std::string format_diagnostic(const Diagnostic& d);
+void print_diagnostics(const Diagnostics& diags, std::ostream& out);
+
+}  // namespace cartable

@@ -1,0 +1,23 @@
+#include "base/diagnostics.h"
+
+#include <gtest/gtest.h>
+
+using namespace cartable;
+
+TEST(Diagnostics, FormatsLikeACompiler) {
+  Diagnostic d{Severity::Error, {"content/modules/m1.md", 12, 5}, "unknown competency 'x'", "did you mean y?"};
+  EXPECT_EQ(format_diagnostic(d),
+            "content/modules/m1.md:12:5: error: unknown competency 'x'\n  hint: did you mean y?");
+}
+
+TEST(Diagnostics, SortsAndCountsBySeverity) {
+  Diagnostics diags;
+  diags.warning({"b.md", 1, 1}, "w");
+  diags.error({"a.md", 3, 1}, "e");
+  diags.error({"a.md", 3, 1}, "e");  // same report from two threads: printed once
+  EXPECT_TRUE(diags.has_errors());
+  EXPECT_EQ(diags.warning_count(), 1u);
+  auto sorted = diags.sorted();
+  ASSERT_EQ(sorted.size(), 2u);
+  EXPECT_EQ(sorted[0].pos.path, "a.md");
+}

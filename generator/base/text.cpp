@@ -1,0 +1,121 @@
+#include "base/text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstdio>
+
+namespace cartable {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest_match(std::string_view wanted, const std::vector<std::string>& candidates) {
+  const size_t limit = std::max<size_t>(2, wanted.size() / 3);
+  std::string best;
+  size_t best_distance = limit + 1;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(wanted, c);
+    if (d < best_distance || (d == best_distance && c < best)) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates) {
+  std::string best = closest_match(wanted, candidates);
+  return best.empty() ? std::string() : "did you mean " + best + "?";
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string format_number_fr(double v) {
+  if (std::fabs(v - std::round(v)) < 1e-9) return std::to_string(static_cast<long long>(std::llround(v)));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace cartable
+
+namespace cartable {
+
+std::string slugify(std::string_view text) {
+  // French letters with diacritics, as UTF-8, and their ASCII base letters.
+  static const std::pair<std::string_view, std::string_view> folds[] = {
+      {"à", "a"}, {"â", "a"}, {"ä", "a"}, {"á", "a"}, {"ç", "c"}, {"é", "e"}, {"è", "e"}, {"ê", "e"},
+      {"ë", "e"}, {"î", "i"}, {"ï", "i"}, {"í", "i"}, {"ô", "o"}, {"ö", "o"}, {"ó", "o"}, {"ù", "u"},
+      {"û", "u"}, {"ü", "u"}, {"ú", "u"}, {"ÿ", "y"}, {"ñ", "n"}, {"À", "a"}, {"Â", "a"}, {"Ç", "c"},
+      {"É", "e"}, {"È", "e"}, {"Ê", "e"}, {"Î", "i"}, {"Ô", "o"}, {"Ù", "u"}, {"Û", "u"}, {"œ", "oe"},
+      {"Œ", "oe"}, {"æ", "ae"}};
+  std::string out;
+  bool dash = false;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    std::string_view ascii;
+    char lower = 0;
+    size_t len = 1;
+    if (c < 0x80) {
+      if (std::isalnum(c)) {
+        lower = static_cast<char>(std::tolower(c));
+        ascii = std::string_view(&lower, 1);
+      }
+    } else {
+      len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      for (const auto& [from, to] : folds) {
+        if (text.substr(i, from.size()) == from) {
+          ascii = to;
+          len = from.size();
+          break;
+        }
+      }
+    }
+    if (!ascii.empty()) {
+      if (dash && !out.empty()) out += '-';
+      out += ascii;
+      dash = false;
+    } else {
+      dash = true;
+    }
+    i += len;
+  }
+  return out.empty() ? std::string("section") : out;
+}
+
+}  // namespace cartable

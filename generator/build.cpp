@@ -1,0 +1,40 @@
+#include "build.h"
+
+#include <filesystem>
+
+#include "check/check.h"
+#include "index/index.h"
+#include "load/load.h"
+#include "output/output.h"
+#include "render/theme.h"
+
+namespace cartable {
+
+BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
+  BuildResult result;
+  Site site = load_site(options.source, diags);
+  if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
+  check_site(site, diags);
+  if (diags.has_errors()) return result;
+
+  Index index(site);
+  std::string theme_dir = (std::filesystem::path(options.source) / "themes" / site.config.theme).lexically_normal().string();
+  Theme theme = load_theme(theme_dir, site.config.language, diags);
+  TemplateSet validate(theme, &diags);
+  if (diags.has_errors()) return result;
+
+  if (!options.write) {
+    NullSink sink;
+    result.stats = render_site(index, theme, sink, diags, options.threads);
+    result.ok = !diags.has_errors();
+    return result;
+  }
+  std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, diags);
+  if (!staging) return result;
+  result.stats = render_site(index, theme, *staging, diags, options.threads);
+  if (diags.has_errors()) return result;  // the staging folder is removed, the old site stays
+  result.ok = staging->commit(diags);
+  return result;
+}
+
+}  // namespace cartable

@@ -1,0 +1,65 @@
+#include "index/index.h"
+
+#include "base/text.h"
+
+namespace cartable {
+
+const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page"};
+
+Index::Index(const Site& site) : site_(site) {
+  for (const Module& m : site.modules) {
+    for (const Ref& r : m.competencies) {
+      auto& list = modules_by_competency_[r.id];
+      if (list.empty() || list.back() != &m) list.push_back(&m);
+    }
+  }
+}
+
+std::string Index::home_url() const { return site_.config.base_path; }
+std::string Index::modules_url() const { return site_.config.base_path + "modules/"; }
+std::string Index::module_url(const std::string& id) const { return modules_url() + id + "/"; }
+std::string Index::frameworks_url() const { return site_.config.base_path + "referentiels/"; }
+std::string Index::framework_url(const std::string& id) const { return frameworks_url() + id + "/"; }
+std::string Index::competency_url(const std::string& ref) const { return frameworks_url() + ref + "/"; }
+std::string Index::page_url(const std::string& id) const {
+  return id == "programme" ? home_url() : site_.config.base_path + id + "/";
+}
+std::string Index::asset_url(const std::string& path) const { return site_.config.base_path + path; }
+
+std::string Index::absolute(const std::string& site_url) const {
+  // base_url ends with base_path; site URLs start with it.
+  const std::string& base = site_.config.base_url;
+  return base.substr(0, base.size() - site_.config.base_path.size()) + site_url;
+}
+
+const std::vector<const Module*>& Index::modules_developing(const std::string& ref) const {
+  static const std::vector<const Module*> none;
+  auto it = modules_by_competency_.find(ref);
+  return it == modules_by_competency_.end() ? none : it->second;
+}
+
+std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::string& id, std::string& hint) const {
+  if (kind == "module") {
+    if (const Module* m = site_.find_module(id)) return LinkTarget{module_url(id), m->title};
+    hint = did_you_mean(id, site_.module_ids());
+  } else if (kind == "competency") {
+    if (const CompetencyLocation* loc = site_.find_competency(id)) {
+      return LinkTarget{competency_url(id), competency_code(site_, *loc) + " " + competency_title(site_, *loc)};
+    }
+    hint = did_you_mean(id, site_.competency_refs());
+  } else if (kind == "framework") {
+    if (const Framework* f = site_.find_framework(id)) return LinkTarget{framework_url(id), f->title};
+    std::vector<std::string> ids;
+    for (const auto& [k, v] : site_.framework_by_id) ids.push_back(k);
+    hint = did_you_mean(id, ids);
+  } else if (kind == "page") {
+    auto it = site_.page_by_id.find(id);
+    if (it != site_.page_by_id.end()) return LinkTarget{page_url(id), site_.pages[it->second].title};
+    std::vector<std::string> ids;
+    for (const auto& [k, v] : site_.page_by_id) ids.push_back(k);
+    hint = did_you_mean(id, ids);
+  }
+  return std::nullopt;
+}
+
+}  // namespace cartable

@@ -1,0 +1,406 @@
+#include "load/load.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/text.h"
+#include "load/yaml_util.h"
+
+namespace fs = std::filesystem;
+
+namespace cartable {
+
+namespace {
+
+// The path shown to users: relative to the source directory's parent as the
+// user typed it ("content/modules/m1.md" when building ".").
+std::string display_path(const std::string& source_dir, const fs::path& rel) {
+  fs::path p = fs::path(source_dir) / rel;
+  return p.lexically_normal().generic_string();
+}
+
+std::vector<fs::path> files_with_extension(const fs::path& dir, const std::string& ext) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ext &&
+        entry.path().filename().string()[0] != '.') {
+      out.push_back(entry.path().filename());
+    }
+  }
+  std::sort(out.begin(), out.end());  // directory order is not stable across machines
+  return out;
+}
+
+struct Loader {
+  std::string source;
+  Diagnostics& diags;
+  Site site;
+
+  std::string shown(const fs::path& rel) const { return display_path(source, rel); }
+
+  std::optional<YAML::Node> read_yaml_file(const fs::path& rel, YamlSource& src) {
+    src = {shown(rel), 1};
+    std::string text;
+    if (!read_file((fs::path(source) / rel).string(), text, diags)) return std::nullopt;
+    return parse_yaml(text, src, diags);
+  }
+
+  bool load_config() {
+    YamlSource src;
+    fs::path rel = "site.yaml";
+    if (!fs::exists(fs::path(source) / rel)) {
+      diags.error({shown(rel), 0, 0}, "no site.yaml here: this folder is not a cartable site",
+                  "run cartable in the site's folder, or pass --source DIR");
+      return false;
+    }
+    auto root = read_yaml_file(rel, src);
+    if (!root) return true;
+    Fields f(*root, src, diags, "site.yaml");
+    SiteConfig& c = site.config;
+    c.pos = f.pos();
+    c.title = f.str("title", true);
+    c.base_url = f.str("base_url", true);
+    if (!c.base_url.empty() && c.base_url.back() != '/') c.base_url += '/';
+    c.base_path = "/";
+    if (auto scheme = c.base_url.find("://"); scheme != std::string::npos) {
+      auto slash = c.base_url.find('/', scheme + 3);
+      if (slash != std::string::npos) c.base_path = c.base_url.substr(slash);
+    } else if (!c.base_url.empty()) {
+      diags.error(f.pos_of("base_url"), "base_url must be an absolute URL",
+                  "write it like https://example.org/");
+    }
+    if (f.has("language")) c.language = f.str("language");
+    if (f.has("timezone")) c.timezone = f.str("timezone");
+    if (f.has("theme")) c.theme = f.str("theme");
+    YAML::Node inst = f.node("institution");
+    if (inst.IsDefined()) {
+      Fields i(inst, src, diags, "institution");
+      c.institution.name = i.str("name", true);
+      c.institution.unit = i.str("unit");
+      c.institution.address = i.str_list("address");
+      c.institution.phone = i.str("phone");
+      c.institution.email = i.str("email");
+      c.institution.url = i.str("url");
+      i.warn_unknown_keys();
+    }
+    f.node("calendar");  // read by the calendar stage
+    f.warn_unknown_keys();
+    return true;
+  }
+
+  void load_places() {
+    YamlSource src;
+    fs::path rel = "content/places.yaml";
+    if (!fs::exists(fs::path(source) / rel)) return;
+    auto root = read_yaml_file(rel, src);
+    if (!root) return;
+    Fields top(*root, src, diags, "places.yaml");
+    YAML::Node list = top.node("places");
+    top.warn_unknown_keys();
+    if (!list.IsSequence()) return;
+    for (const auto& n : list) {
+      Fields f(n, src, diags, "place");
+      Place p;
+      p.pos = f.pos();
+      p.id = f.str("id", true);
+      p.name = f.str("name", true);
+      p.short_name = f.str("short_name");
+      p.address = f.str("address");
+      p.online = f.boolean("online");
+      f.warn_unknown_keys();
+      site.places.push_back(std::move(p));
+    }
+  }
+
+  void load_people() {
+    YamlSource src;
+    fs::path rel = "content/people.yaml";
+    if (!fs::exists(fs::path(source) / rel)) return;
+    auto root = read_yaml_file(rel, src);
+    if (!root) return;
+    Fields top(*root, src, diags, "people.yaml");
+    YAML::Node list = top.node("people");
+    top.warn_unknown_keys();
+    if (!list.IsSequence()) return;
+    for (const auto& n : list) {
+      Fields f(n, src, diags, "person");
+      Person p;
+      p.pos = f.pos();
+      p.id = f.str("id", true);
+      p.name = f.str("name", true);
+      p.roles = f.str_list("roles");
+      p.organisation = f.str("organisation");
+      f.warn_unknown_keys();
+      site.people.push_back(std::move(p));
+    }
+  }
+
+  // A Markdown file with front matter: returns its fields' YAML and body.
+  std::optional<YAML::Node> read_markdown(const fs::path& rel, YamlSource& src, Markdown& body) {
+    std::string text;
+    std::string path = shown(rel);
+    if (!read_file((fs::path(source) / rel).string(), text, diags)) return std::nullopt;
+    FrontMatter fm = split_front_matter(text, path, diags);
+    body = {fm.body, {path, fm.body_first_line, 1}};
+    src = {path, fm.yaml_first_line};
+    if (!fm.present) {
+      diags.error({path, 1, 1}, "missing front matter",
+                  "start the file with a line '---', the fields, then another '---'");
+      return std::nullopt;
+    }
+    return parse_yaml(fm.yaml, src, diags);
+  }
+
+  void load_pages() {
+    for (const auto& name : files_with_extension(fs::path(source) / "content", ".md")) {
+      YamlSource src;
+      Page page;
+      auto root = read_markdown(fs::path("content") / name, src, page.body);
+      if (!root) continue;
+      Fields f(*root, src, diags, "page");
+      page.pos = f.pos();
+      page.id = name.stem().string();
+      page.title = f.str("title", true);
+      page.subtitle = f.str("subtitle");
+      page.description = f.str("description");
+      if (page.id == "programme") load_programme(f, src);
+      f.warn_unknown_keys();
+      site.pages.push_back(std::move(page));
+    }
+    // The programme is the home page and comes first.
+    std::stable_partition(site.pages.begin(), site.pages.end(),
+                          [](const Page& p) { return p.id == "programme"; });
+    if (site.pages.empty() || site.pages[0].id != "programme") {
+      diags.error({shown("content/programme.md"), 0, 0}, "the programme page is missing",
+                  "create content/programme.md: it is the site's home page");
+    }
+  }
+
+  void load_programme(Fields& page, const YamlSource& src) {
+    Programme& p = site.programme;
+    p.title = page.str("title");
+    YAML::Node n = page.node("programme");
+    if (!n.IsDefined()) return;
+    Fields f(n, src, diags, "programme");
+    p.kind = f.str("kind");
+    p.short_title = f.str("short_title");
+    p.cohort = f.str("cohort");
+    p.start = f.str("start");
+    p.semesters = f.integer("semesters");
+    p.credential = f.str("credential");
+    YAML::Node totals = f.node("declared_totals");
+    if (totals.IsDefined()) {
+      Fields t(totals, src, diags, "declared_totals");
+      for (const char* key : {"ects", "periods", "self_study_hours"}) {
+        if (auto v = t.number(key)) p.declared_totals[key] = {*v, t.pos_of(key)};
+      }
+      t.warn_unknown_keys();
+    }
+    f.warn_unknown_keys();
+  }
+
+  void load_modules() {
+    for (const auto& name : files_with_extension(fs::path(source) / "content/modules", ".md")) {
+      YamlSource src;
+      Module m;
+      auto root = read_markdown(fs::path("content/modules") / name, src, m.body);
+      if (!root) continue;
+      Fields f(*root, src, diags, "module");
+      if (!f.ok()) continue;
+      m.pos = f.pos();
+      m.id = f.has("id") ? f.str("id") : name.stem().string();
+      if (m.id != name.stem().string()) {
+        diags.error(f.pos_of("id"), "module id '" + m.id + "' differs from its file name '" + name.string() + "'",
+                    "rename the file to " + m.id + ".md or remove the 'id' line");
+      }
+      if (f.has("kind")) m.kind = f.str("kind");
+      if (m.kind != "module" && m.kind != "certifying-work") {
+        diags.error(f.pos_of("kind"), "unknown module kind '" + m.kind + "'",
+                    did_you_mean(m.kind, {"module", "certifying-work"}));
+      }
+      m.number = f.integer("number", m.kind == "module");
+      m.title = f.str("title", true);
+      m.ects_title = f.str("ects_title");
+      m.ects = f.number("ects", true).value_or(0);
+      m.periods = f.integer("periods");
+      m.periods_note = f.str("periods_note");
+      m.self_study_hours = f.integer("self_study_hours", true);
+      m.days = f.number("days").value_or(0);
+      m.training_moments = f.integer("training_moments");
+      m.elective_periods = f.integer("elective_periods");
+      m.a_la_carte_min_periods = f.integer("a_la_carte_min_periods");
+      m.a_la_carte = f.str("a_la_carte");
+      m.outcomes = f.str_list("outcomes");
+      for (auto& [ref, pos] : f.str_list_pos("competencies")) m.competencies.push_back({ref, pos});
+      YAML::Node tasks = f.node("tasks");
+      if (tasks.IsDefined() && !tasks.IsNull()) {
+        if (!tasks.IsSequence()) {
+          diags.error(yaml_pos(src, tasks), "module: 'tasks' must be a list");
+        } else {
+          for (const auto& t : tasks) {
+            Fields tf(t, src, diags, "task");
+            if (!tf.ok()) continue;
+            Task task;
+            task.pos = tf.pos();
+            task.id = tf.str("id", true);
+            task.title = tf.str("title", true);
+            task.kind = tf.str("kind");
+            task.description = tf.str("description");
+            tf.warn_unknown_keys();
+            m.tasks.push_back(std::move(task));
+          }
+        }
+      }
+      for (const char* key : {"id", "kind", "number", "title", "ects_title", "ects", "periods", "periods_note",
+                              "self_study_hours", "days", "training_moments", "elective_periods",
+                              "a_la_carte_min_periods", "a_la_carte", "outcomes", "competencies", "tasks"}) {
+        if (f.has(key)) m.field_pos[key] = f.pos_of(key);
+      }
+      f.warn_unknown_keys();
+      site.modules.push_back(std::move(m));
+    }
+    // Modules in programme order; the certifying work (number 0) last.
+    std::stable_sort(site.modules.begin(), site.modules.end(), [](const Module& a, const Module& b) {
+      auto key = [](const Module& m) { return m.number == 0 ? 1000 : m.number; };
+      return key(a) < key(b);
+    });
+  }
+
+  void load_frameworks() {
+    for (const auto& name : files_with_extension(fs::path(source) / "content/frameworks", ".yaml")) {
+      YamlSource src;
+      fs::path rel = fs::path("content/frameworks") / name;
+      auto root = read_yaml_file(rel, src);
+      if (!root) continue;
+      Fields f(*root, src, diags, "framework");
+      if (!f.ok()) continue;
+      Framework fw;
+      fw.pos = f.pos();
+      fw.id = f.has("id") ? f.str("id") : name.stem().string();
+      if (fw.id != name.stem().string()) {
+        diags.error(f.pos_of("id"), "framework id '" + fw.id + "' differs from its file name '" + name.string() + "'",
+                    "rename the file to " + fw.id + ".yaml");
+      }
+      fw.title = f.str("title", true);
+      fw.short_title = f.str("short_title");
+      fw.source = f.str("source");
+      fw.source_url = f.str("source_url");
+      fw.domain_label = f.str("domain_label");
+      fw.competency_label = f.str("competency_label");
+      fw.levels = f.str_list("levels");
+      fw.body = {f.str("description"), f.pos_of("description")};
+      YAML::Node domains = f.node("domains");
+      if (!domains.IsSequence()) {
+        diags.error(f.pos_of("domains"), "framework: 'domains' must be a list of domains");
+      } else {
+        for (const auto& d : domains) fw.domains.push_back(load_domain(d, src));
+      }
+      f.warn_unknown_keys();
+      site.frameworks.push_back(std::move(fw));
+    }
+  }
+
+  Domain load_domain(const YAML::Node& n, const YamlSource& src) {
+    Fields f(n, src, diags, "domain");
+    Domain d;
+    if (!f.ok()) return d;
+    d.pos = f.pos();
+    d.code = f.str("code", true);
+    d.title = f.str("title", true);
+    d.description = f.str("description");
+    YAML::Node comps = f.node("competencies");
+    if (comps.IsDefined() && !comps.IsNull()) {
+      if (!comps.IsSequence()) {
+        diags.error(yaml_pos(src, comps), "domain: 'competencies' must be a list");
+      } else {
+        for (const auto& c : comps) {
+          Fields cf(c, src, diags, "competency");
+          if (!cf.ok()) continue;
+          Competency comp;
+          comp.pos = cf.pos();
+          comp.code = cf.str("code", true);
+          comp.title = cf.str("title", true);
+          comp.description = cf.str("description");
+          comp.criteria = cf.str_list("criteria");
+          cf.warn_unknown_keys();
+          d.competencies.push_back(std::move(comp));
+        }
+      }
+    }
+    f.warn_unknown_keys();
+    return d;
+  }
+};
+
+}  // namespace
+
+bool read_file(const std::string& path, std::string& out, Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error({path, 0, 0}, "cannot read file");
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  // Editors on Windows save a byte-order mark; it is not content.
+  if (starts_with(out, "\xEF\xBB\xBF")) out.erase(0, 3);
+  return true;
+}
+
+FrontMatter split_front_matter(std::string_view text, const std::string& path, Diagnostics& diags) {
+  FrontMatter fm;
+  auto line_end = [&](size_t from) {
+    size_t e = text.find('\n', from);
+    return e == std::string_view::npos ? text.size() : e;
+  };
+  auto is_fence = [&](size_t from, size_t to) {
+    std::string_view line = text.substr(from, to - from);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line == "---";
+  };
+  size_t first_end = line_end(0);
+  if (!is_fence(0, first_end)) {
+    fm.body = std::string(text);
+    return fm;
+  }
+  fm.present = true;
+  size_t pos = first_end + 1;
+  int line = 2;
+  while (pos <= text.size()) {
+    size_t end = line_end(pos);
+    if (is_fence(pos, end)) {
+      fm.yaml = std::string(text.substr(first_end + 1, pos - first_end - 1));
+      size_t body_start = std::min(end + 1, text.size());
+      fm.body = std::string(text.substr(body_start));
+      fm.body_first_line = line + 1;
+      return fm;
+    }
+    if (end >= text.size()) break;
+    pos = end + 1;
+    ++line;
+  }
+  diags.error({path, 1, 1}, "front matter is not closed",
+              "add a line '---' after the last field, before the text");
+  fm.present = false;
+  return fm;
+}
+
+Site load_site(const std::string& source_dir, Diagnostics& diags) {
+  Loader loader{source_dir, diags, {}};
+  loader.site.source_dir = source_dir;
+  if (!loader.load_config()) return std::move(loader.site);
+  loader.load_pages();
+  loader.load_places();
+  loader.load_people();
+  loader.load_modules();
+  loader.load_frameworks();
+  loader.site.build_lookups();
+  return std::move(loader.site);
+}
+
+}  // namespace cartable

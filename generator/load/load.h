@@ -1,0 +1,32 @@
+// Load: reads a site's sources (site.yaml, content/, frameworks) into the
+// model, reporting every problem with its file, line and column. Loading goes
+// on after an error so one run shows as many problems as possible.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/diagnostics.h"
+#include "model/model.h"
+
+namespace cartable {
+
+struct FrontMatter {
+  bool present = false;
+  std::string yaml;
+  int yaml_first_line = 2;  // the line after the opening '---'
+  std::string body;
+  int body_first_line = 1;
+};
+
+// Splits "---\n<yaml>\n---\n<body>". A missing closing '---' is an error.
+FrontMatter split_front_matter(std::string_view text, const std::string& path, Diagnostics& diags);
+
+// Reads a whole file; reports a diagnostic and returns false if it cannot.
+bool read_file(const std::string& path, std::string& out, Diagnostics& diags);
+
+// Loads everything under `source_dir`. `display_root` prefixes the paths in
+// diagnostics ("" when the source is the current directory).
+Site load_site(const std::string& source_dir, Diagnostics& diags);
+
+}  // namespace cartable

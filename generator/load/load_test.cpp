@@ -1,0 +1,109 @@
+#include "load/load.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "load/yaml_util.h"
+
+using namespace cartable;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempSite {
+  fs::path dir;
+  TempSite() {
+    dir = fs::temp_directory_path() / ("cartable-load-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir / "content/modules");
+    write("site.yaml", "title: T\nbase_url: https://example.org/cas/\n");
+    write("content/programme.md", "---\ntitle: Programme\n---\nTexte.\n");
+  }
+  ~TempSite() { fs::remove_all(dir); }
+  void write(const std::string& rel, const std::string& text) {
+    fs::create_directories((dir / rel).parent_path());
+    std::ofstream(dir / rel) << text;
+  }
+};
+
+}  // namespace
+
+TEST(FrontMatter, SplitsYamlAndBodyWithLineNumbers) {
+  Diagnostics diags;
+  FrontMatter fm = split_front_matter("---\na: 1\nb: 2\n---\n# Titre\n", "x.md", diags);
+  EXPECT_TRUE(fm.present);
+  EXPECT_EQ(fm.yaml, "a: 1\nb: 2\n");
+  EXPECT_EQ(fm.body, "# Titre\n");
+  EXPECT_EQ(fm.body_first_line, 5);
+  EXPECT_FALSE(diags.has_errors());
+}
+
+TEST(FrontMatter, AcceptsCrlf) {
+  Diagnostics diags;
+  FrontMatter fm = split_front_matter("---\r\na: 1\r\n---\r\nx\r\n", "x.md", diags);
+  EXPECT_TRUE(fm.present);
+  EXPECT_EQ(fm.body, "x\r\n");
+}
+
+TEST(FrontMatter, UnclosedIsAnError) {
+  Diagnostics diags;
+  FrontMatter fm = split_front_matter("---\na: 1\n", "x.md", diags);
+  EXPECT_FALSE(fm.present);
+  ASSERT_TRUE(diags.has_errors());
+  EXPECT_NE(format_diagnostic(diags.sorted()[0]).find("x.md:1:1: error: front matter is not closed"), std::string::npos);
+}
+
+TEST(Yaml, SyntaxErrorHasFileLineAndColumn) {
+  Diagnostics diags;
+  // Front matter starts on file line 2, so its third line is file line 4.
+  auto node = parse_yaml("title: ok\nects: 4\n  bad: 1\n", YamlSource{"content/modules/m1.md", 2}, diags);
+  EXPECT_FALSE(node.has_value());
+  ASSERT_EQ(diags.error_count(), 1u);
+  std::string msg = format_diagnostic(diags.sorted()[0]);
+  EXPECT_EQ(msg.rfind("content/modules/m1.md:4:6: error: invalid YAML", 0), 0u) << msg;
+  EXPECT_NE(msg.find("error: invalid YAML"), std::string::npos);
+}
+
+TEST(Load, ModuleFieldsAndPositions) {
+  TempSite s;
+  s.write("content/modules/m1.md",
+          "---\nnumber: 1\ntitle: Un\nects: 4\nperiods: 80\nself_study_hours: 30\ndays: 3.5\n"
+          "competencies:\n  - rc-num-so/1.0\n  - rc-num-so/3.1\n---\nCorps.\n");
+  Diagnostics diags;
+  Site site = load_site(s.dir.string(), diags);
+  ASSERT_FALSE(diags.has_errors());
+  ASSERT_EQ(site.modules.size(), 1u);
+  const Module& m = site.modules[0];
+  EXPECT_EQ(m.id, "m1");
+  EXPECT_EQ(m.ects, 4);
+  EXPECT_EQ(m.days, 3.5);
+  ASSERT_EQ(m.competencies.size(), 2u);
+  EXPECT_EQ(m.competencies[1].id, "rc-num-so/3.1");
+  EXPECT_EQ(m.competencies[1].pos.line, 10);
+  EXPECT_EQ(m.competencies[1].pos.col, 5);
+  EXPECT_EQ(m.body.start.line, 12);
+  EXPECT_EQ(site.config.base_path, "/cas/");
+}
+
+TEST(Load, WrongTypeAndUnknownKeyAreReported) {
+  TempSite s;
+  s.write("content/modules/m1.md", "---\nnumber: 1\ntitle: Un\nects: quatre\nself_study_hours: 30\nect: 4\n---\n");
+  Diagnostics diags;
+  load_site(s.dir.string(), diags);
+  auto all = diags.sorted();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].pos.line, 4);
+  EXPECT_NE(all[0].message.find("'ects' must be a number"), std::string::npos);
+  EXPECT_EQ(all[1].severity, Severity::Warning);
+  EXPECT_EQ(all[1].hint, "did you mean ects?");
+}
+
+TEST(Load, MissingSiteYamlSaysWhatToDo) {
+  Diagnostics diags;
+  load_site("/nonexistent-cartable-dir", diags);
+  ASSERT_TRUE(diags.has_errors());
+  EXPECT_NE(diags.sorted()[0].hint.find("--source"), std::string::npos);
+}

@@ -1,0 +1,72 @@
+#include "model/model.h"
+
+namespace cartable {
+
+namespace {
+template <typename Map>
+auto find_index(const Map& map, const std::string& key) -> const typename Map::mapped_type* {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+template <typename Map>
+std::vector<std::string> keys(const Map& map) {
+  std::vector<std::string> out;
+  out.reserve(map.size());
+  for (const auto& [k, v] : map) out.push_back(k);
+  return out;
+}
+}  // namespace
+
+const Module* Site::find_module(const std::string& id) const {
+  const size_t* i = find_index(module_by_id, id);
+  return i ? &modules[*i] : nullptr;
+}
+
+const Framework* Site::find_framework(const std::string& id) const {
+  const size_t* i = find_index(framework_by_id, id);
+  return i ? &frameworks[*i] : nullptr;
+}
+
+const CompetencyLocation* Site::find_competency(const std::string& ref) const {
+  return find_index(competency_by_ref, ref);
+}
+
+std::vector<std::string> Site::module_ids() const { return keys(module_by_id); }
+std::vector<std::string> Site::competency_refs() const { return keys(competency_by_ref); }
+
+void Site::build_lookups() {
+  module_by_id.clear();
+  page_by_id.clear();
+  place_by_id.clear();
+  person_by_id.clear();
+  framework_by_id.clear();
+  competency_by_ref.clear();
+  for (size_t i = 0; i < modules.size(); ++i) module_by_id.emplace(modules[i].id, i);
+  for (size_t i = 0; i < pages.size(); ++i) page_by_id.emplace(pages[i].id, i);
+  for (size_t i = 0; i < places.size(); ++i) place_by_id.emplace(places[i].id, i);
+  for (size_t i = 0; i < people.size(); ++i) person_by_id.emplace(people[i].id, i);
+  for (size_t f = 0; f < frameworks.size(); ++f) {
+    const Framework& fw = frameworks[f];
+    framework_by_id.emplace(fw.id, f);
+    for (size_t d = 0; d < fw.domains.size(); ++d) {
+      competency_by_ref.emplace(fw.id + "/" + fw.domains[d].code, CompetencyLocation{f, d, std::nullopt});
+      for (size_t c = 0; c < fw.domains[d].competencies.size(); ++c) {
+        competency_by_ref.emplace(fw.id + "/" + fw.domains[d].competencies[c].code,
+                                  CompetencyLocation{f, d, c});
+      }
+    }
+  }
+}
+
+const std::string& competency_title(const Site& site, const CompetencyLocation& loc) {
+  const Domain& d = site.frameworks[loc.framework].domains[loc.domain];
+  return loc.competency ? d.competencies[*loc.competency].title : d.title;
+}
+
+const std::string& competency_code(const Site& site, const CompetencyLocation& loc) {
+  const Domain& d = site.frameworks[loc.framework].domains[loc.domain];
+  return loc.competency ? d.competencies[*loc.competency].code : d.code;
+}
+
+}  // namespace cartable

@@ -1,0 +1,191 @@
+// The model: plain data for one site, as loaded from its sources. Every value
+// a user typed keeps the position it came from, so later stages can point at
+// it. Stages after load read the model and never change it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+
+namespace cartable {
+
+// A reference typed by a user (module id, competency ref, ...) and where.
+struct Ref {
+  std::string id;
+  SourcePos pos;
+};
+
+// Markdown text and where its first line sits in its file, so a diagnostic
+// about line N of the Markdown points at line N + first_line - 1 of the file.
+struct Markdown {
+  std::string text;
+  SourcePos start;
+};
+
+struct Institution {
+  std::string name;
+  std::string unit;
+  std::vector<std::string> address;
+  std::string phone;
+  std::string email;
+  std::string url;
+};
+
+struct SiteConfig {
+  std::string title;
+  std::string base_url;   // absolute, ends with '/'
+  std::string base_path;  // path part of base_url, ends with '/'
+  std::string language = "fr";
+  std::string timezone = "Europe/Zurich";
+  std::string theme = "default";
+  Institution institution;
+  SourcePos pos;
+};
+
+struct Place {
+  std::string id;
+  std::string name;
+  std::string short_name;
+  std::string address;
+  bool online = false;
+  SourcePos pos;
+};
+
+struct Person {
+  std::string id;
+  std::string name;
+  std::vector<std::string> roles;  // as printed in the programme
+  std::string organisation;
+  SourcePos pos;
+};
+
+struct Task {
+  std::string id;
+  std::string title;
+  std::string kind;
+  std::string description;
+  SourcePos pos;
+};
+
+// A module of the programme, or the certifying work (kind "certifying-work").
+struct Module {
+  std::string id;
+  std::string kind = "module";
+  int number = 0;                  // 0 for the certifying work
+  std::string title;               // as in the detailed programme (section 8)
+  std::string ects_title;          // as in the ECTS table (section 6)
+  double ects = 0;
+  int periods = 0;
+  std::string periods_note;        // "dont 56 à choisir parmi l'offre de la FCP"
+  int self_study_hours = 0;
+  double days = 0;
+  int training_moments = 0;
+  int elective_periods = 0;        // periods chosen from the FCP offer (ECTS table)
+  int a_la_carte_min_periods = 0;  // "Minimum 48 périodes" (detailed programme)
+  std::string a_la_carte;          // the à-la-carte line, as printed
+  std::vector<std::string> outcomes;
+  std::vector<Ref> competencies;   // refs into frameworks, e.g. rc-num-so/3.1
+  std::vector<Task> tasks;
+  Markdown body;
+  SourcePos pos;
+  std::map<std::string, SourcePos> field_pos;  // where each front-matter key was
+};
+
+struct Competency {
+  std::string code;
+  std::string title;
+  std::string description;
+  std::vector<std::string> criteria;
+  SourcePos pos;
+};
+
+struct Domain {
+  std::string code;
+  std::string title;
+  std::string description;
+  std::vector<Competency> competencies;
+  SourcePos pos;
+};
+
+struct Framework {
+  std::string id;
+  std::string title;
+  std::string short_title;
+  std::string source;       // the document it comes from
+  std::string source_url;
+  std::string domain_label;      // what its top level is called: "Domaine", "Phase"
+  std::string competency_label;  // and its second level: "Sous-domaine", "Item"
+  std::vector<std::string> levels;
+  Markdown body;
+  std::vector<Domain> domains;
+  SourcePos pos;
+};
+
+// A Markdown page of content/ (the programme is the page with id "programme").
+struct Page {
+  std::string id;
+  std::string title;
+  std::string subtitle;
+  std::string description;
+  Markdown body;
+  SourcePos pos;
+};
+
+// Totals the programme states in prose; compared with the sums of the modules.
+struct DeclaredTotal {
+  double value = 0;
+  SourcePos pos;
+};
+
+struct Programme {
+  std::string title;
+  std::string kind;        // "Certificate of Advanced Studies"
+  std::string short_title; // "CAS CNE"
+  std::string cohort;      // "2026-2028"
+  std::string start;       // "2026-11"
+  int semesters = 0;
+  std::string credential;
+  std::map<std::string, DeclaredTotal> declared_totals;  // ects, periods, self_study_hours
+};
+
+// Where a competency ref points: indexes into Site::frameworks.
+struct CompetencyLocation {
+  size_t framework = 0;
+  size_t domain = 0;
+  std::optional<size_t> competency;  // none: the ref names the domain itself
+};
+
+struct Site {
+  std::string source_dir;
+  SiteConfig config;
+  Programme programme;
+  std::vector<Page> pages;  // pages[0] is the programme
+  std::vector<Module> modules;
+  std::vector<Place> places;
+  std::vector<Person> people;
+  std::vector<Framework> frameworks;
+
+  // Look-ups, filled by load after everything is read.
+  std::map<std::string, size_t> module_by_id;
+  std::map<std::string, size_t> page_by_id;
+  std::map<std::string, size_t> place_by_id;
+  std::map<std::string, size_t> person_by_id;
+  std::map<std::string, size_t> framework_by_id;
+  std::map<std::string, CompetencyLocation> competency_by_ref;
+
+  const Module* find_module(const std::string& id) const;
+  const Framework* find_framework(const std::string& id) const;
+  const CompetencyLocation* find_competency(const std::string& ref) const;
+  std::vector<std::string> module_ids() const;
+  std::vector<std::string> competency_refs() const;
+  void build_lookups();
+};
+
+// Title of a competency or domain a ref points at.
+const std::string& competency_title(const Site& site, const CompetencyLocation& loc);
+const std::string& competency_code(const Site& site, const CompetencyLocation& loc);
+
+}  // namespace cartable

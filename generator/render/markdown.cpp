@@ -1,0 +1,236 @@
+#include "render/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include "base/text.h"
+
+namespace cartable {
+
+namespace {
+
+constexpr int kOptions = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
+const char* const kExtensions[] = {"table", "strikethrough", "autolink", "tasklist", "tagfilter"};
+
+// URL schemes left as they are; anything else that looks like "word:" is a
+// mistyped internal link kind.
+const char* const kExternalSchemes[] = {"http", "https", "mailto", "tel", "webcal", "ftp"};
+
+struct ParserDeleter {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+
+std::string text_of(cmark_node* node) {
+  std::string out;
+  cmark_iter* it = cmark_iter_new(node);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node* n = cmark_iter_get_node(it);
+    if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(n) == CMARK_NODE_TEXT || cmark_node_get_type(n) == CMARK_NODE_CODE)) {
+      if (const char* lit = cmark_node_get_literal(n)) out += lit;
+    }
+  }
+  cmark_iter_free(it);
+  return out;
+}
+
+// File position of a node: cmark counts from the Markdown's first line.
+SourcePos node_pos(const Markdown& md, cmark_node* node) {
+  int line = cmark_node_get_start_line(node);
+  int col = cmark_node_get_start_column(node);
+  for (cmark_node* p = node; line <= 0 && p; p = cmark_node_parent(p)) {
+    line = cmark_node_get_start_line(p);
+    col = cmark_node_get_start_column(p);
+  }
+  return {md.start.path, md.start.line + std::max(line, 1) - 1, std::max(col, 1) + (line == 1 ? md.start.col - 1 : 0)};
+}
+
+// cmark-gfm gives inline nodes no position of their own; find the link's
+// target text in its paragraph's lines instead.
+SourcePos link_pos(const Markdown& md, cmark_node* link, const std::string& url) {
+  SourcePos block = node_pos(md, link);
+  int first = cmark_node_get_start_line(link);
+  if (first > 0) return block;
+  cmark_node* para = cmark_node_parent(link);
+  while (para && cmark_node_get_start_line(para) <= 0) para = cmark_node_parent(para);
+  if (!para) return block;
+  int from = cmark_node_get_start_line(para), to = cmark_node_get_end_line(para);
+  size_t start = 0;
+  for (int line = 1; line < from && start != std::string::npos; ++line) {
+    start = md.text.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  for (int line = from; line <= to && start != std::string::npos && start < md.text.size(); ++line) {
+    size_t end = md.text.find('\n', start);
+    std::string_view l(md.text.data() + start, (end == std::string::npos ? md.text.size() : end) - start);
+    size_t at = l.find("(" + url);
+    if (at == std::string_view::npos) at = l.find(url);
+    else ++at;
+    if (at != std::string_view::npos) return {md.start.path, md.start.line + line - 1, static_cast<int>(at) + 1};
+    start = end == std::string::npos ? end : end + 1;
+  }
+  return block;
+}
+
+struct Walk {
+  const Markdown& md;
+  const MarkdownOptions& options;
+  Diagnostics& diags;
+  std::vector<Heading> headings;
+  std::vector<cmark_node*> directive_blocks;
+
+  void visit_link(cmark_node* link) {
+    const char* raw = cmark_node_get_url(link);
+    std::string url = raw ? raw : "";
+    auto colon = url.find(':');
+    if (colon == std::string::npos || colon == 0) return;
+    std::string kind = url.substr(0, colon);
+    if (kind.find_first_of("/?#.") != std::string::npos) return;  // a relative path, not a scheme
+    for (const char* s : kExternalSchemes) {
+      if (kind == s) return;
+    }
+    std::string id = url.substr(colon + 1);
+    bool known_kind = false;
+    for (const auto& k : kLinkKinds) known_kind |= (k == kind);
+    if (!known_kind) {
+      if (kind == "javascript" || kind == "data" || kind == "vbscript" || kind == "file") {
+        return;  // cmark's safe mode already empties these
+      }
+      diags.error(link_pos(md, link, url), "unknown kind of link '" + kind + ":'",
+                  did_you_mean(kind, kLinkKinds).empty() ? "internal links are module:, competency:, framework: or page:"
+                                                         : did_you_mean(kind, kLinkKinds));
+      return;
+    }
+    std::string hint;
+    auto target = options.index ? options.index->resolve(kind, id, hint) : std::nullopt;
+    if (!target) {
+      diags.error(link_pos(md, link, url), "unresolved link: no " + kind + " '" + id + "'", hint);
+      return;
+    }
+    cmark_node_set_url(link, target->url.c_str());
+    if (!cmark_node_first_child(link)) {
+      cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+      cmark_node_set_literal(text, target->title.c_str());
+      cmark_node_append_child(link, text);
+    }
+  }
+
+  void visit_heading(cmark_node* h) {
+    int level = cmark_node_get_heading_level(h);
+    if (level < 2 || level > 3) return;
+    Heading heading{level, text_of(h), ""};
+    heading.id = slugify(heading.text);
+    for (int n = 2; std::any_of(headings.begin(), headings.end(), [&](const Heading& o) { return o.id == heading.id; }); ++n) {
+      heading.id = slugify(heading.text) + "-" + std::to_string(n);
+    }
+    headings.push_back(heading);
+  }
+
+  void visit_code_block(cmark_node* block) {
+    const char* info = cmark_node_get_fence_info(block);
+    if (!info || std::string_view(info) != "cartable") return;
+    directive_blocks.push_back(block);
+  }
+
+  void replace_directive(cmark_node* block) {
+    SourcePos pos = node_pos(md, block);
+    pos.line += 1;  // the directive is on the line after the fence
+    if (!options.directives) {
+      diags.error(pos, "directives are not allowed here", "only programme pages can use ```cartable blocks");
+      return;
+    }
+    std::string line = cmark_node_get_literal(block) ? cmark_node_get_literal(block) : "";
+    while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+    auto space = line.find(' ');
+    std::string name = line.substr(0, space);
+    std::string arg = space == std::string::npos ? "" : line.substr(space + 1);
+    std::string html = options.directives(name, arg, pos);
+    cmark_node* custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    cmark_node_set_on_enter(custom, html.c_str());
+    cmark_node_replace(block, custom);
+    cmark_node_free(block);
+  }
+};
+
+// Gives each h2/h3 its anchor. Safe mode escapes every '<' that is not
+// markup, so the n-th "<hN>" in the output is the n-th heading of level N.
+std::string add_heading_ids(const std::string& html, const std::vector<Heading>& headings) {
+  std::string out;
+  out.reserve(html.size() + headings.size() * 24);
+  size_t pos = 0;
+  size_t next[4] = {0, 0, 0, 0};
+  while (pos < html.size()) {
+    size_t at = html.find("<h", pos);
+    if (at == std::string::npos || at + 3 >= html.size()) break;
+    char level = html[at + 2];
+    if ((level != '2' && level != '3') || html[at + 3] != '>') {
+      out.append(html, pos, at + 2 - pos);
+      pos = at + 2;
+      continue;
+    }
+    int lv = level - '0';
+    size_t k = next[lv];
+    while (k < headings.size() && headings[k].level != lv) ++k;
+    out.append(html, pos, at - pos);
+    if (k < headings.size()) {
+      out += "<h" + std::string(1, level) + " id=\"" + headings[k].id + "\">";
+      next[lv] = k + 1;
+    } else {
+      out.append(html, at, 4);
+    }
+    pos = at + 4;
+  }
+  out.append(html, pos, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
+RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& options, Diagnostics& diags) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
+
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(kOptions));
+  for (const char* name : kExtensions) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+    }
+  }
+  cmark_parser_feed(parser.get(), md.text.data(), md.text.size());
+  std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+
+  Walk walk{md, options, diags, {}, {}};
+  cmark_iter* it = cmark_iter_new(doc.get());
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(it);
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_LINK: walk.visit_link(node); break;
+      case CMARK_NODE_HEADING: walk.visit_heading(node); break;
+      case CMARK_NODE_CODE_BLOCK: walk.visit_code_block(node); break;
+      default: break;
+    }
+  }
+  cmark_iter_free(it);
+  // Replaced after the walk: changing the tree while iterating it is unsafe.
+  for (cmark_node* block : walk.directive_blocks) walk.replace_directive(block);
+
+  char* html = cmark_render_html(doc.get(), kOptions, cmark_parser_get_syntax_extensions(parser.get()));
+  RenderedMarkdown out;
+  out.html = walk.headings.empty() ? std::string(html) : add_heading_ids(html, walk.headings);
+  out.headings = std::move(walk.headings);
+  std::free(html);
+  return out;
+}
+
+}  // namespace cartable

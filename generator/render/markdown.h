@@ -1,0 +1,47 @@
+// Markdown to HTML through cmark-gfm with the GFM extensions (tables,
+// strikethrough, autolinks, task lists, tag filter, footnotes).
+//
+// Internal links are ordinary Markdown links whose target is `<kind>:<id>`:
+//   [le module 1](module:m1)   [](competency:rc-num-so/3.1)
+//   [RC Num SO](framework:rc-num-so)   [accueil](page:programme)
+// An empty text takes the target's title. An unknown id is an error at the
+// link's line and column, with the closest id as a hint.
+//
+// Trusted content (the programme, not portfolios) may use directives: a
+// fenced block with the info string `cartable`, whose single line names a
+// generated block, e.g. "ects-table". The caller renders them.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "index/index.h"
+#include "model/model.h"
+
+namespace cartable {
+
+struct Heading {
+  int level = 0;
+  std::string text;
+  std::string id;  // the anchor given to the heading in the HTML
+};
+
+// Returns the HTML of a directive, or reports a diagnostic and returns "".
+using DirectiveRenderer =
+    std::function<std::string(const std::string& name, const std::string& argument, const SourcePos& pos)>;
+
+struct MarkdownOptions {
+  const Index* index = nullptr;       // resolves internal links
+  DirectiveRenderer directives;       // null: directives are not allowed
+};
+
+struct RenderedMarkdown {
+  std::string html;
+  std::vector<Heading> headings;  // levels 2 and 3, in order
+};
+
+RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& options, Diagnostics& diags);
+
+}  // namespace cartable

@@ -1,0 +1,36 @@
+// Render: turns the indexed site into files (HTML pages from the theme's
+// templates, sitemap.xml, api/catalogue.json), handing each to an output
+// sink. Pages are independent jobs run in parallel, one template set per
+// thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "index/index.h"
+#include "output/output.h"
+#include "render/theme.h"
+
+namespace cartable {
+
+struct RenderStats {
+  size_t pages = 0;
+  size_t files = 0;
+};
+
+RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink, Diagnostics& diags,
+                        unsigned threads = 0);
+
+// Machine-readable views of the catalogue (render/catalogue.cpp).
+std::string catalogue_json(const Index& index);
+std::string course_json_ld(const Index& index);
+std::string sitemap_xml(const Index& index, const std::vector<std::string>& urls);
+
+// Makes JSON safe inside <script>: "</" cannot close the element.
+std::string escape_json_for_script(const std::string& json);
+
+// "3½" for 3.5 days, as the programme prints it.
+std::string format_days(double days);
+
+}  // namespace cartable

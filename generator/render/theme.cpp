@@ -1,0 +1,97 @@
+#include "render/theme.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "load/load.h"
+#include "load/yaml_util.h"
+
+namespace fs = std::filesystem;
+
+namespace cartable {
+
+namespace {
+
+Data strings_to_data(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& flat,
+                     const YamlSource& src, Diagnostics& diags) {
+  if (node.IsScalar()) {
+    flat[prefix] = node.Scalar();
+    return Data(node.Scalar());
+  }
+  if (!node.IsMap()) {
+    diags.error(yaml_pos(src, node), "UI strings must be text or groups of texts");
+    return Data(std::string());
+  }
+  Data obj(Data::type::object);
+  for (const auto& kv : node) {
+    std::string key = kv.first.Scalar();
+    obj.set(key, strings_to_data(kv.second, prefix.empty() ? key : prefix + "." + key, flat, src, diags));
+  }
+  return obj;
+}
+
+}  // namespace
+
+Theme load_theme(const std::string& dir, const std::string& language, Diagnostics& diags) {
+  Theme theme;
+  theme.dir = dir;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    diags.error({dir, 0, 0}, "theme folder not found", "set 'theme' in site.yaml to a folder of themes/");
+    return theme;
+  }
+  std::vector<fs::path> names;
+  for (const auto& e : fs::directory_iterator(fs::path(dir) / "templates", ec)) {
+    if (e.path().extension() == ".mustache") names.push_back(e.path());
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& p : names) {
+    std::string text;
+    if (read_file(p.string(), text, diags)) theme.templates[p.stem().string()] = std::move(text);
+  }
+
+  fs::path strings = fs::path(dir) / ("strings." + language + ".yaml");
+  std::string text;
+  YamlSource src{strings.lexically_normal().generic_string(), 1};
+  if (!fs::exists(strings)) {
+    diags.error({src.path, 0, 0}, "no UI strings for language '" + language + "' in this theme");
+  } else if (read_file(strings.string(), text, diags)) {
+    if (auto root = parse_yaml(text, src, diags)) {
+      theme.strings = strings_to_data(*root, "", theme.string_table, src, diags);
+    }
+  }
+
+  fs::path static_dir = fs::path(dir) / "static";
+  if (fs::is_directory(static_dir, ec)) {
+    for (const auto& e : fs::recursive_directory_iterator(static_dir, ec)) {
+      if (e.is_regular_file()) theme.static_files.push_back(fs::relative(e.path(), static_dir).generic_string());
+    }
+    std::sort(theme.static_files.begin(), theme.static_files.end());
+  }
+  return theme;
+}
+
+TemplateSet::TemplateSet(const Theme& theme, Diagnostics* diags) {
+  for (const auto& [name, source] : theme.templates) {
+    kainjow::mustache::mustache tmpl(source);
+    if (!tmpl.is_valid() && diags) {
+      diags->error({theme.dir + "/templates/" + name + ".mustache", 0, 0}, "template error: " + tmpl.error_message());
+    }
+    compiled_.emplace(name, std::move(tmpl));
+  }
+}
+
+std::string TemplateSet::render(const std::string& name, const Data& data) {
+  auto it = compiled_.find(name);
+  if (it == compiled_.end()) return {};
+  return it->second.render(data);
+}
+
+const std::string& ui(const Theme& theme, const std::string& key) {
+  auto it = theme.string_table.find(key);
+  return it == theme.string_table.end() ? key : it->second;
+}
+
+}  // namespace cartable
