@@ -27,11 +27,23 @@ std::string closest_match(std::string_view wanted, const std::vector<std::string
   const size_t limit = std::max<size_t>(2, wanted.size() / 3);
   std::string best;
   size_t best_distance = limit + 1;
+  // Ties go to the longest common prefix: for "rc-num-so/3.2", "rc-num-so/3.1"
+  // (same domain) is a likelier intent than "rc-num-so/1.2".
+  auto common_prefix = [&](const std::string& c) {
+    size_t n = 0;
+    while (n < c.size() && n < wanted.size() && c[n] == wanted[n]) ++n;
+    return n;
+  };
+  size_t best_prefix = 0;
   for (const auto& c : candidates) {
     size_t d = edit_distance(wanted, c);
-    if (d < best_distance || (d == best_distance && c < best)) {
+    size_t prefix = common_prefix(c);
+    bool better = d < best_distance ||
+                  (d == best_distance && (prefix > best_prefix || (prefix == best_prefix && c < best)));
+    if (better) {
       best = c;
       best_distance = d;
+      best_prefix = prefix;
     }
   }
   return best;

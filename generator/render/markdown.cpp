@@ -99,6 +99,11 @@ struct Walk {
       if (kind == s) return;
     }
     std::string id = url.substr(colon + 1);
+    std::string fragment;
+    if (auto hash = id.find('#'); hash != std::string::npos) {
+      fragment = id.substr(hash);
+      id.erase(hash);
+    }
     bool known_kind = false;
     for (const auto& k : kLinkKinds) known_kind |= (k == kind);
     if (!known_kind) {
@@ -116,7 +121,7 @@ struct Walk {
       diags.error(link_pos(md, link, url), "unresolved link: no " + kind + " '" + id + "'", hint);
       return;
     }
-    cmark_node_set_url(link, target->url.c_str());
+    cmark_node_set_url(link, (target->url + fragment).c_str());
     if (!cmark_node_first_child(link)) {
       cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
       cmark_node_set_literal(text, target->title.c_str());
@@ -230,6 +235,13 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
   out.html = walk.headings.empty() ? std::string(html) : add_heading_ids(html, walk.headings);
   out.headings = std::move(walk.headings);
   std::free(html);
+  if (!options.footnote_back_label.empty()) {
+    static const std::string english = "aria-label=\"Back to content\"";
+    const std::string label = "aria-label=\"" + html_escape(options.footnote_back_label) + "\"";
+    for (size_t at = out.html.find(english); at != std::string::npos; at = out.html.find(english, at + label.size())) {
+      out.html.replace(at, english.size(), label);
+    }
+  }
   return out;
 }
 

@@ -35,6 +35,7 @@ using DirectiveRenderer =
 struct MarkdownOptions {
   const Index* index = nullptr;       // resolves internal links
   DirectiveRenderer directives;       // null: directives are not allowed
+  std::string footnote_back_label;    // replaces cmark-gfm's English "Back to content"
 };
 
 struct RenderedMarkdown {

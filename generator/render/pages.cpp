@@ -68,6 +68,12 @@ class PageBuilder {
   Diagnostics& diags_;
 };
 
+// Sets `key` only when `value` is not empty: Mustache treats any string,
+// even "", as true in a section, and templates test optional text with one.
+void set_opt(Data& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
 std::string path_of(const std::string& url, const std::string& base_path) {
   std::string rel = url.substr(base_path.size());
   return rel + "index.html";
@@ -86,7 +92,7 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   Data d = base_data();
   d.set("title", meta.title);
   d.set("is_home", meta.url == index_.home_url());
-  d.set("description", meta.description);
+  set_opt(d, "description", meta.description);
   d.set("canonical", index_.absolute(meta.url));
   d.set("css", index_.asset_url("css/style.css"));
   d.set("home_url", index_.home_url());
@@ -111,22 +117,23 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
       crumbs.push_back(item);
     }
     d.set("crumbs", crumbs);
+    d.set("has_crumbs", true);
   }
   if (!meta.json_ld.empty()) d.set("json_ld", escape_json_for_script(meta.json_ld));
   const Institution& inst = site_.config.institution;
   Data in;
   in.set("name", inst.name);
-  in.set("unit", inst.unit);
+  set_opt(in, "unit", inst.unit);
   List address;
   for (const auto& line : inst.address) address.push_back(Data(line));
   in.set("address", address);
-  in.set("phone", inst.phone);
+  set_opt(in, "phone", inst.phone);
   in.set("phone_uri", [&] {
     std::string uri = "tel:";
     for (char c : inst.phone) if (c == '+' || std::isdigit(static_cast<unsigned char>(c))) uri += c;
     return uri;
   }());
-  in.set("email", inst.email);
+  set_opt(in, "email", inst.email);
   d.set("institution", in);
   d.set("content", body);
   return tmpl.render("base", d);
@@ -136,6 +143,7 @@ std::string PageBuilder::markdown(TemplateSet& tmpl, const Markdown& md, bool tr
                                   std::vector<Heading>* headings) const {
   MarkdownOptions options;
   options.index = &index_;
+  options.footnote_back_label = ui(theme_, "footnote_back");
   if (trusted) {
     options.directives = [&](const std::string& name, const std::string& arg, const SourcePos& pos) {
       return directive(tmpl, name, arg, pos);
@@ -157,7 +165,7 @@ Data PageBuilder::module_summary(const Module& m) const {
   d.set("ects", format_number_fr(m.ects));
   d.set("has_periods", m.periods > 0);
   d.set("periods", std::to_string(m.periods));
-  d.set("periods_note", m.periods_note);
+  set_opt(d, "periods_note", m.periods_note);
   d.set("hours", std::to_string(m.self_study_hours));
   d.set("has_days", m.days > 0);
   d.set("days", format_days(m.days));
@@ -219,10 +227,10 @@ std::string PageBuilder::home(TemplateSet& tmpl) const {
   std::string body = markdown(tmpl, p.body, true, &headings);
   Data d = base_data();
   d.set("title", p.title);
-  d.set("subtitle", p.subtitle);
-  d.set("kind", site_.programme.kind);
-  d.set("short_title", site_.programme.short_title);
-  d.set("cohort", site_.programme.cohort);
+  set_opt(d, "subtitle", p.subtitle);
+  set_opt(d, "kind", site_.programme.kind);
+  set_opt(d, "short_title", site_.programme.short_title);
+  set_opt(d, "cohort", site_.programme.cohort);
   List toc;
   for (const Heading& h : headings) {
     if (h.level != 2) continue;
@@ -240,7 +248,7 @@ std::string PageBuilder::home(TemplateSet& tmpl) const {
 std::string PageBuilder::page(TemplateSet& tmpl, const Page& p) const {
   Data d = base_data();
   d.set("title", p.title);
-  d.set("subtitle", p.subtitle);
+  set_opt(d, "subtitle", p.subtitle);
   d.set("body", markdown(tmpl, p.body, true));
   return tmpl.render("page", d);
 }
@@ -258,8 +266,8 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
   const Module& m = site_.modules[i];
   Data d = base_data();
   d.set("module", module_summary(m));
-  d.set("body", markdown(tmpl, m.body, true));
-  d.set("a_la_carte", m.a_la_carte);
+  set_opt(d, "body", markdown(tmpl, m.body, true));
+  set_opt(d, "a_la_carte", m.a_la_carte);
   d.set("has_a_la_carte_min", m.a_la_carte_min_periods > 0);
   d.set("a_la_carte_min", std::to_string(m.a_la_carte_min_periods));
   List outcomes;
@@ -293,7 +301,7 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     td.set("id", t.id);
     td.set("title", t.title);
     td.set("kind", ui(theme_, "task_kinds." + t.kind));
-    td.set("description", t.description);
+    set_opt(td, "description", t.description);
     tasks.push_back(td);
   }
   d.set("tasks", tasks);
@@ -312,9 +320,9 @@ Data PageBuilder::framework_data(const Framework& fw) const {
   d.set("id", fw.id);
   d.set("url", index_.framework_url(fw.id));
   d.set("title", fw.title);
-  d.set("short_title", fw.short_title);
-  d.set("source", fw.source);
-  d.set("source_url", fw.source_url);
+  set_opt(d, "short_title", fw.short_title);
+  set_opt(d, "source", fw.source);
+  set_opt(d, "source_url", fw.source_url);
   d.set("domain_label", fw.domain_label.empty() ? ui(theme_, "framework.domain") : fw.domain_label);
   d.set("competency_label", fw.competency_label.empty() ? ui(theme_, "framework.competency") : fw.competency_label);
   List levels;
@@ -328,7 +336,7 @@ Data PageBuilder::framework_data(const Framework& fw) const {
     std::string ref = fw.id + "/" + dom.code;
     dd.set("code", dom.code);
     dd.set("title", dom.title);
-    dd.set("description", dom.description);
+    set_opt(dd, "description", dom.description);
     dd.set("url", index_.competency_url(ref));
     dd.set("anchor", "domaine-" + slugify(dom.code));
     List comps;
@@ -336,7 +344,7 @@ Data PageBuilder::framework_data(const Framework& fw) const {
       Data cd;
       cd.set("code", c.code);
       cd.set("title", c.title);
-      cd.set("description", c.description);
+      set_opt(cd, "description", c.description);
       cd.set("url", index_.competency_url(fw.id + "/" + c.code));
       size_t n = index_.modules_developing(fw.id + "/" + c.code).size();
       cd.set("module_count", std::to_string(n));
@@ -365,7 +373,7 @@ std::string PageBuilder::frameworks_index(TemplateSet& tmpl) const {
 std::string PageBuilder::framework_page(TemplateSet& tmpl, const Framework& fw) const {
   Data d = base_data();
   d.set("framework", framework_data(fw));
-  d.set("body", markdown(tmpl, fw.body, true));
+  set_opt(d, "body", markdown(tmpl, fw.body, true));
   return tmpl.render("framework", d);
 }
 
@@ -377,7 +385,7 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   d.set("is_domain", c == nullptr);
   d.set("code", c ? c->code : dom.code);
   d.set("title", c ? c->title : dom.title);
-  d.set("description", c ? c->description : dom.description);
+  set_opt(d, "description", c ? c->description : dom.description);
   List criteria;
   if (c) {
     for (const auto& k : c->criteria) criteria.push_back(Data(k));
@@ -387,7 +395,7 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   Data parent;
   parent.set("code", dom.code);
   parent.set("title", dom.title);
-  parent.set("description", dom.description);
+  set_opt(parent, "summary", dom.description);  // not "description": it would fall back to the page's
   parent.set("url", index_.competency_url(fw.id + "/" + dom.code));
   d.set("domain", parent);
   if (!c) {
