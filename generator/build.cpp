@@ -15,6 +15,10 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   Site site = load_site(options.source, diags);
   if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
   check_site(site, diags);
+  if (!options.previous_ics.empty()) {
+    std::string ics;
+    if (read_file(options.previous_ics, ics, diags)) check_against_previous_feed(site, ics, options.previous_ics, diags);
+  }
   if (diags.has_errors()) return result;
 
   Index index(site);

@@ -15,6 +15,7 @@ struct BuildOptions {
   std::string audience = "public";
   bool write = true;     // false: validate only (`cartable check`)
   unsigned threads = 0;  // 0: one per core
+  std::string previous_ics;  // compare the sessions with this published feed
 };
 
 struct BuildResult {

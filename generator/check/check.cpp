@@ -1,9 +1,13 @@
 #include "check/check.h"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "base/text.h"
+#include "calendar/event.h"
+#include "calendar/ics.h"
+#include "calendar/timezone.h"
 
 namespace cartable {
 
@@ -73,7 +77,116 @@ void check_module(const Site& site, const Module& m, Diagnostics& diags) {
   }
 }
 
+std::string show(const LocalTime& t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour, t.minute);
+  return buf;
+}
+
+void check_dst(const TimeZone& tz, const LocalTime& t, const SourcePos& pos, Diagnostics& diags) {
+  switch (tz.classify(t)) {
+    case LocalKind::Nonexistent:
+      diags.error(pos, show(t) + " does not exist in " + tz.name() + ": the clocks skip that hour (daylight saving time)",
+                  "choose a time outside the skipped hour");
+      break;
+    case LocalKind::Ambiguous:
+      diags.error(pos, show(t) + " happens twice in " + tz.name() + ": the clocks go back that night",
+                  "choose a time outside the repeated hour");
+      break;
+    case LocalKind::Unique: break;
+  }
+}
+
+void check_session_refs(const Site& site, const Session& s, Diagnostics& diags) {
+  if (!s.module.id.empty() && !site.find_module(s.module.id)) {
+    diags.error(s.module.pos, "unknown module '" + s.module.id + "'", did_you_mean(s.module.id, site.module_ids()));
+  }
+  if (!s.place.id.empty() && !site.find_place(s.place.id)) {
+    diags.error(s.place.pos, "unknown place '" + s.place.id + "'", did_you_mean(s.place.id, site.place_ids()));
+  }
+  for (const Ref& p : s.speakers) {
+    if (!site.find_person(p.id)) {
+      diags.error(p.pos, "unknown person '" + p.id + "'", did_you_mean(p.id, site.person_ids()));
+    }
+  }
+}
+
+void check_calendar(const Site& site, Diagnostics& diags) {
+  check_unique(site.sessions, [](const Session& s) -> const std::string& { return s.id; }, "session", diags);
+  auto tz = TimeZone::find(site.config.timezone);
+  if (!tz) {
+    diags.error(site.config.pos, "unknown time zone '" + site.config.timezone + "'", "write a tz database name such as Europe/Zurich");
+  }
+  for (const Session& s : site.sessions) {
+    if (s.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      diags.error(s.pos, "session id '" + s.id + "' may only use a-z, 0-9 and '-'", "it becomes a URL and an event UID");
+    }
+    check_session_refs(site, s, diags);
+    if (!(s.start < s.end)) {
+      diags.error(s.end_pos, "session " + s.id + " ends (" + show(s.end) + ") before it starts (" + show(s.start) + ")");
+    }
+    const CalendarConfig& c = site.calendar;
+    if (c.has_period && (s.start < c.period_start || c.period_end < s.end)) {
+      diags.error(s.start_pos, "session " + s.id + " (" + show(s.start) + ") is outside the programme's period",
+                  "the period is " + show(c.period_start).substr(0, 10) + " to " + show(c.period_end).substr(0, 10) +
+                      " (site.yaml, calendar.period)");
+    }
+    if (tz) {
+      check_dst(*tz, s.start, s.start_pos, diags);
+      check_dst(*tz, s.end, s.end_pos, diags);
+    }
+    if (s.status == "cancelled" && s.history.empty()) {
+      diags.error(s.status_pos, "session " + s.id + " is cancelled but its history says nothing",
+                  "add a history entry (date and note): subscribers' calendars update only when it grows");
+    }
+  }
+  // Two sessions in the same room at once: sessions are sorted by start.
+  for (size_t i = 0; i < site.sessions.size(); ++i) {
+    const Session& a = site.sessions[i];
+    const Place* place = site.find_place(a.place.id);
+    if (!place || place->online || a.status == "cancelled") continue;
+    for (size_t j = i + 1; j < site.sessions.size() && site.sessions[j].start < a.end; ++j) {
+      const Session& b = site.sessions[j];
+      if (b.place.id == a.place.id && b.status != "cancelled") {
+        diags.error(b.start_pos, "session " + b.id + " overlaps " + a.id + " at " + place->short_name + " (" +
+                                     show(a.start) + " to " + show(a.end).substr(11) + ")",
+                    "move one of them, or cancel one");
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void check_against_previous_feed(const Site& site, const std::string& ics, const std::string& path,
+                                 Diagnostics& diags) {
+  std::vector<IcsEvent> previous = parse_ics_events(ics);
+  if (previous.empty()) {
+    diags.error({path, 0, 0}, "no events in this feed", "pass the calendrier.ics that subscribers received");
+    return;
+  }
+  std::string suffix = "@" + site_host(site.config);
+  for (const IcsEvent& old : previous) {
+    if (old.uid.size() <= suffix.size() || old.uid.compare(old.uid.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    std::string id = old.uid.substr(0, old.uid.size() - suffix.size());
+    const Session* s = site.find_session(id);
+    if (!s) {
+      diags.warning({path, 0, 0}, "session " + id + " was published but is no longer in content/calendar.yaml",
+                    "subscribers keep it in their calendars: restore it with status: cancelled and a history entry");
+      continue;
+    }
+    EventFacts now = event_facts(site, *s);
+    std::vector<std::string> changes;
+    if (now.dtstart != old.dtstart || now.dtend != old.dtend) changes.push_back("time");
+    if (now.location != old.location) changes.push_back("place");
+    if (now.status != old.status) changes.push_back("status");
+    if (changes.empty() || now.sequence > old.sequence) continue;
+    std::string what;
+    for (const auto& c : changes) what += (what.empty() ? "" : ", ") + c;
+    diags.error(s->pos, "session " + id + " changed (" + what + ") since the published feed, without a new history entry",
+                "add a history entry (date and note): without it, subscribers' calendars keep the old version");
+  }
+}
 
 Totals compute_totals(const Site& site) {
   Totals t;
@@ -107,6 +220,7 @@ void check_site(const Site& site, Diagnostics& diags) {
     }
     check_module(site, m, diags);
   }
+  check_calendar(site, diags);
   Totals totals = compute_totals(site);
   compare_total(site, "ects", totals.ects, "ECTS credits", diags);
   compare_total(site, "periods", totals.periods, "periods", diags);

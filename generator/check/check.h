@@ -18,4 +18,11 @@ Totals compute_totals(const Site& site);
 
 void check_site(const Site& site, Diagnostics& diags);
 
+// Compares the sessions with a previously published feed: a session whose
+// time, place or status changed without a new history entry is an error,
+// since subscribers' calendars would never learn of it (their copy keeps the
+// old SEQUENCE). `path` names the feed in diagnostics.
+void check_against_previous_feed(const Site& site, const std::string& ics, const std::string& path,
+                                 Diagnostics& diags);
+
 }  // namespace cartable

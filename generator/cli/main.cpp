@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   check.write = false;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate the sources without writing anything");
   check_cmd->add_option("--source", check.source, "Site folder (contains site.yaml)")->capture_default_str();
+  check_cmd->add_option("--previous-ics", check.previous_ics,
+                        "The calendrier.ics subscribers have: report sessions changed without a history entry")
+      ->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
 

@@ -1,10 +1,12 @@
 #include "index/index.h"
 
+#include <algorithm>
+
 #include "base/text.h"
 
 namespace cartable {
 
-const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page"};
+const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page", "session"};
 
 Index::Index(const Site& site) : site_(site) {
   for (const Module& m : site.modules) {
@@ -13,6 +15,37 @@ Index::Index(const Site& site) : site_(site) {
       if (list.empty() || list.back() != &m) list.push_back(&m);
     }
   }
+  for (const Session& s : site.sessions) sessions_by_module_[s.module.id].push_back(&s);
+}
+
+std::string Index::calendar_url() const { return site_.config.base_path + "calendrier/"; }
+std::string Index::calendar_feed_url() const { return site_.config.base_path + "calendrier.ics"; }
+std::string Index::changes_url() const { return calendar_url() + "modifications/"; }
+std::string Index::changes_feed_url() const { return changes_url() + "atom.xml"; }
+std::string Index::module_feed_url(const std::string& id) const { return module_url(id) + "calendrier.ics"; }
+std::string Index::session_url(const std::string& id) const { return site_.config.base_path + "seances/" + id + "/"; }
+std::string Index::session_ics_url(const std::string& id) const { return session_url(id) + id + ".ics"; }
+
+std::string Index::webcal(const std::string& site_url) const {
+  std::string abs = absolute(site_url);
+  auto scheme = abs.find("://");
+  return scheme == std::string::npos ? abs : "webcal" + abs.substr(scheme);
+}
+
+const std::vector<const Session*>& Index::sessions_of(const std::string& module_id) const {
+  static const std::vector<const Session*> none;
+  auto it = sessions_by_module_.find(module_id);
+  return it == sessions_by_module_.end() ? none : it->second;
+}
+
+std::vector<const Session*> Index::sessions_developing(const std::string& ref) const {
+  std::vector<const Session*> out;
+  for (const Module* m : modules_developing(ref)) {
+    const auto& list = sessions_of(m->id);
+    out.insert(out.end(), list.begin(), list.end());
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Session* a, const Session* b) { return a->start < b->start; });
+  return out;
 }
 
 std::string Index::home_url() const { return site_.config.base_path; }
@@ -52,6 +85,9 @@ std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::str
     std::vector<std::string> ids;
     for (const auto& [k, v] : site_.framework_by_id) ids.push_back(k);
     hint = did_you_mean(id, ids);
+  } else if (kind == "session") {
+    if (const Session* s = site_.find_session(id)) return LinkTarget{session_url(id), s->title};
+    hint = did_you_mean(id, site_.session_ids());
   } else if (kind == "page") {
     auto it = site_.page_by_id.find(id);
     if (it != site_.page_by_id.end()) return LinkTarget{page_url(id), site_.pages[it->second].title};

@@ -1,6 +1,7 @@
 #include "load/load.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -87,9 +88,88 @@ struct Loader {
       c.institution.url = i.str("url");
       i.warn_unknown_keys();
     }
-    f.node("calendar");  // read by the calendar stage
+    YAML::Node cal = f.node("calendar");
+    if (cal.IsDefined() && !cal.IsNull()) load_calendar_config(cal, src);
     f.warn_unknown_keys();
     return true;
+  }
+
+  void load_calendar_config(const YAML::Node& node, const YamlSource& src) {
+    Fields f(node, src, diags, "calendar");
+    CalendarConfig& c = site.calendar;
+    c.pos = f.pos();
+    if (f.has("created")) parse_local_time(f.str("created"), true, c.created, f.pos_of("created"), diags);
+    if (f.has("refresh")) c.refresh = f.str("refresh");
+    YAML::Node period = f.node("period");
+    if (period.IsDefined()) {
+      Fields p(period, src, diags, "calendar period");
+      c.has_period = parse_local_time(p.str("start", true), true, c.period_start, p.pos_of("start"), diags) &&
+                     parse_local_time(p.str("end", true), true, c.period_end, p.pos_of("end"), diags);
+      c.period_end.hour = 23;
+      c.period_end.minute = 59;
+      p.warn_unknown_keys();
+    }
+    f.warn_unknown_keys();
+  }
+
+  void load_sessions() {
+    YamlSource src;
+    fs::path rel = "content/calendar.yaml";
+    if (!fs::exists(fs::path(source) / rel)) return;
+    auto root = read_yaml_file(rel, src);
+    if (!root) return;
+    Fields top(*root, src, diags, "calendar.yaml");
+    YAML::Node list = top.node("sessions");
+    top.warn_unknown_keys();
+    if (!list.IsSequence()) {
+      diags.error(top.pos_of("sessions"), "calendar.yaml: 'sessions' must be a list of sessions");
+      return;
+    }
+    for (const auto& n : list) {
+      Fields f(n, src, diags, "session");
+      if (!f.ok()) continue;
+      Session s;
+      s.pos = f.pos();
+      s.id = f.str("id", true);
+      s.module = {f.str("module", true), f.pos_of("module")};
+      s.title = f.str("title", true);
+      s.description = f.str("description");
+      s.start_pos = f.pos_of("start");
+      s.end_pos = f.pos_of("end");
+      bool ok = parse_local_time(f.str("start", true), false, s.start, s.start_pos, diags);
+      ok = parse_local_time(f.str("end", true), false, s.end, s.end_pos, diags) && ok;
+      s.place = {f.str("place", true), f.pos_of("place")};
+      for (auto& [id, pos] : f.str_list_pos("speakers")) s.speakers.push_back({id, pos});
+      if (f.has("status")) s.status = f.str("status");
+      s.status_pos = f.pos_of("status");
+      if (s.status != "confirmed" && s.status != "tentative" && s.status != "cancelled") {
+        diags.error(s.status_pos, "unknown session status '" + s.status + "'",
+                    did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}).empty()
+                        ? "write confirmed, tentative or cancelled"
+                        : did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}));
+      }
+      YAML::Node history = f.node("history");
+      if (history.IsDefined() && !history.IsNull()) {
+        if (!history.IsSequence()) {
+          diags.error(yaml_pos(src, history), "session: 'history' must be a list of dated notes");
+        } else {
+          for (const auto& h : history) {
+            Fields hf(h, src, diags, "history entry");
+            if (!hf.ok()) continue;
+            HistoryEntry e;
+            e.pos = hf.pos();
+            parse_local_time(hf.str("date", true), true, e.date, hf.pos_of("date"), diags);
+            e.note = hf.str("note", true);
+            hf.warn_unknown_keys();
+            s.history.push_back(std::move(e));
+          }
+        }
+      }
+      f.warn_unknown_keys();
+      if (ok) site.sessions.push_back(std::move(s));
+    }
+    std::stable_sort(site.sessions.begin(), site.sessions.end(),
+                     [](const Session& a, const Session& b) { return a.start < b.start; });
   }
 
   void load_places() {
@@ -390,6 +470,35 @@ FrontMatter split_front_matter(std::string_view text, const std::string& path, D
   return fm;
 }
 
+bool parse_local_time(const std::string& text, bool time_optional, LocalTime& out, const SourcePos& pos,
+                      Diagnostics& diags) {
+  LocalTime t;
+  int consumed = 0;
+  bool ok = false;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d %2d:%2d%n", &t.year, &t.month, &t.day, &t.hour, &t.minute, &consumed) == 5 &&
+      consumed == static_cast<int>(text.size())) {
+    ok = true;
+  } else if (time_optional && std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &t.year, &t.month, &t.day, &consumed) == 3 &&
+             consumed == static_cast<int>(text.size())) {
+    ok = true;
+  }
+  if (!ok) {
+    diags.error(pos, "'" + text + "' is not a " + (time_optional ? "date" : "date and time"),
+                time_optional ? "write it as 2027-03-13 or 2027-03-13 09:00" : "write it as 2027-03-13 09:00");
+    return false;
+  }
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (t.year % 4 == 0 && t.year % 100 != 0) || t.year % 400 == 0;
+  bool valid_day = t.month >= 1 && t.month <= 12 && t.day >= 1 &&
+                   t.day <= (t.month == 2 && !leap ? 28 : days[t.month - 1]);
+  if (!valid_day || t.hour > 23 || t.minute > 59 || t.hour < 0 || t.minute < 0) {
+    diags.error(pos, "'" + text + "' is not a real date and time", "check the day, the month and the hour");
+    return false;
+  }
+  out = t;
+  return true;
+}
+
 Site load_site(const std::string& source_dir, Diagnostics& diags) {
   Loader loader{source_dir, diags, {}};
   loader.site.source_dir = source_dir;
@@ -399,6 +508,7 @@ Site load_site(const std::string& source_dir, Diagnostics& diags) {
   loader.load_people();
   loader.load_modules();
   loader.load_frameworks();
+  loader.load_sessions();
   loader.site.build_lookups();
   return std::move(loader.site);
 }

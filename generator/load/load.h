@@ -25,6 +25,11 @@ FrontMatter split_front_matter(std::string_view text, const std::string& path, D
 // Reads a whole file; reports a diagnostic and returns false if it cannot.
 bool read_file(const std::string& path, std::string& out, Diagnostics& diags);
 
+// Parses "2027-03-13 09:00" (or a date alone when `time_optional`), checking
+// that the date exists. Reports at `pos` and returns false when it is not one.
+bool parse_local_time(const std::string& text, bool time_optional, LocalTime& out, const SourcePos& pos,
+                      Diagnostics& diags);
+
 // Loads everything under `source_dir`. `display_root` prefixes the paths in
 // diagnostics ("" when the source is the current directory).
 Site load_site(const std::string& source_dir, Diagnostics& diags);

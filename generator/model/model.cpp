@@ -32,6 +32,25 @@ const CompetencyLocation* Site::find_competency(const std::string& ref) const {
   return find_index(competency_by_ref, ref);
 }
 
+const Session* Site::find_session(const std::string& id) const {
+  const size_t* i = find_index(session_by_id, id);
+  return i ? &sessions[*i] : nullptr;
+}
+
+const Place* Site::find_place(const std::string& id) const {
+  const size_t* i = find_index(place_by_id, id);
+  return i ? &places[*i] : nullptr;
+}
+
+const Person* Site::find_person(const std::string& id) const {
+  const size_t* i = find_index(person_by_id, id);
+  return i ? &people[*i] : nullptr;
+}
+
+std::vector<std::string> Site::session_ids() const { return keys(session_by_id); }
+std::vector<std::string> Site::place_ids() const { return keys(place_by_id); }
+std::vector<std::string> Site::person_ids() const { return keys(person_by_id); }
+
 std::vector<std::string> Site::module_ids() const { return keys(module_by_id); }
 std::vector<std::string> Site::competency_refs() const { return keys(competency_by_ref); }
 
@@ -42,6 +61,8 @@ void Site::build_lookups() {
   person_by_id.clear();
   framework_by_id.clear();
   competency_by_ref.clear();
+  session_by_id.clear();
+  for (size_t i = 0; i < sessions.size(); ++i) session_by_id.emplace(sessions[i].id, i);
   for (size_t i = 0; i < modules.size(); ++i) module_by_id.emplace(modules[i].id, i);
   for (size_t i = 0; i < pages.size(); ++i) page_by_id.emplace(pages[i].id, i);
   for (size_t i = 0; i < places.size(); ++i) place_by_id.emplace(places[i].id, i);

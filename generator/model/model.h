@@ -151,6 +151,45 @@ struct Programme {
   std::map<std::string, DeclaredTotal> declared_totals;  // ects, periods, self_study_hours
 };
 
+// A wall-clock time in the site's time zone, as typed ("2027-03-13 09:00").
+struct LocalTime {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0;
+  auto operator<=>(const LocalTime&) const = default;
+  bool operator==(const LocalTime&) const = default;
+};
+
+struct HistoryEntry {
+  LocalTime date;  // when the change was made (time optional, 00:00)
+  std::string note;
+  SourcePos pos;
+};
+
+// A dated session of the calendar. `id` is stable: it makes the event's UID,
+// so a session keeps its identity in subscribers' calendars when it moves.
+struct Session {
+  std::string id;
+  Ref module;
+  std::string title;
+  std::string description;
+  LocalTime start;
+  LocalTime end;
+  Ref place;
+  std::vector<Ref> speakers;
+  std::string status = "confirmed";  // confirmed, tentative, cancelled
+  std::vector<HistoryEntry> history;
+  SourcePos pos;
+  SourcePos start_pos, end_pos, status_pos;
+};
+
+struct CalendarConfig {
+  LocalTime created;       // when the calendar was first published (DTSTAMP floor)
+  LocalTime period_start;  // the programme's period; sessions outside are errors
+  LocalTime period_end;
+  bool has_period = false;
+  std::string refresh = "PT12H";  // REFRESH-INTERVAL and X-PUBLISHED-TTL
+  SourcePos pos;
+};
+
 // Where a competency ref points: indexes into Site::frameworks.
 struct CompetencyLocation {
   size_t framework = 0;
@@ -167,6 +206,8 @@ struct Site {
   std::vector<Place> places;
   std::vector<Person> people;
   std::vector<Framework> frameworks;
+  std::vector<Session> sessions;  // in chronological order
+  CalendarConfig calendar;
 
   // Look-ups, filled by load after everything is read.
   std::map<std::string, size_t> module_by_id;
@@ -175,12 +216,19 @@ struct Site {
   std::map<std::string, size_t> person_by_id;
   std::map<std::string, size_t> framework_by_id;
   std::map<std::string, CompetencyLocation> competency_by_ref;
+  std::map<std::string, size_t> session_by_id;
 
   const Module* find_module(const std::string& id) const;
   const Framework* find_framework(const std::string& id) const;
   const CompetencyLocation* find_competency(const std::string& ref) const;
+  const Session* find_session(const std::string& id) const;
+  const Place* find_place(const std::string& id) const;
+  const Person* find_person(const std::string& id) const;
   std::vector<std::string> module_ids() const;
   std::vector<std::string> competency_refs() const;
+  std::vector<std::string> session_ids() const;
+  std::vector<std::string> place_ids() const;
+  std::vector<std::string> person_ids() const;
   void build_lookups();
 };
 

@@ -1,6 +1,8 @@
 // The HTML pages: one view model per page, filled from the index and handed
 // to the theme's templates. Pages are jobs run in parallel.
 #include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -8,6 +10,8 @@
 #include "base/text.h"
 #include "check/check.h"
 #include "render/markdown.h"
+#include "calendar/event.h"
+#include "calendar/timezone.h"
 #include "render/render.h"
 
 namespace cartable {
@@ -35,12 +39,13 @@ struct PageMeta {
 struct Job {
   PageMeta meta;
   std::function<std::string(TemplateSet&)> body;  // the page's main content
+  bool is_page = true;  // false: `body` is the whole file (feeds), no layout
 };
 
 class PageBuilder {
  public:
   PageBuilder(const Index& index, const Theme& theme, Diagnostics& diags)
-      : index_(index), site_(index.site()), theme_(theme), diags_(diags) {}
+      : tz_(TimeZone::find(index.site().config.timezone)), index_(index), site_(index.site()), theme_(theme), diags_(diags) {}
 
   std::vector<Job> jobs();
   std::string layout(TemplateSet& tmpl, const PageMeta& meta, const std::string& body) const;
@@ -61,6 +66,15 @@ class PageBuilder {
   std::string framework_page(TemplateSet& tmpl, const Framework& fw) const;
   std::string competency_page(TemplateSet& tmpl, const Framework& fw, const Domain& d, const Competency* c) const;
   Data totals_data() const;
+  Data session_data(const Session& s) const;
+  List session_list(const std::vector<const Session*>& sessions) const;
+  std::string time_label(const LocalTime& start, const LocalTime& end) const;
+  std::string date_label(const LocalTime& t) const;
+  std::string calendar_page(TemplateSet& tmpl) const;
+  std::string session_page(TemplateSet& tmpl, size_t i) const;
+  std::string changes_page(TemplateSet& tmpl) const;
+  std::string session_json_ld(const Session& s) const;
+  std::optional<TimeZone> tz_;
 
   const Index& index_;
   const Site& site_;
@@ -81,6 +95,10 @@ std::string path_of(const std::string& url, const std::string& base_path) {
 
 Data PageBuilder::base_data() const {
   Data d;
+  // Templates named "_x" are partials, used as {{> _x}}.
+  for (const auto& [name, source] : theme_.templates) {
+    if (name[0] == '_') d.set(name, Data(kainjow::mustache::partial([&source] { return source; })));
+  }
   d.set("t", theme_.strings);
   d.set("root", site_.config.base_path);
   d.set("lang", site_.config.language);
@@ -106,6 +124,7 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   };
   nav_item("programme", index_.home_url());
   nav_item("modules", index_.modules_url());
+  nav_item("calendar", index_.calendar_url());
   nav_item("frameworks", index_.frameworks_url());
   d.set("nav", nav);
   if (!meta.crumbs.empty()) {
@@ -120,6 +139,10 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
     d.set("has_crumbs", true);
   }
   if (!meta.json_ld.empty()) d.set("json_ld", escape_json_for_script(meta.json_ld));
+  if (meta.section == "calendar") {
+    d.set("atom_feed", index_.changes_feed_url());
+    d.set("ics_feed", index_.calendar_feed_url());
+  }
   const Institution& inst = site_.config.institution;
   Data in;
   in.set("name", inst.name);
@@ -194,6 +217,193 @@ Data PageBuilder::totals_data() const {
   d.set("periods", std::to_string(t.periods));
   d.set("hours", std::to_string(t.self_study_hours));
   return d;
+}
+
+std::string PageBuilder::date_label(const LocalTime& t) const {
+  return ui(theme_, "weekdays." + std::to_string(weekday(t))) + " " + std::to_string(t.day) + " " +
+         ui(theme_, "months." + std::to_string(t.month)) + " " + std::to_string(t.year);
+}
+
+std::string PageBuilder::time_label(const LocalTime& start, const LocalTime& end) const {
+  const std::string& h = ui(theme_, "calendar.hour_sep");
+  char a[16], b[16];
+  std::snprintf(a, sizeof a, "%02d%s%02d", start.hour, h.c_str(), start.minute);
+  std::snprintf(b, sizeof b, "%02d%s%02d", end.hour, h.c_str(), end.minute);
+  return std::string(a) + ui(theme_, "calendar.range_sep") + b;
+}
+
+Data PageBuilder::session_data(const Session& s) const {
+  Data d;
+  d.set("id", s.id);
+  d.set("url", index_.session_url(s.id));
+  d.set("title", s.title);
+  set_opt(d, "description", s.description);
+  d.set("cancelled", s.status == "cancelled");
+  d.set("tentative", s.status == "tentative");
+  d.set("status_label", ui(theme_, "calendar.status_" + s.status));
+  d.set("date_label", date_label(s.start));
+  d.set("time_label", time_label(s.start, s.end));
+  if (tz_) {
+    d.set("start_iso", format_iso_offset(s.start, tz_->offset_at(s.start)));
+    d.set("end_iso", format_iso_offset(s.end, tz_->offset_at(s.end)));
+  }
+  if (const Place* p = site_.find_place(s.place.id)) {
+    d.set("place_short", p->short_name.empty() ? p->name : p->short_name);
+    d.set("place_name", p->name);
+    set_opt(d, "place_address", p->address);
+    d.set("online", p->online);
+  }
+  if (const Module* m = site_.find_module(s.module.id)) {
+    d.set("module", module_summary(*m));
+  }
+  List speakers;
+  for (const Ref& r : s.speakers) {
+    const Person* p = site_.find_person(r.id);
+    if (!p) continue;
+    Data sp;
+    sp.set("name", p->name);
+    std::string roles;
+    for (const auto& role : p->roles) roles += (roles.empty() ? "" : ", ") + role;
+    set_opt(sp, "roles", roles);
+    speakers.push_back(sp);
+  }
+  d.set("has_speakers", !speakers.empty());
+  d.set("speakers", speakers);
+  d.set("ics_url", index_.session_ics_url(s.id));
+  List history;
+  for (const HistoryEntry& h : s.history) {
+    Data hd;
+    char iso[16];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", h.date.year, h.date.month, h.date.day);
+    hd.set("date_iso", std::string(iso));
+    hd.set("date_label", std::to_string(h.date.day) + " " + ui(theme_, "months." + std::to_string(h.date.month)) + " " +
+                             std::to_string(h.date.year));
+    hd.set("note", h.note);
+    history.push_back(hd);
+  }
+  d.set("has_history", !s.history.empty());
+  d.set("history", history);
+  return d;
+}
+
+List PageBuilder::session_list(const std::vector<const Session*>& sessions) const {
+  List list;
+  for (const Session* s : sessions) list.push_back(session_data(*s));
+  return list;
+}
+
+std::string PageBuilder::calendar_page(TemplateSet& tmpl) const {
+  Data d = base_data();
+  set_opt(d, "cohort", site_.programme.cohort);
+  d.set("feed_url", index_.absolute(index_.calendar_feed_url()));
+  d.set("webcal_url", index_.webcal(index_.calendar_feed_url()));
+  d.set("changes_url", index_.changes_url());
+  List months;
+  Data month;
+  List items;
+  int current = -1;
+  auto flush = [&] {
+    if (current < 0) return;
+    month.set("sessions", items);
+    months.push_back(month);
+    items = List();
+    month = Data();
+  };
+  for (const Session& s : site_.sessions) {
+    int key = s.start.year * 100 + s.start.month;
+    if (key != current) {
+      flush();
+      current = key;
+      month.set("label", ui(theme_, "months." + std::to_string(s.start.month)) + " " + std::to_string(s.start.year));
+      char anchor[16];
+      std::snprintf(anchor, sizeof anchor, "%04d-%02d", s.start.year, s.start.month);
+      month.set("anchor", std::string(anchor));
+    }
+    items.push_back(session_data(s));
+  }
+  flush();
+  d.set("months", months);
+  List feeds;
+  for (const Module& m : site_.modules) {
+    if (index_.sessions_of(m.id).empty()) continue;
+    Data f = module_summary(m);
+    f.set("feed_url", index_.absolute(index_.module_feed_url(m.id)));
+    f.set("webcal_url", index_.webcal(index_.module_feed_url(m.id)));
+    f.set("count", std::to_string(index_.sessions_of(m.id).size()));
+    feeds.push_back(f);
+  }
+  d.set("module_feeds", feeds);
+  return tmpl.render("calendar", d);
+}
+
+std::string PageBuilder::session_page(TemplateSet& tmpl, size_t i) const {
+  const Session& s = site_.sessions[i];
+  Data d = base_data();
+  d.set("session", session_data(s));
+  const auto& siblings = index_.sessions_of(s.module.id);
+  auto it = std::find(siblings.begin(), siblings.end(), &s);
+  if (it != siblings.end() && it != siblings.begin()) d.set("prev", session_data(**(it - 1)));
+  if (it != siblings.end() && it + 1 != siblings.end()) d.set("next", session_data(**(it + 1)));
+  return tmpl.render("session", d);
+}
+
+std::string PageBuilder::changes_page(TemplateSet& tmpl) const {
+  Data d = base_data();
+  struct Change {
+    const Session* s;
+    const HistoryEntry* h;
+  };
+  std::vector<Change> changes;
+  for (const Session& s : site_.sessions) {
+    for (const HistoryEntry& h : s.history) changes.push_back({&s, &h});
+  }
+  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return b.h->date < a.h->date; });
+  List list;
+  for (const Change& c : changes) {
+    Data item = session_data(*c.s);
+    char iso[16];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", c.h->date.year, c.h->date.month, c.h->date.day);
+    item.set("change_date_iso", std::string(iso));
+    item.set("change_date", std::to_string(c.h->date.day) + " " + ui(theme_, "months." + std::to_string(c.h->date.month)) +
+                                " " + std::to_string(c.h->date.year));
+    item.set("note", c.h->note);
+    list.push_back(item);
+  }
+  d.set("changes", list);
+  d.set("has_changes", !changes.empty());
+  d.set("feed_url", index_.changes_feed_url());
+  return tmpl.render("changes", d);
+}
+
+std::string PageBuilder::session_json_ld(const Session& s) const {
+  using Json = nlohmann::ordered_json;
+  const Place* place = site_.find_place(s.place.id);
+  const Module* m = site_.find_module(s.module.id);
+  Json j = {{"@context", "https://schema.org"}, {"@type", "EducationEvent"}, {"name", s.title}};
+  if (tz_) {
+    j["startDate"] = format_iso_offset(s.start, tz_->offset_at(s.start));
+    j["endDate"] = format_iso_offset(s.end, tz_->offset_at(s.end));
+  }
+  j["eventStatus"] = s.status == "cancelled" ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled";
+  bool online = place && place->online;
+  j["eventAttendanceMode"] = online ? "https://schema.org/OnlineEventAttendanceMode" : "https://schema.org/OfflineEventAttendanceMode";
+  if (online) {
+    j["location"] = {{"@type", "VirtualLocation"}, {"url", index_.absolute(index_.session_url(s.id))}};
+  } else if (place) {
+    j["location"] = {{"@type", "Place"}, {"name", place->name}, {"address", place->address}};
+  }
+  j["url"] = index_.absolute(index_.session_url(s.id));
+  j["inLanguage"] = site_.config.language;
+  j["organizer"] = {{"@type", "CollegeOrUniversity"}, {"name", site_.config.institution.name}};
+  if (!s.speakers.empty()) {
+    Json performers = Json::array();
+    for (const Ref& r : s.speakers) {
+      if (const Person* p = site_.find_person(r.id)) performers.push_back({{"@type", "Person"}, {"name", p->name}});
+    }
+    j["performer"] = performers;
+  }
+  if (m) j["superEvent"] = {{"@type", "Course"}, {"name", m->title}, {"url", index_.absolute(index_.module_url(m->id))}};
+  return j.dump(2);
 }
 
 std::string PageBuilder::directive(TemplateSet& tmpl, const std::string& name, const std::string& arg,
@@ -306,6 +516,11 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
   }
   d.set("tasks", tasks);
   d.set("has_tasks", !m.tasks.empty());
+  const auto& sessions = index_.sessions_of(m.id);
+  d.set("sessions", session_list(sessions));
+  d.set("has_sessions", !sessions.empty());
+  d.set("feed_url", index_.absolute(index_.module_feed_url(m.id)));
+  d.set("webcal_url", index_.webcal(index_.module_feed_url(m.id)));
   if (i > 0) {
     d.set("prev", module_summary(site_.modules[i - 1]));
   }
@@ -408,6 +623,9 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   for (const Module* m : index_.modules_developing(ref)) modules.push_back(module_summary(*m));
   d.set("modules", modules);
   d.set("has_modules", !index_.modules_developing(ref).empty());
+  auto sessions = index_.sessions_developing(ref);
+  d.set("sessions", session_list(sessions));
+  d.set("has_sessions", !sessions.empty());
   return tmpl.render("competency", d);
 }
 
@@ -440,6 +658,45 @@ std::vector<Job> PageBuilder::jobs() {
     add({"", index_.module_url(m.id), title, "", "modules", {home_crumb, modules_crumb}, ""},
         [this, i](TemplateSet& t) { return module_page(t, i); });
   }
+  const Crumb calendar_crumb{ui(theme_, "nav.calendar"), index_.calendar_url()};
+  add({"", index_.calendar_url(), ui(theme_, "calendar.title") + (site_.programme.cohort.empty() ? "" : " " + site_.programme.cohort),
+       ui(theme_, "calendar.authoritative"), "calendar", {home_crumb}, ""},
+      [this](TemplateSet& t) { return calendar_page(t); });
+  add({"", index_.changes_url(), ui(theme_, "calendar.changes_title"), "", "calendar", {home_crumb, calendar_crumb}, ""},
+      [this](TemplateSet& t) { return changes_page(t); });
+  for (size_t i = 0; i < site_.sessions.size(); ++i) {
+    const Session& s = site_.sessions[i];
+    add({"", index_.session_url(s.id), s.title, "", "calendar", {home_crumb, calendar_crumb}, session_json_ld(s)},
+        [this, i](TemplateSet& t) { return session_page(t, i); });
+  }
+  // Feeds: whole files, no layout.
+  auto feed = [&](const std::string& url, std::function<std::string(TemplateSet&)> body) {
+    Job job{{"", url, "", "", "", {}, ""}, std::move(body), false};
+    job.meta.path = url.substr(base.size());
+    jobs.push_back(std::move(job));
+  };
+  std::string calendar_name = site_.programme.short_title.empty() ? site_.config.title : site_.programme.short_title;
+  if (!site_.programme.cohort.empty()) calendar_name += " " + site_.programme.cohort;
+  std::vector<const Session*> all;
+  for (const Session& s : site_.sessions) all.push_back(&s);
+  feed(index_.calendar_feed_url(), [this, all, calendar_name](TemplateSet&) {
+    return ics_feed(index_, theme_, all, calendar_name, index_.calendar_feed_url());
+  });
+  for (const Module& m : site_.modules) {
+    const auto& list = index_.sessions_of(m.id);
+    if (list.empty()) continue;
+    std::string name = calendar_name + " – " + (m.number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m.number) : m.title);
+    feed(index_.module_feed_url(m.id), [this, &list, name, &m](TemplateSet&) {
+      return ics_feed(index_, theme_, list, name, index_.module_feed_url(m.id));
+    });
+  }
+  for (const Session& s : site_.sessions) {
+    feed(index_.session_ics_url(s.id), [this, &s, calendar_name](TemplateSet&) {
+      return ics_feed(index_, theme_, {&s}, calendar_name + " – " + s.title, index_.session_ics_url(s.id));
+    });
+  }
+  feed(index_.changes_feed_url(), [this](TemplateSet&) { return atom_changes(index_, theme_); });
+
   add({"", index_.frameworks_url(), ui(theme_, "nav.frameworks"), "", "frameworks", {home_crumb}, ""},
       [this](TemplateSet& t) { return frameworks_index(t); });
   for (const Framework& fw : site_.frameworks) {
@@ -476,7 +733,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     for (size_t i = next++; i < jobs.size(); i = next++) {
       const Job& job = jobs[i];
       std::string body = job.body(tmpl);
-      sink.write(job.meta.path, builder.layout(tmpl, job.meta, body));
+      sink.write(job.meta.path, job.is_page ? builder.layout(tmpl, job.meta, body) : body);
     }
   };
   std::vector<std::thread> pool;
@@ -485,13 +742,18 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   for (auto& t : pool) t.join();
 
   std::vector<std::string> urls;
-  for (const Job& job : jobs) urls.push_back(job.meta.url);
+  size_t pages = 0;
+  for (const Job& job : jobs) {
+    if (!job.is_page) continue;
+    urls.push_back(job.meta.url);
+    ++pages;
+  }
   sink.write("sitemap.xml", sitemap_xml(index, urls));
   sink.write("api/catalogue.json", catalogue_json(index));
   for (const std::string& file : theme.static_files) sink.copy_file(file, theme.dir + "/static/" + file);
 
   RenderStats stats;
-  stats.pages = jobs.size();
+  stats.pages = pages;
   stats.files = jobs.size() + 2 + theme.static_files.size();
   return stats;
 }

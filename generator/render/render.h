@@ -27,6 +27,14 @@ std::string catalogue_json(const Index& index);
 std::string course_json_ld(const Index& index);
 std::string sitemap_xml(const Index& index, const std::vector<std::string>& urls);
 
+// Calendar feeds (render/feeds.cpp).
+std::string ics_feed(const Index& index, const Theme& theme, const std::vector<const Session*>& sessions,
+                     const std::string& name, const std::string& feed_url);
+std::string atom_changes(const Index& index, const Theme& theme);
+// DTSTAMP of every event: SOURCE_DATE_EPOCH when set, else the newest date in
+// the sources (calendar.created, history), never the clock.
+int64_t feed_timestamp(const Site& site);
+
 // Makes JSON safe inside <script>: "</" cannot close the element.
 std::string escape_json_for_script(const std::string& json);
 

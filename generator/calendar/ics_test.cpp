@@ -1,0 +1,83 @@
+#include "calendar/ics.h"
+
+#include <gtest/gtest.h>
+
+#include "calendar/timezone.h"
+
+using namespace cartable;
+
+TEST(Ics, EscapesText) {
+  EXPECT_EQ(ics_escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+  EXPECT_EQ(ics_unescape_text(ics_escape_text("a,b;c\\d\ne")), "a,b;c\\d\ne");
+}
+
+TEST(Ics, FoldsAt75OctetsWithoutSplittingUtf8) {
+  std::string value;
+  for (int i = 0; i < 60; ++i) value += "é";  // 2 octets each
+  std::string folded = ics_fold("SUMMARY:" + value);
+  size_t start = 0;
+  std::string unfolded;
+  while (start < folded.size()) {
+    size_t end = folded.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos);
+    std::string line = folded.substr(start, end - start);
+    EXPECT_LE(line.size(), 75u);
+    // A fold never starts inside a sequence: no line begins with a
+    // continuation byte after the folding space.
+    std::string content = start == 0 ? line : line.substr(1);
+    ASSERT_FALSE(content.empty());
+    EXPECT_NE(static_cast<unsigned char>(content[0]) & 0xC0, 0x80);
+    unfolded += content;
+    start = end + 2;
+  }
+  EXPECT_EQ(unfolded, "SUMMARY:" + value);
+}
+
+TEST(Ics, ShortLineIsNotFolded) { EXPECT_EQ(ics_fold("VERSION:2.0"), "VERSION:2.0\r\n"); }
+
+TEST(Ics, ReadsBackPublishedEvents) {
+  IcsWriter w;
+  w.raw("BEGIN", "VEVENT");
+  w.raw("UID", "m1-lancement@example.org");
+  w.raw("SEQUENCE", "2");
+  w.raw("DTSTART;TZID=Europe/Zurich", "20261107T090000");
+  w.text("LOCATION", "HEP-BEJUNE, site de Delémont, campus Strate J, Route de Moutier 14, 2800 Delémont, Suisse romande");
+  w.raw("END", "VEVENT");
+  auto events = parse_ics_events(w.str());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].uid, "m1-lancement@example.org");
+  EXPECT_EQ(events[0].sequence, 2);
+  EXPECT_EQ(events[0].dtstart, "Europe/Zurich:20261107T090000");
+  EXPECT_EQ(events[0].location, "HEP-BEJUNE, site de Delémont, campus Strate J, Route de Moutier 14, 2800 Delémont, Suisse romande");
+}
+
+TEST(TimeZone, ZurichAcrossDaylightSaving) {
+  auto tz = TimeZone::find("Europe/Zurich");
+  ASSERT_TRUE(tz);
+  // 13 March 2027 is winter time (UTC+1), 22 May 2027 summer time (UTC+2).
+  EXPECT_EQ(format_utc_basic(tz->to_utc({2027, 3, 13, 9, 0})), "20270313T080000Z");
+  EXPECT_EQ(format_utc_basic(tz->to_utc({2027, 5, 22, 9, 0})), "20270522T070000Z");
+  EXPECT_EQ(tz->classify({2027, 3, 28, 2, 30}), LocalKind::Nonexistent);
+  EXPECT_EQ(tz->classify({2027, 10, 31, 2, 30}), LocalKind::Ambiguous);
+  EXPECT_EQ(tz->classify({2027, 10, 31, 9, 0}), LocalKind::Unique);
+  EXPECT_FALSE(TimeZone::find("Europe/Zurch"));
+}
+
+TEST(TimeZone, ObservancesCoverTheYears) {
+  auto tz = TimeZone::find("Europe/Zurich");
+  auto obs = tz->observances(2026, 2028);
+  // The one in force on 1 January 2026, then two changes a year.
+  ASSERT_EQ(obs.size(), 7u);
+  EXPECT_FALSE(obs[0].daylight);
+  EXPECT_TRUE(obs[1].daylight);
+  EXPECT_EQ(format_local_basic(obs[1].onset), "20260329T020000");
+  EXPECT_EQ(obs[1].offset_from, 3600);
+  EXPECT_EQ(obs[1].offset_to, 7200);
+  EXPECT_EQ(obs[1].name, "CEST");
+  EXPECT_EQ(format_local_basic(obs[2].onset), "20261025T030000");
+}
+
+TEST(TimeZone, Weekdays) {
+  EXPECT_EQ(weekday({2026, 11, 7, 0, 0}), 5);   // a Saturday
+  EXPECT_EQ(weekday({2026, 12, 2, 0, 0}), 2);   // a Wednesday
+}

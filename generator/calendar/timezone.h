@@ -1,0 +1,62 @@
+// Time zones from the tz database (Howard Hinnant's date/tz over the
+// system's tzdata): local wall-clock times to UTC instants, the DST gaps and
+// overlaps a local time can fall into, and the transitions a VTIMEZONE lists.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace date {
+class time_zone;
+}
+
+namespace cartable {
+
+// Seconds since 1970-01-01T00:00:00Z.
+using UtcSeconds = int64_t;
+
+enum class LocalKind { Unique, Nonexistent, Ambiguous };
+
+// One period of a zone's history, as a VTIMEZONE STANDARD/DAYLIGHT entry.
+struct Observance {
+  bool daylight = false;
+  LocalTime onset;       // local time, in the offset in force before it
+  int offset_from = 0;   // seconds east of UTC
+  int offset_to = 0;
+  std::string name;      // CET, CEST
+};
+
+class TimeZone {
+ public:
+  // nullopt when the tz database has no such zone.
+  static std::optional<TimeZone> find(const std::string& name);
+
+  const std::string& name() const { return name_; }
+  LocalKind classify(const LocalTime& t) const;
+  // For an ambiguous time, the earlier instant; for a nonexistent one, the
+  // instant after the gap (as calendar clients do).
+  UtcSeconds to_utc(const LocalTime& t) const;
+  int offset_at(const LocalTime& t) const;  // seconds east of UTC
+  // Every observance in force at some time in [first_year, last_year].
+  std::vector<Observance> observances(int first_year, int last_year) const;
+
+ private:
+  const date::time_zone* zone_ = nullptr;
+  std::string name_;
+};
+
+// 20270313T080000Z
+std::string format_utc_basic(UtcSeconds t);
+// 20270313T090000
+std::string format_local_basic(const LocalTime& t);
+// 2027-03-13T09:00:00+01:00, for schema.org and Atom
+std::string format_iso_offset(const LocalTime& t, int offset_seconds);
+// 0 = Monday ... 6 = Sunday
+int weekday(const LocalTime& t);
+LocalTime from_utc(UtcSeconds t);  // the UTC wall clock of an instant
+
+}  // namespace cartable
