@@ -1,0 +1,291 @@
+// The calendar as subscribers and HEP staff meet it: feed bytes, changes and
+// cancellations, and the diagnostics that keep the authoritative calendar
+// right. UTC instants are checked by the oracles (tests/oracles).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <regex>
+
+#include "support.h"
+
+using namespace cartable_test;
+
+namespace {
+
+class Calendar : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = temp_dir(std::string("cal-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    copy_default_site(dir);
+    calendar = dir / "content/calendar.yaml";
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  // Breaks the calendar with `from` -> `to`, expects a build error whose
+  // position is the line of `at` (after the edit) and whose text matches.
+  void expect_error(const std::string& from, const std::string& to, const std::string& at, const std::string& message) {
+    replace_in_file(calendar, from, to);
+    auto [line, col] = position_of(calendar, at);
+    ASSERT_GT(line, 0);
+    RunResult r = run_cartable(dir, "build");
+    EXPECT_EQ(r.status, 1);
+    std::string prefix = "content/calendar.yaml:" + std::to_string(line) + ":";
+    EXPECT_NE(r.err.find(prefix), std::string::npos) << "expected " << prefix << " in\n" << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "public"));
+  }
+
+  fs::path dir, calendar;
+};
+
+std::vector<std::string> raw_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find("\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+bool valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// Unfolded content lines of a feed.
+std::vector<std::string> content_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& l : raw_lines(text)) {
+    if (!l.empty() && l[0] == ' ' && !out.empty()) out.back() += l.substr(1);
+    else out.push_back(l);
+  }
+  return out;
+}
+
+std::string event_block(const std::string& ics, const std::string& uid_prefix) {
+  auto at = ics.find("UID:" + uid_prefix + "@");
+  if (at == std::string::npos) return "";
+  return ics.substr(at, ics.find("END:VEVENT", at) - at);
+}
+
+}  // namespace
+
+TEST_F(Calendar, EveryFeedIsByteLevelCorrect) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  size_t feeds = 0;
+  for (const auto& [path, bytes] : snapshot(dir / "public")) {
+    if (path.size() < 4 || path.substr(path.size() - 4) != ".ics") continue;
+    ++feeds;
+    SCOPED_TRACE(path);
+    ASSERT_GE(bytes.size(), 2u);
+    EXPECT_EQ(bytes.substr(bytes.size() - 2), "\r\n");
+    // Every LF is part of a CRLF.
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      if (bytes[i] == '\n') ASSERT_TRUE(i > 0 && bytes[i - 1] == '\r') << "bare LF at " << i;
+    }
+    for (const std::string& line : raw_lines(bytes)) {
+      EXPECT_LE(line.size(), 75u) << line;
+      EXPECT_TRUE(valid_utf8(line)) << "a fold split a UTF-8 sequence: " << line;
+    }
+    std::vector<std::string> lines = content_lines(bytes);
+    EXPECT_EQ(lines.front(), "BEGIN:VCALENDAR");
+    EXPECT_EQ(lines.back(), "END:VCALENDAR");
+    for (const std::string& l : lines) {
+      EXPECT_TRUE(valid_utf8(l));
+      if (l.rfind("DTSTART;TZID=", 0) == 0 || l.rfind("DTEND;TZID=", 0) == 0) {
+        EXPECT_NE(l.back(), 'Z') << "TZID with a UTC value: " << l;
+      }
+      if (l.rfind("DTSTAMP:", 0) == 0 || l.rfind("LAST-MODIFIED:", 0) == 0) EXPECT_EQ(l.back(), 'Z') << l;
+      // TEXT values: no raw comma or semicolon (they must be escaped).
+      if (l.rfind("SUMMARY:", 0) == 0 || l.rfind("LOCATION:", 0) == 0 || l.rfind("DESCRIPTION:", 0) == 0) {
+        std::string v = l.substr(l.find(':') + 1);
+        for (size_t i = 0; i < v.size(); ++i) {
+          if (v[i] == '\\') { ++i; continue; }
+          EXPECT_TRUE(v[i] != ',' && v[i] != ';') << l;
+        }
+      }
+    }
+    for (const char* required : {"VERSION:2.0", "PRODID:", "BEGIN:VTIMEZONE", "TZID:Europe/Zurich", "NAME:", "X-WR-CALNAME:",
+                                 "REFRESH-INTERVAL;VALUE=DURATION:", "X-PUBLISHED-TTL:"}) {
+      EXPECT_NE(bytes.find(std::string("\r\n") + required), std::string::npos) << required;
+    }
+  }
+  EXPECT_EQ(feeds, 1u + 4u + 21u);  // all, per module, per session
+}
+
+TEST_F(Calendar, EventsCarryStableUidsAndEverythingASubscriberNeeds) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  std::string ics = read(dir / "public/calendrier.ics");
+  std::string ev = event_block(ics, "m3-se-proteger-1");
+  ASSERT_FALSE(ev.empty());
+  std::string unfolded;
+  for (const auto& l : content_lines(ev)) unfolded += l + "\n";
+  EXPECT_NE(unfolded.find("UID:m3-se-proteger-1@cas-cne.hep-bejune.ch\n"), std::string::npos);
+  EXPECT_NE(unfolded.find("DTSTART;TZID=Europe/Zurich:20270313T090000\n"), std::string::npos);
+  EXPECT_NE(unfolded.find("DTEND;TZID=Europe/Zurich:20270313T164500\n"), std::string::npos);
+  EXPECT_NE(unfolded.find("SEQUENCE:0\n"), std::string::npos);
+  EXPECT_NE(unfolded.find("STATUS:CONFIRMED\n"), std::string::npos);
+  EXPECT_NE(unfolded.find("LOCATION:HEP-BEJUNE\\, site de Bienne\\, Chemin de la Ciblerie 45\n"), std::string::npos) << unfolded;
+  EXPECT_NE(unfolded.find("URL;VALUE=URI:https://cas-cne.hep-bejune.ch/seances/m3-se-proteger-1/\n"), std::string::npos);
+  EXPECT_NE(unfolded.find("DESCRIPTION:Module 3 – Support de premier niveau\\nAnimation : Nicolas Martignoni"), std::string::npos) << unfolded;
+  EXPECT_NE(unfolded.find("CATEGORIES:CAS CNE,Module 3\n"), std::string::npos);
+  // The session page links its one-event file, and the module page its feed.
+  EXPECT_NE(read(dir / "public/seances/m3-se-proteger-1/index.html").find("m3-se-proteger-1.ics"), std::string::npos);
+  EXPECT_NE(read(dir / "public/modules/m3/index.html").find("webcal://cas-cne.hep-bejune.ch/modules/m3/calendrier.ics"),
+            std::string::npos);
+}
+
+TEST_F(Calendar, DtstampIsReproducibleAndHonoursSourceDateEpoch) {
+  ASSERT_EQ(run_cartable(dir, "build --out a").status, 0);
+  ASSERT_EQ(run_cartable(dir, "build --out b").status, 0);
+  EXPECT_EQ(read(dir / "a/calendrier.ics"), read(dir / "b/calendrier.ics"));
+  ASSERT_EQ(run_cartable(dir, "build --out c").status, 0);
+  ::setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
+  RunResult r = run_cartable(dir, "build --out d");
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(read(dir / "d/calendrier.ics").find("DTSTAMP:20270115T080000Z"), std::string::npos);
+  EXPECT_EQ(read(dir / "c/calendrier.ics").find("DTSTAMP:20270115T080000Z"), std::string::npos);
+}
+
+TEST_F(Calendar, PageListsEverySessionByMonthWithWeekdayPlaceAndSpeakers) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  std::string html = read(dir / "public/calendrier/index.html");
+  std::string text = visible_text(html);
+  EXPECT_NE(text.find("novembre 2026"), std::string::npos);
+  auto in_order = [&](const std::vector<std::string>& pieces) {
+    size_t at = text.find(pieces[0]);
+    for (size_t i = 1; i < pieces.size() && at != std::string::npos; ++i) {
+      size_t next = text.find(pieces[i], at);
+      at = next != std::string::npos && next - at < 200 ? next : std::string::npos;
+    }
+    return at != std::string::npos;
+  };
+  EXPECT_TRUE(in_order({"samedi 13 mars 2027", "09h00–16h45",
+                        "Se protéger dans le monde du numérique – aspects juridiques, techniques et éthiques 1/2", "Module 3",
+                        "SBI (Chemin de la Ciblerie 45)", "Animation : Nicolas Martignoni"}))
+      << text;
+  EXPECT_TRUE(in_order({"mercredi 9 février 2028", "13h30–17h30"}));
+  // Months in order; sessions in order.
+  EXPECT_LT(html.find("mois-2026-11"), html.find("mois-2026-12"));
+  EXPECT_LT(html.find("/seances/m2-tour-horizon/"), html.find("/seances/m3-communication/"));
+  EXPECT_NE(html.find("webcal://cas-cne.hep-bejune.ch/calendrier.ics"), std::string::npos);
+  // Session pages carry EducationEvent JSON-LD with the UTC offset of the day.
+  std::string session = read(dir / "public/seances/m2-tour-horizon/index.html");
+  EXPECT_NE(session.find("\"@type\": \"EducationEvent\""), std::string::npos);
+  EXPECT_NE(session.find("\"startDate\": \"2027-05-22T09:00:00+02:00\""), std::string::npos);
+  // Module pages list their sessions, and session pages link back.
+  EXPECT_NE(read(dir / "public/modules/m4/index.html").find("/seances/m4-formation-adultes-3/"), std::string::npos);
+  EXPECT_NE(read(dir / "public/seances/m4-formation-adultes-3/index.html").find("href=\"/modules/m4/\""), std::string::npos);
+}
+
+TEST_F(Calendar, HistoryRaisesSequenceAndCancellationStaysInTheFeed) {
+  replace_in_file(calendar, "    end: 2027-03-24 17:30\n    place: sde\n",
+                  "    end: 2027-03-24 17:30\n    place: sde\n    status: cancelled\n"
+                  "    history:\n      - date: 2027-02-10\n        note: Séance annulée, reportée au module 4.\n"
+                  "      - date: 2027-01-05\n        note: Salle changée.\n");
+  RunResult r = run_cartable(dir, "build");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string ics = read(dir / "public/calendrier.ics");
+  std::string ev;
+  for (const auto& l : content_lines(event_block(ics, "m3-equipement"))) ev += l + "\n";
+  EXPECT_NE(ev.find("STATUS:CANCELLED\n"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("SEQUENCE:2\n"), std::string::npos);
+  EXPECT_NE(ev.find("LAST-MODIFIED:20270209T230000Z\n"), std::string::npos) << ev;  // 10 Feb, 00:00 in Zurich
+  std::string page = read(dir / "public/seances/m3-equipement/index.html");
+  EXPECT_NE(page.find("<del>Participer au choix d&apos;équipement pour un établissement scolaire</del>"), std::string::npos);
+  EXPECT_NE(page.find("Séance annulée, reportée au module 4."), std::string::npos);
+  EXPECT_NE(read(dir / "public/calendrier/index.html").find("<del>Participer au choix"), std::string::npos);
+  std::string changes = read(dir / "public/calendrier/modifications/index.html");
+  EXPECT_LT(changes.find("Séance annulée"), changes.find("Salle changée"));  // newest first
+  std::string atom = read(dir / "public/calendrier/modifications/atom.xml");
+  EXPECT_NE(atom.find("<summary>Séance annulée, reportée au module 4.</summary>"), std::string::npos);
+  EXPECT_NE(atom.find("<updated>2027-02-10T00:00:00+01:00</updated>"), std::string::npos);
+}
+
+TEST_F(Calendar, PreviousFeedCheckCatchesSilentChanges) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  fs::copy_file(dir / "public/calendrier.ics", dir / "published.ics");
+  EXPECT_EQ(run_cartable(dir, "check --previous-ics published.ics").status, 0);
+  // Moved by an hour, without telling anyone.
+  replace_in_file(calendar, "start: 2027-09-15 13:30", "start: 2027-09-15 14:30");
+  RunResult silent = run_cartable(dir, "check --previous-ics published.ics");
+  EXPECT_EQ(silent.status, 1);
+  auto [line, col] = position_of(calendar, "  - id: m3-prevention");
+  EXPECT_NE(silent.err.find("content/calendar.yaml:" + std::to_string(line) + ":"), std::string::npos) << silent.err;
+  EXPECT_NE(silent.err.find("session m3-prevention changed (time) since the published feed, without a new history entry"),
+            std::string::npos)
+      << silent.err;
+  // Now with a history entry: accepted.
+  replace_in_file(calendar, "    speakers: [carole-barraud-vial]\n",
+                  "    speakers: [carole-barraud-vial]\n    history:\n      - date: 2027-08-20\n        note: Début à 14h30.\n");
+  RunResult told = run_cartable(dir, "check --previous-ics published.ics");
+  EXPECT_EQ(told.status, 0) << told.err;
+  // A session dropped from the calendar is a warning: subscribers keep it.
+  std::string text = read(calendar);
+  auto begin = text.find("  - id: m1-ecrans");
+  auto end = text.find("  - id: m1-scenariser");
+  write(calendar, text.substr(0, begin) + text.substr(end));
+  RunResult dropped = run_cartable(dir, "check --previous-ics published.ics");
+  EXPECT_EQ(dropped.status, 0);
+  EXPECT_NE(dropped.err.find("warning: session m1-ecrans was published but is no longer in content/calendar.yaml"),
+            std::string::npos)
+      << dropped.err;
+}
+
+TEST_F(Calendar, EndBeforeStart) {
+  expect_error("end: 2027-03-24 17:30", "end: 2027-03-24 12:30", "end: 2027-03-24 12:30",
+               "session m3-equipement ends (2027-03-24 12:30) before it starts (2027-03-24 13:30)");
+}
+
+TEST_F(Calendar, OutsideTheProgrammesPeriod) {
+  expect_error("start: 2028-03-22 13:30\n    end: 2028-03-22 17:30", "start: 2028-09-22 13:30\n    end: 2028-09-22 17:30",
+               "start: 2028-09-22 13:30", "is outside the programme's period");
+}
+
+TEST_F(Calendar, TwoSessionsInTheSameRoomAtOnce) {
+  // The afternoon of 22 May 2027 at SDE, moved into the morning session.
+  expect_error("start: 2027-05-22 13:30", "start: 2027-05-22 11:00", "start: 2027-05-22 11:00",
+               "session m3-communication overlaps m2-tour-horizon at SDE");
+}
+
+TEST_F(Calendar, ATimeSkippedByDaylightSaving) {
+  expect_error("start: 2027-03-24 13:30\n    end: 2027-03-24 17:30", "start: 2027-03-28 02:30\n    end: 2027-03-28 17:30",
+               "start: 2027-03-28 02:30", "2027-03-28 02:30 does not exist in Europe/Zurich");
+}
+
+TEST_F(Calendar, ATimeRepeatedByDaylightSaving) {
+  expect_error("start: 2027-09-15 13:30\n    end: 2027-09-15 17:30", "start: 2027-10-31 02:15\n    end: 2027-10-31 17:30",
+               "start: 2027-10-31 02:15", "2027-10-31 02:15 happens twice in Europe/Zurich");
+}
+
+TEST_F(Calendar, UnknownPlaceWithHint) {
+  expect_error("    place: sbi\n    speakers: [nicolas-martignoni]", "    place: sbj\n    speakers: [nicolas-martignoni]",
+               "place: sbj", "unknown place 'sbj'\n  hint: did you mean sbi?");
+}
+
+TEST_F(Calendar, UnknownModuleWithHint) {
+  expect_error("  - id: m3-equipement\n    module: m3", "  - id: m3-equipement\n    module: m33", "module: m33",
+               "unknown module 'm33'\n  hint: did you mean m3?");
+}
+
+TEST_F(Calendar, UnknownSpeakerWithHint) {
+  expect_error("speakers: [simon-morard]", "speakers: [simon-mourad]", "simon-mourad",
+               "unknown person 'simon-mourad'\n  hint: did you mean simon-morard?");
+}
+
+TEST_F(Calendar, NotADate) {
+  expect_error("start: 2027-06-05 09:00", "start: 2027-06-31 09:00", "start: 2027-06-31 09:00",
+               "'2027-06-31 09:00' is not a real date and time");
+}
