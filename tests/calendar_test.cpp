@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <regex>
+#include <set>
 
 #include "support.h"
 
@@ -116,6 +117,18 @@ TEST_F(Calendar, EveryFeedIsByteLevelCorrect) {
         }
       }
     }
+    // Every TZID used is defined by a VTIMEZONE of the same file; UIDs are unique.
+    std::set<std::string> defined, used, uids;
+    for (const std::string& l : lines) {
+      if (l.rfind("TZID:", 0) == 0) defined.insert(l.substr(5));
+      if (auto p = l.find(";TZID="); p != std::string::npos) {
+        std::string tzid = l.substr(p + 6);
+        used.insert(tzid.substr(0, tzid.find_first_of(";:")));
+      }
+      if (l.rfind("UID:", 0) == 0) EXPECT_TRUE(uids.insert(l).second) << "duplicate " << l;
+    }
+    EXPECT_FALSE(used.empty());
+    for (const auto& tzid : used) EXPECT_TRUE(defined.count(tzid)) << "no VTIMEZONE for " << tzid;
     for (const char* required : {"VERSION:2.0", "PRODID:", "BEGIN:VTIMEZONE", "TZID:Europe/Zurich", "NAME:", "X-WR-CALNAME:",
                                  "REFRESH-INTERVAL;VALUE=DURATION:", "X-PUBLISHED-TTL:"}) {
       EXPECT_NE(bytes.find(std::string("\r\n") + required), std::string::npos) << required;
@@ -212,6 +225,66 @@ TEST_F(Calendar, HistoryRaisesSequenceAndCancellationStaysInTheFeed) {
   std::string atom = read(dir / "public/calendrier/modifications/atom.xml");
   EXPECT_NE(atom.find("<summary>Séance annulée, reportée au module 4.</summary>"), std::string::npos);
   EXPECT_NE(atom.find("<updated>2027-02-10T00:00:00+01:00</updated>"), std::string::npos);
+}
+
+TEST_F(Calendar, MovingASessionWithHistoryRaisesSequenceAndKeepsUid) {
+  ASSERT_EQ(run_cartable(dir, "build --out before").status, 0);
+  replace_in_file(calendar, "start: 2027-06-05 09:00\n    end: 2027-06-05 16:45\n    place: en-ligne\n",
+                  "start: 2027-06-19 09:00\n    end: 2027-06-19 16:45\n    place: sbi\n"
+                  "    history:\n      - date: 2027-04-02\n        note: Déplacée au 19 juin, à Bienne.\n");
+  RunResult r = run_cartable(dir, "build --out after");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string before, after;
+  for (const auto& l : content_lines(event_block(read(dir / "before/calendrier.ics"), "m2-reseau"))) before += l + "\n";
+  for (const auto& l : content_lines(event_block(read(dir / "after/calendrier.ics"), "m2-reseau"))) after += l + "\n";
+  EXPECT_NE(before.find("SEQUENCE:0\n"), std::string::npos);
+  EXPECT_NE(after.find("SEQUENCE:1\n"), std::string::npos);
+  EXPECT_NE(after.find("UID:m2-reseau@cas-cne.hep-bejune.ch\n"), std::string::npos);
+  EXPECT_NE(after.find("DTSTART;TZID=Europe/Zurich:20270619T090000\n"), std::string::npos);
+  EXPECT_NE(after.find("LOCATION:HEP-BEJUNE\\, site de Bienne"), std::string::npos) << after;
+  // The other events did not change a byte (DTSTAMP is the feed's, and moved
+  // with the new history date, so compare without it).
+  auto strip = [](std::string ics) {
+    std::regex stamp("DTSTAMP:[0-9TZ]+\r\n");
+    return std::regex_replace(ics, stamp, "");
+  };
+  std::string b = strip(read(dir / "before/modules/m3/calendrier.ics"));
+  std::string a = strip(read(dir / "after/modules/m3/calendrier.ics"));
+  EXPECT_EQ(a, b);
+}
+
+TEST_F(Calendar, ReorderingTheYamlChangesNoByteOfAnyFeed) {
+  ASSERT_EQ(run_cartable(dir, "build --out ordered").status, 0);
+  // Reverse the order of the session entries in the file.
+  std::string text = read(calendar);
+  size_t first = text.find("  - id: ");
+  std::vector<std::string> blocks;
+  for (size_t at = first; at != std::string::npos;) {
+    size_t next = text.find("  - id: ", at + 1);
+    std::string block = text.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    while (!block.empty() && block.back() == '\n') block.pop_back();
+    // Drop the module comment lines that precede the next block.
+    if (auto c = block.find("\n\n"); c != std::string::npos) block.erase(c);
+    blocks.push_back(block + "\n");
+    at = next;
+  }
+  ASSERT_EQ(blocks.size(), 21u);
+  std::string reversed = text.substr(0, first);
+  for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) reversed += *it;
+  write(calendar, reversed);
+  RunResult r = run_cartable(dir, "build --out reversed");
+  ASSERT_EQ(r.status, 0) << r.err;
+  size_t feeds = 0;
+  auto a = snapshot(dir / "ordered");
+  auto b = snapshot(dir / "reversed");
+  for (const auto& [path, bytes] : a) {
+    if (path.size() > 4 && path.substr(path.size() - 4) == ".ics") {
+      EXPECT_EQ(bytes, b[path]) << path;
+      ++feeds;
+    }
+  }
+  EXPECT_EQ(feeds, 26u);
+  EXPECT_EQ(a, b);  // and no page changed either
 }
 
 TEST_F(Calendar, PreviousFeedCheckCatchesSilentChanges) {

@@ -169,7 +169,10 @@ struct Loader {
       if (ok) site.sessions.push_back(std::move(s));
     }
     std::stable_sort(site.sessions.begin(), site.sessions.end(),
-                     [](const Session& a, const Session& b) { return a.start < b.start; });
+                     [](const Session& a, const Session& b) {
+                       // By id on ties, so the order in the file never shows in the output.
+                       return a.start != b.start ? a.start < b.start : a.id < b.id;
+                     });
   }
 
   void load_places() {
