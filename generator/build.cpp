@@ -21,6 +21,11 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   }
   if (diags.has_errors()) return result;
 
+  // From here on the site holds only what this audience may see.
+  Visibility audience = Visibility::Public;
+  parse_visibility(options.audience, audience);
+  restrict_to_audience(site, audience);
+
   Index index(site);
   std::string theme_dir = (std::filesystem::path(options.source) / "themes" / site.config.theme).lexically_normal().string();
   Theme theme = load_theme(theme_dir, site.config.language, diags);

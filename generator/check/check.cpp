@@ -1,5 +1,6 @@
 #include "check/check.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -156,6 +157,63 @@ void check_calendar(const Site& site, Diagnostics& diags) {
   }
 }
 
+const std::vector<std::string> kEntryKinds = {"digital-production", "session-description", "resource-collection",
+                                              "reflexive-text", "oral-defence"};
+const std::vector<std::string> kEntryStatuses = {"submitted", "acquired", "not-acquired"};
+
+SourcePos field(const Entry& e, const char* key) {
+  auto it = e.field_pos.find(key);
+  return it == e.field_pos.end() ? e.pos : it->second;
+}
+
+void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnostics& diags) {
+  const Module* m = e.module.id.empty() ? nullptr : site.find_module(e.module.id);
+  if (!e.module.id.empty() && !m) {
+    diags.error(e.module.pos, "unknown module '" + e.module.id + "'", did_you_mean(e.module.id, site.module_ids()));
+  }
+  if (m && !e.task.id.empty() && std::none_of(m->tasks.begin(), m->tasks.end(), [&](const Task& t) { return t.id == e.task.id; })) {
+    std::vector<std::string> ids;
+    for (const Task& t : m->tasks) ids.push_back(t.id);
+    std::string all;
+    for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
+    std::string hint = did_you_mean(e.task.id, ids);
+    diags.error(e.task.pos, "module " + m->id + " has no task '" + e.task.id + "'",
+                hint.empty() ? "its tasks are: " + all : hint);
+  }
+  if (!e.kind.empty() && std::find(kEntryKinds.begin(), kEntryKinds.end(), e.kind) == kEntryKinds.end()) {
+    diags.error(field(e, "kind"), "unknown kind of entry '" + e.kind + "'", did_you_mean(e.kind, kEntryKinds));
+  }
+  if (!e.status.empty() && std::find(kEntryStatuses.begin(), kEntryStatuses.end(), e.status) == kEntryStatuses.end()) {
+    std::string hint = did_you_mean(e.status, kEntryStatuses);
+    diags.error(field(e, "status"), "unknown status '" + e.status + "'",
+                hint.empty() ? "write submitted, acquired or not-acquired" : hint);
+  }
+  if (e.competencies.empty() && e.field_pos.count("competencies")) {
+    diags.error(field(e, "competencies"), "entry evidences no competency", "list at least one, e.g. rc-num-so/3.1");
+  }
+  check_competency_refs(site, e.competencies, diags);
+  for (const Ref& c : e.coauthors) {
+    if (c.id == p.slug) {
+      diags.error(c.pos, "'" + c.id + "' is the author of this entry, not a coauthor");
+    } else if (!site.find_portfolio(c.id)) {
+      diags.error(c.pos, "unknown coauthor '" + c.id + "': no portfolio has this slug", did_you_mean(c.id, site.portfolio_slugs()));
+    }
+  }
+}
+
+void check_portfolios(const Site& site, Diagnostics& diags) {
+  check_unique(site.portfolios, [](const Portfolio& p) -> const std::string& { return p.slug; }, "portfolio", diags);
+  for (const Crosswalk& c : site.crosswalks) {
+    for (const auto& [from, to] : c.pairs) {
+      check_competency_refs(site, {from}, diags);
+      check_competency_refs(site, to, diags);
+    }
+  }
+  for (const Portfolio& p : site.portfolios) {
+    for (const Entry& e : p.entries) check_entry(site, p, e, diags);
+  }
+}
+
 }  // namespace
 
 void check_against_previous_feed(const Site& site, const std::string& ics, const std::string& path,
@@ -221,6 +279,7 @@ void check_site(const Site& site, Diagnostics& diags) {
     check_module(site, m, diags);
   }
   check_calendar(site, diags);
+  check_portfolios(site, diags);
   Totals totals = compute_totals(site);
   compare_total(site, "ects", totals.ects, "ECTS credits", diags);
   compare_total(site, "periods", totals.periods, "periods", diags);

@@ -6,7 +6,15 @@
 
 namespace cartable {
 
-const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page", "session"};
+const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page", "session", "portfolio", "entry"};
+
+namespace {
+bool by_date(const Entry* a, const Entry* b) {
+  if (a->date != b->date) return a->date < b->date;
+  if (a->portfolio != b->portfolio) return a->portfolio < b->portfolio;
+  return a->slug < b->slug;
+}
+}  // namespace
 
 Index::Index(const Site& site) : site_(site) {
   for (const Module& m : site.modules) {
@@ -16,6 +24,95 @@ Index::Index(const Site& site) : site_(site) {
     }
   }
   for (const Session& s : site.sessions) sessions_by_module_[s.module.id].push_back(&s);
+
+  for (const Crosswalk& c : site.crosswalks) {
+    for (const auto& [from, to] : c.pairs) {
+      for (const Ref& t : to) {
+        equivalents_[from.id].push_back(t.id);
+        equivalents_[t.id].push_back(from.id);
+      }
+    }
+  }
+  for (auto& [ref, list] : equivalents_) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+
+  for (const Portfolio& p : site.portfolios) {
+    for (const Entry& e : p.entries) {
+      entries_by_task_[e.module.id + "/" + e.task.id].push_back(&e);
+      for (const Portfolio* author : authors(e)) entries_by_author_[author->slug].push_back(&e);
+      std::vector<std::string> direct;
+      for (const Ref& r : e.competencies) direct.push_back(r.id);
+      for (const std::string& ref : direct) evidence_[ref].push_back({&e, false});
+      for (const std::string& ref : direct) {
+        for (const std::string& eq : equivalents(ref)) {
+          if (std::find(direct.begin(), direct.end(), eq) != direct.end()) continue;
+          auto& list = evidence_[eq];
+          if (std::none_of(list.begin(), list.end(), [&](const Evidence& ev) { return ev.entry == &e; })) list.push_back({&e, true});
+        }
+      }
+    }
+  }
+  for (auto& [k, list] : entries_by_task_) std::sort(list.begin(), list.end(), by_date);
+  for (auto& [k, list] : entries_by_author_) std::sort(list.begin(), list.end(), by_date);
+  for (auto& [k, list] : evidence_) {
+    std::sort(list.begin(), list.end(), [](const Evidence& a, const Evidence& b) {
+      return a.equivalent != b.equivalent ? !a.equivalent : by_date(a.entry, b.entry);
+    });
+  }
+}
+
+std::string Index::portfolios_url() const { return site_.config.base_path + "portfolios/"; }
+std::string Index::portfolio_url(const std::string& slug) const { return portfolios_url() + slug + "/"; }
+std::string Index::entry_url(const Entry& e) const { return portfolio_url(e.portfolio) + e.slug + "/"; }
+
+const std::vector<std::string>& Index::equivalents(const std::string& ref) const {
+  static const std::vector<std::string> none;
+  auto it = equivalents_.find(ref);
+  return it == equivalents_.end() ? none : it->second;
+}
+
+const std::vector<Evidence>& Index::evidence_for(const std::string& ref) const {
+  static const std::vector<Evidence> none;
+  auto it = evidence_.find(ref);
+  return it == evidence_.end() ? none : it->second;
+}
+
+const std::vector<const Entry*>& Index::entries_for_task(const std::string& module, const std::string& task) const {
+  static const std::vector<const Entry*> none;
+  auto it = entries_by_task_.find(module + "/" + task);
+  return it == entries_by_task_.end() ? none : it->second;
+}
+
+const std::vector<const Entry*>& Index::entries_of(const std::string& slug) const {
+  static const std::vector<const Entry*> none;
+  auto it = entries_by_author_.find(slug);
+  return it == entries_by_author_.end() ? none : it->second;
+}
+
+std::vector<const Portfolio*> Index::authors(const Entry& e) const {
+  std::vector<const Portfolio*> out;
+  if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) out.push_back(owner);
+  for (const Ref& c : e.coauthors) {
+    if (const Portfolio* p = site_.find_portfolio(c.id)) out.push_back(p);
+  }
+  return out;
+}
+
+const Task* Index::task_of(const Entry& e) const {
+  const Module* m = site_.find_module(e.module.id);
+  if (!m) return nullptr;
+  for (const Task& t : m->tasks) {
+    if (t.id == e.task.id) return &t;
+  }
+  return nullptr;
+}
+
+std::string Index::entry_kind(const Entry& e) const {
+  if (!e.kind.empty()) return e.kind;
+  const Task* t = task_of(e);
+  return t ? t->kind : std::string();
 }
 
 std::string Index::calendar_url() const { return site_.config.base_path + "calendrier/"; }
@@ -72,6 +169,7 @@ const std::vector<const Module*>& Index::modules_developing(const std::string& r
 }
 
 std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::string& id, std::string& hint) const {
+  if (site_.withheld.count(kind + ":" + id)) return LinkTarget{};
   if (kind == "module") {
     if (const Module* m = site_.find_module(id)) return LinkTarget{module_url(id), m->title};
     hint = did_you_mean(id, site_.module_ids());
@@ -88,6 +186,20 @@ std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::str
   } else if (kind == "session") {
     if (const Session* s = site_.find_session(id)) return LinkTarget{session_url(id), s->title};
     hint = did_you_mean(id, site_.session_ids());
+  } else if (kind == "portfolio") {
+    if (const Portfolio* p = site_.find_portfolio(id)) return LinkTarget{portfolio_url(id), p->name};
+    hint = did_you_mean(id, site_.portfolio_slugs());
+  } else if (kind == "entry") {
+    auto slash = id.find('/');
+    if (slash != std::string::npos) {
+      if (const Entry* e = site_.find_entry(id.substr(0, slash), id.substr(slash + 1))) return LinkTarget{entry_url(*e), e->title};
+    }
+    std::vector<std::string> ids;
+    for (const Portfolio& p : site_.portfolios) {
+      for (const Entry& e : p.entries) ids.push_back(p.slug + "/" + e.slug);
+    }
+    hint = did_you_mean(id, ids);
+    if (hint.empty() && slash == std::string::npos) hint = "write entry:<portfolio>/<entry>";
   } else if (kind == "page") {
     auto it = site_.page_by_id.find(id);
     if (it != site_.page_by_id.end()) return LinkTarget{page_url(id), site_.pages[it->second].title};

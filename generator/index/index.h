@@ -13,8 +13,15 @@
 namespace cartable {
 
 struct LinkTarget {
-  std::string url;    // site-absolute, starts with the base path
+  std::string url;    // site-absolute, starts with the base path; empty when
+                      // the target exists but is withheld from this audience
   std::string title;  // used when a link has no text of its own
+};
+
+// An entry that evidences a competency, directly or through a crosswalk.
+struct Evidence {
+  const Entry* entry = nullptr;
+  bool equivalent = false;  // tagged with an equivalent competency
 };
 
 // What an internal link can name: "<kind>:<id>".
@@ -44,6 +51,9 @@ class Index {
   std::string session_ics_url(const std::string& id) const;  // /seances/<id>/<id>.ics
   // webcal:// form of a feed URL, which calendar apps open as a subscription.
   std::string webcal(const std::string& site_url) const;
+  std::string portfolios_url() const;                     // /portfolios/
+  std::string portfolio_url(const std::string& slug) const;
+  std::string entry_url(const Entry& e) const;            // /portfolios/<slug>/<entry>/
   // The absolute form of a site URL, for sitemaps and JSON-LD.
   std::string absolute(const std::string& site_url) const;
 
@@ -54,6 +64,20 @@ class Index {
   // Sessions of the modules that develop a competency, chronological.
   std::vector<const Session*> sessions_developing(const std::string& ref) const;
 
+  // Competencies a crosswalk declares equivalent to `ref` (either direction).
+  const std::vector<std::string>& equivalents(const std::string& ref) const;
+  // Entries evidencing `ref`, by date; each once, direct before equivalent.
+  const std::vector<Evidence>& evidence_for(const std::string& ref) const;
+  // Entries answering a module's task, by date.
+  const std::vector<const Entry*>& entries_for_task(const std::string& module, const std::string& task) const;
+  // A participant's entries: their own and those they coauthored, by date.
+  const std::vector<const Entry*>& entries_of(const std::string& slug) const;
+  // Owner then coauthors, as portfolios present in this build.
+  std::vector<const Portfolio*> authors(const Entry& e) const;
+  // The entry's kind, or its task's when the entry names none.
+  std::string entry_kind(const Entry& e) const;
+  const Task* task_of(const Entry& e) const;
+
   // Resolves "module:m1", "competency:rc-num-so/3.1", ... Returns nullopt and
   // fills `hint` when the kind is known but the id is not.
   std::optional<LinkTarget> resolve(const std::string& kind, const std::string& id, std::string& hint) const;
@@ -62,6 +86,10 @@ class Index {
   const Site& site_;
   std::map<std::string, std::vector<const Module*>> modules_by_competency_;
   std::map<std::string, std::vector<const Session*>> sessions_by_module_;
+  std::map<std::string, std::vector<std::string>> equivalents_;
+  std::map<std::string, std::vector<Evidence>> evidence_;
+  std::map<std::string, std::vector<const Entry*>> entries_by_task_;
+  std::map<std::string, std::vector<const Entry*>> entries_by_author_;
 };
 
 }  // namespace cartable

@@ -1,6 +1,7 @@
 #include "load/load.h"
 
 #include <algorithm>
+#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,8 @@
 
 #include "base/text.h"
 #include "load/yaml_util.h"
+
+#include <stb/stb_image.h>
 
 namespace fs = std::filesystem;
 
@@ -17,6 +20,14 @@ namespace {
 
 // The path shown to users: relative to the source directory's parent as the
 // user typed it ("content/modules/m1.md" when building ".").
+std::string hint_or(const std::string& hint, const std::string& fallback) { return hint.empty() ? fallback : hint; }
+
+// Reads only the header: stb_image (Debian libstb) knows PNG, JPEG and GIF.
+bool image_size(const std::string& path, int& width, int& height) {
+  int components = 0;
+  return stbi_info(path.c_str(), &width, &height, &components) == 1 && width > 0 && height > 0;
+}
+
 std::string display_path(const std::string& source_dir, const fs::path& rel) {
   fs::path p = fs::path(source_dir) / rel;
   return p.lexically_normal().generic_string();
@@ -110,6 +121,209 @@ struct Loader {
       p.warn_unknown_keys();
     }
     f.warn_unknown_keys();
+  }
+
+  void load_portfolios() {
+    fs::path root = fs::path(source) / "portfolios";
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return;
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(root, ec)) {
+      if (e.is_directory() && !e.is_symlink() && e.path().filename().string()[0] != '.') dirs.push_back(e.path().filename());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& dir : dirs) {
+      fs::path rel = fs::path("portfolios") / dir;
+      if (!fs::exists(fs::path(source) / rel / "portfolio.yaml")) {
+        diags.error({shown(rel / "portfolio.yaml"), 0, 0}, "portfolio folder without portfolio.yaml",
+                    "create portfolios/" + dir.string() + "/portfolio.yaml with at least 'name:'");
+        continue;
+      }
+      load_portfolio(rel);
+    }
+    std::sort(site.portfolios.begin(), site.portfolios.end(),
+              [](const Portfolio& a, const Portfolio& b) { return a.slug < b.slug; });
+  }
+
+  void load_portfolio(const fs::path& rel) {
+    YamlSource src;
+    auto root = read_yaml_file(rel / "portfolio.yaml", src);
+    if (!root) return;
+    Fields f(*root, src, diags, "portfolio");
+    if (!f.ok()) return;
+    Portfolio p;
+    p.pos = f.pos();
+    p.dir = (fs::path(source) / rel).string();
+    p.slug = f.has("slug") ? f.str("slug") : rel.filename().string();
+    if (p.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos || p.slug.empty()) {
+      diags.error(f.has("slug") ? f.pos_of("slug") : p.pos, "portfolio slug '" + p.slug + "' may only use a-z, 0-9 and '-'",
+                  "it becomes the portfolio's URL, e.g. " + slugify(p.slug));
+    }
+    p.name = f.str("name", true);
+    p.school = f.str("school");
+    p.cohort = f.str("cohort");
+    std::string visibility = f.has("visibility") ? f.str("visibility") : "public";
+    if (!parse_visibility(visibility, p.visibility)) {
+      diags.error(f.pos_of("visibility"), "unknown visibility '" + visibility + "'",
+                  hint_or(did_you_mean(visibility, {"public", "experts", "private"}), "write public, experts or private"));
+    }
+    p.bio = {f.str("bio"), f.pos_of("bio")};
+    f.warn_unknown_keys();
+    for (const auto& name : files_with_extension(fs::path(source) / rel, ".md")) {
+      if (auto e = load_entry(rel, name, p)) p.entries.push_back(std::move(*e));
+    }
+    std::sort(p.entries.begin(), p.entries.end(), [](const Entry& a, const Entry& b) {
+      return a.date != b.date ? a.date < b.date : a.slug < b.slug;
+    });
+    site.portfolios.push_back(std::move(p));
+  }
+
+  std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p) {
+    YamlSource src;
+    Entry e;
+    auto root = read_markdown(dir / name, src, e.body);
+    if (!root) return std::nullopt;
+    Fields f(*root, src, diags, "entry");
+    if (!f.ok()) return std::nullopt;
+    e.pos = f.pos();
+    e.portfolio = p.slug;
+    e.slug = name.stem().string();
+    if (e.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      diags.error({shown(dir / name), 1, 1}, "entry file name '" + name.string() + "' may only use a-z, 0-9 and '-'",
+                  "rename it to " + slugify(e.slug) + ".md: the name becomes the entry's URL");
+    }
+    e.title = f.str("title", true);
+    std::string date = f.str("date", true);
+    if (!date.empty()) parse_local_time(date, true, e.date, f.pos_of("date"), diags);
+    e.module = {f.str("module", true), f.pos_of("module")};
+    e.task = {f.str("task", true), f.pos_of("task")};
+    e.kind = f.str("kind");
+    for (auto& [ref, pos] : f.str_list_pos("competencies")) e.competencies.push_back({ref, pos});
+    if (!f.has("competencies")) diags.error(f.pos(), "entry: missing required field 'competencies'",
+                                            "list the competencies this entry evidences, e.g. rc-num-so/3.1");
+    e.status = f.str("status", true);
+    for (auto& [slug, pos] : f.str_list_pos("coauthors")) e.coauthors.push_back({slug, pos});
+    e.draft = f.boolean("draft");
+    std::string visibility = f.has("visibility") ? f.str("visibility") : "public";
+    if (!parse_visibility(visibility, e.visibility)) {
+      diags.error(f.pos_of("visibility"), "unknown visibility '" + visibility + "'",
+                  hint_or(did_you_mean(visibility, {"public", "experts", "private"}), "write public, experts or private"));
+    }
+    YAML::Node atts = f.node("attachments");
+    if (atts.IsDefined() && !atts.IsNull()) {
+      if (!atts.IsSequence()) {
+        diags.error(yaml_pos(src, atts), "entry: 'attachments' must be a list");
+      } else {
+        for (const auto& a : atts) {
+          Fields af(a, src, diags, "attachment");
+          if (!af.ok()) continue;
+          Attachment att;
+          att.pos = af.pos_of("file");
+          att.file = af.str("file", true);
+          att.alt = af.str("alt");
+          att.title = af.str("title");
+          af.warn_unknown_keys();
+          if (!att.file.empty() && resolve_attachment(p, att)) e.attachments.push_back(std::move(att));
+        }
+      }
+    }
+    for (const char* key : {"title", "date", "module", "task", "kind", "competencies", "status", "coauthors", "draft", "visibility"}) {
+      if (f.has(key)) e.field_pos[key] = f.pos_of(key);
+    }
+    f.warn_unknown_keys();
+    return e;
+  }
+
+  // Checks that an attachment is a real file inside its portfolio's folder
+  // (no '..', no absolute path, no symbolic link out) and measures it.
+  bool resolve_attachment(const Portfolio& p, Attachment& att) {
+    fs::path rel(att.file);
+    bool escapes = rel.is_absolute() || rel.has_root_name();
+    for (const auto& part : rel) escapes |= (part == "..");
+    if (escapes) {
+      diags.error(att.pos, "attachment '" + att.file + "' is outside the portfolio's folder",
+                  "put the file in " + shown(fs::relative(p.dir, source)) + "/ and write its name only");
+      return false;
+    }
+    fs::path full = fs::path(p.dir) / rel;
+    std::error_code ec;
+    if (!fs::exists(full, ec)) {
+      std::vector<std::string> names;
+      for (const auto& e : fs::directory_iterator(p.dir, ec)) names.push_back(e.path().filename().string());
+      diags.error(att.pos, "attachment '" + att.file + "' not found",
+                  hint_or(did_you_mean(att.file, names), "check the file name: it must sit in the portfolio's folder"));
+      return false;
+    }
+    fs::path canonical_dir = fs::canonical(p.dir, ec);
+    fs::path canonical = fs::canonical(full, ec);
+    auto mismatch = std::mismatch(canonical_dir.begin(), canonical_dir.end(), canonical.begin(), canonical.end());
+    if (ec || mismatch.first != canonical_dir.end() || fs::is_symlink(full)) {
+      diags.error(att.pos, "attachment '" + att.file + "' is a link to a file outside the portfolio's folder",
+                  "copy the file itself into the portfolio's folder");
+      return false;
+    }
+    if (!fs::is_regular_file(canonical, ec)) {
+      diags.error(att.pos, "attachment '" + att.file + "' is not a file");
+      return false;
+    }
+    std::string ext = rel.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    static const std::map<std::string, std::string> types = {
+        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".pdf", "application/pdf"}};
+    auto type = types.find(ext);
+    if (type == types.end()) {
+      diags.error(att.pos, "attachment '" + att.file + "': files of type '" + ext + "' cannot be published",
+                  "use PNG, JPEG, GIF images or PDF documents");
+      return false;
+    }
+    att.type = type->second;
+    att.image = att.type.rfind("image/", 0) == 0;
+    att.size = fs::file_size(canonical, ec);
+    att.source_path = canonical.string();
+    if (att.image) {
+      if (!image_size(att.source_path, att.width, att.height)) {
+        diags.error(att.pos, "attachment '" + att.file + "' is not a readable " + ext.substr(1) + " image");
+        return false;
+      }
+      if (att.alt.empty()) {
+        diags.error(att.pos, "image '" + att.file + "' has no alt text",
+                    "add 'alt:' describing the image for people who cannot see it");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void load_crosswalks() {
+    for (const auto& name : files_with_extension(fs::path(source) / "content/crosswalks", ".yaml")) {
+      YamlSource src;
+      auto root = read_yaml_file(fs::path("content/crosswalks") / name, src);
+      if (!root) continue;
+      Fields f(*root, src, diags, "crosswalk");
+      if (!f.ok()) continue;
+      Crosswalk c;
+      c.id = name.stem().string();
+      c.pos = f.pos();
+      f.str("title");
+      f.str("source");
+      YAML::Node map = f.node("equivalences");
+      if (!map.IsMap()) {
+        diags.error(f.pos_of("equivalences"), "crosswalk: 'equivalences' must map a competency to a list of competencies");
+      } else {
+        for (const auto& kv : map) {
+          Ref from{kv.first.Scalar(), yaml_pos(src, kv.first)};
+          std::vector<Ref> to;
+          if (kv.second.IsSequence()) {
+            for (const auto& t : kv.second) to.push_back({t.Scalar(), yaml_pos(src, t)});
+          } else {
+            diags.error(yaml_pos(src, kv.second), "crosswalk: the equivalents of '" + from.id + "' must be a list");
+          }
+          c.pairs.emplace_back(std::move(from), std::move(to));
+        }
+      }
+      f.warn_unknown_keys();
+      site.crosswalks.push_back(std::move(c));
+    }
   }
 
   void load_sessions() {
@@ -512,6 +726,8 @@ Site load_site(const std::string& source_dir, Diagnostics& diags) {
   loader.load_modules();
   loader.load_frameworks();
   loader.load_sessions();
+  loader.load_crosswalks();
+  loader.load_portfolios();
   loader.site.build_lookups();
   return std::move(loader.site);
 }

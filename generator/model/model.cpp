@@ -1,5 +1,7 @@
 #include "model/model.h"
 
+#include <algorithm>
+
 namespace cartable {
 
 namespace {
@@ -47,6 +49,22 @@ const Person* Site::find_person(const std::string& id) const {
   return i ? &people[*i] : nullptr;
 }
 
+const Portfolio* Site::find_portfolio(const std::string& slug) const {
+  const size_t* i = find_index(portfolio_by_slug, slug);
+  return i ? &portfolios[*i] : nullptr;
+}
+
+const Entry* Site::find_entry(const std::string& portfolio, const std::string& entry) const {
+  const Portfolio* p = find_portfolio(portfolio);
+  if (!p) return nullptr;
+  for (const Entry& e : p->entries) {
+    if (e.slug == entry) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Site::portfolio_slugs() const { return keys(portfolio_by_slug); }
+
 std::vector<std::string> Site::session_ids() const { return keys(session_by_id); }
 std::vector<std::string> Site::place_ids() const { return keys(place_by_id); }
 std::vector<std::string> Site::person_ids() const { return keys(person_by_id); }
@@ -62,6 +80,8 @@ void Site::build_lookups() {
   framework_by_id.clear();
   competency_by_ref.clear();
   session_by_id.clear();
+  portfolio_by_slug.clear();
+  for (size_t i = 0; i < portfolios.size(); ++i) portfolio_by_slug.emplace(portfolios[i].slug, i);
   for (size_t i = 0; i < sessions.size(); ++i) session_by_id.emplace(sessions[i].id, i);
   for (size_t i = 0; i < modules.size(); ++i) module_by_id.emplace(modules[i].id, i);
   for (size_t i = 0; i < pages.size(); ++i) page_by_id.emplace(pages[i].id, i);
@@ -78,6 +98,30 @@ void Site::build_lookups() {
       }
     }
   }
+}
+
+bool parse_visibility(const std::string& text, Visibility& out) {
+  if (text == "public") out = Visibility::Public;
+  else if (text == "experts") out = Visibility::Experts;
+  else if (text == "private") out = Visibility::Private;
+  else return false;
+  return true;
+}
+
+void restrict_to_audience(Site& site, Visibility audience) {
+  auto hidden = [audience](Visibility v) { return v > audience; };
+  for (Portfolio& p : site.portfolios) {
+    std::erase_if(p.entries, [&](const Entry& e) {
+      bool drop = e.draft || hidden(std::max(e.visibility, p.visibility));
+      if (drop) site.withheld.insert("entry:" + p.slug + "/" + e.slug);
+      return drop;
+    });
+  }
+  std::erase_if(site.portfolios, [&](const Portfolio& p) {
+    if (hidden(p.visibility)) site.withheld.insert("portfolio:" + p.slug);
+    return hidden(p.visibility);
+  });
+  site.build_lookups();
 }
 
 const std::string& competency_title(const Site& site, const CompetencyLocation& loc) {

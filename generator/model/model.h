@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -190,6 +191,62 @@ struct CalendarConfig {
   SourcePos pos;
 };
 
+// A file attached to a portfolio entry, checked and measured by load.
+struct Attachment {
+  std::string file;   // as typed, relative to the portfolio's folder
+  std::string alt;    // required for images
+  std::string title;  // link text for documents
+  SourcePos pos;
+  std::string source_path;  // resolved, inside the portfolio's folder
+  uintmax_t size = 0;
+  std::string type;   // "image/png", "application/pdf", ...
+  bool image = false;
+  int width = 0, height = 0;
+};
+
+// Who may see a portfolio or an entry. Ordered: a larger value is more
+// restricted, and an entry is never more visible than its portfolio.
+enum class Visibility { Public = 0, Experts = 1, Private = 2 };
+
+struct Entry {
+  std::string slug;       // file name without .md: the URL segment
+  std::string portfolio;  // slug of the owner
+  std::string title;
+  LocalTime date;
+  Ref module;
+  Ref task;
+  std::string kind;
+  std::vector<Ref> competencies;
+  std::string status;  // submitted, acquired, not-acquired
+  std::vector<Ref> coauthors;
+  std::vector<Attachment> attachments;
+  bool draft = false;
+  Visibility visibility = Visibility::Public;
+  Markdown body;
+  SourcePos pos;
+  std::map<std::string, SourcePos> field_pos;
+};
+
+struct Portfolio {
+  std::string slug;
+  std::string name;
+  std::string school;
+  std::string cohort;
+  Visibility visibility = Visibility::Public;
+  Markdown bio;
+  std::string dir;  // the folder, as loaded
+  std::vector<Entry> entries;  // by date, then slug
+  SourcePos pos;
+};
+
+// Equivalences between two frameworks: an entry tagged on one side also
+// evidences the other side.
+struct Crosswalk {
+  std::string id;
+  std::vector<std::pair<Ref, std::vector<Ref>>> pairs;
+  SourcePos pos;
+};
+
 // Where a competency ref points: indexes into Site::frameworks.
 struct CompetencyLocation {
   size_t framework = 0;
@@ -208,6 +265,8 @@ struct Site {
   std::vector<Framework> frameworks;
   std::vector<Session> sessions;  // in chronological order
   CalendarConfig calendar;
+  std::vector<Portfolio> portfolios;  // by slug
+  std::vector<Crosswalk> crosswalks;
 
   // Look-ups, filled by load after everything is read.
   std::map<std::string, size_t> module_by_id;
@@ -217,6 +276,10 @@ struct Site {
   std::map<std::string, size_t> framework_by_id;
   std::map<std::string, CompetencyLocation> competency_by_ref;
   std::map<std::string, size_t> session_by_id;
+  std::map<std::string, size_t> portfolio_by_slug;
+  // Links that exist in the sources but not for this build's audience
+  // ("portfolio:x", "entry:x/y"): rendered as plain text, never as errors.
+  std::set<std::string> withheld;
 
   const Module* find_module(const std::string& id) const;
   const Framework* find_framework(const std::string& id) const;
@@ -224,13 +287,23 @@ struct Site {
   const Session* find_session(const std::string& id) const;
   const Place* find_place(const std::string& id) const;
   const Person* find_person(const std::string& id) const;
+  const Portfolio* find_portfolio(const std::string& slug) const;
+  const Entry* find_entry(const std::string& portfolio, const std::string& entry) const;
   std::vector<std::string> module_ids() const;
   std::vector<std::string> competency_refs() const;
   std::vector<std::string> session_ids() const;
   std::vector<std::string> place_ids() const;
   std::vector<std::string> person_ids() const;
+  std::vector<std::string> portfolio_slugs() const;
   void build_lookups();
 };
+
+// Keeps only what `audience` may see: drafts go, private content goes, and
+// experts-only content goes unless the audience is experts. Done once, before
+// the index is built, so no later stage can leak what it never receives.
+void restrict_to_audience(Site& site, Visibility audience);
+
+bool parse_visibility(const std::string& text, Visibility& out);
 
 // Title of a competency or domain a ref points at.
 const std::string& competency_title(const Site& site, const CompetencyLocation& loc);

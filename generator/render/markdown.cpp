@@ -87,6 +87,7 @@ struct Walk {
   Diagnostics& diags;
   std::vector<Heading> headings;
   std::vector<cmark_node*> directive_blocks;
+  std::vector<cmark_node*> withheld_links;
 
   void visit_link(cmark_node* link) {
     const char* raw = cmark_node_get_url(link);
@@ -119,6 +120,10 @@ struct Walk {
     auto target = options.index ? options.index->resolve(kind, id, hint) : std::nullopt;
     if (!target) {
       diags.error(link_pos(md, link, url), "unresolved link: no " + kind + " '" + id + "'", hint);
+      return;
+    }
+    if (target->url.empty()) {
+      withheld_links.push_back(link);  // kept as text, without its target
       return;
     }
     cmark_node_set_url(link, (target->url + fragment).c_str());
@@ -229,6 +234,10 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
   cmark_iter_free(it);
   // Replaced after the walk: changing the tree while iterating it is unsafe.
   for (cmark_node* block : walk.directive_blocks) walk.replace_directive(block);
+  for (cmark_node* link : walk.withheld_links) {
+    while (cmark_node* child = cmark_node_first_child(link)) cmark_node_insert_before(link, child);
+    cmark_node_free(link);
+  }
 
   char* html = cmark_render_html(doc.get(), kOptions, cmark_parser_get_syntax_extensions(parser.get()));
   RenderedMarkdown out;

@@ -1,7 +1,10 @@
 // The HTML pages: one view model per page, filled from the index and handed
 // to the theme's templates. Pages are jobs run in parallel.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <atomic>
 #include <functional>
@@ -74,6 +77,14 @@ class PageBuilder {
   std::string session_page(TemplateSet& tmpl, size_t i) const;
   std::string changes_page(TemplateSet& tmpl) const;
   std::string session_json_ld(const Session& s) const;
+  Data portfolio_summary(const Portfolio& p) const;
+  Data entry_summary(const Entry& e) const;
+  Data coverage(const Portfolio& p) const;
+  std::string portfolios_index(TemplateSet& tmpl) const;
+  std::string portfolio_page(TemplateSet& tmpl, const Portfolio& p) const;
+  std::string entry_page(TemplateSet& tmpl, const Entry& e) const;
+  std::string file_size(uintmax_t bytes) const;
+  List evidence_groups(const std::string& ref) const;
   std::optional<TimeZone> tz_;
 
   const Index& index_;
@@ -125,6 +136,7 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   nav_item("programme", index_.home_url());
   nav_item("modules", index_.modules_url());
   nav_item("calendar", index_.calendar_url());
+  nav_item("portfolios", index_.portfolios_url());
   nav_item("frameworks", index_.frameworks_url());
   d.set("nav", nav);
   if (!meta.crumbs.empty()) {
@@ -406,6 +418,224 @@ std::string PageBuilder::session_json_ld(const Session& s) const {
   return j.dump(2);
 }
 
+std::string PageBuilder::file_size(uintmax_t bytes) const {
+  if (bytes < 1024) return std::to_string(bytes) + " " + ui(theme_, "size.bytes");
+  if (bytes < 1024 * 1024) return format_number_fr(std::round(bytes / 102.4) / 10) + " " + ui(theme_, "size.kb");
+  return format_number_fr(std::round(bytes / (1024 * 102.4)) / 10) + " " + ui(theme_, "size.mb");
+}
+
+Data PageBuilder::portfolio_summary(const Portfolio& p) const {
+  Data d;
+  d.set("slug", p.slug);
+  d.set("url", index_.portfolio_url(p.slug));
+  d.set("name", p.name);
+  set_opt(d, "school", p.school);
+  set_opt(d, "cohort", p.cohort);
+  d.set("experts_only", p.visibility == Visibility::Experts);
+  d.set("entry_count", std::to_string(index_.entries_of(p.slug).size()));
+  return d;
+}
+
+Data PageBuilder::entry_summary(const Entry& e) const {
+  Data d;
+  d.set("url", index_.entry_url(e));
+  d.set("title", e.title);
+  char iso[16];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", e.date.year, e.date.month, e.date.day);
+  d.set("date_iso", std::string(iso));
+  d.set("date_label", std::to_string(e.date.day) + " " + ui(theme_, "months." + std::to_string(e.date.month)) + " " +
+                          std::to_string(e.date.year));
+  if (const Module* m = site_.find_module(e.module.id)) d.set("module", module_summary(*m));
+  if (const Task* t = index_.task_of(e)) {
+    d.set("task", t->title);
+    d.set("task_url", index_.module_url(e.module.id) + "#tache-" + t->id);
+  }
+  std::string kind = index_.entry_kind(e);
+  if (!kind.empty()) d.set("kind", ui(theme_, "task_kinds." + kind));
+  d.set("status", e.status);
+  d.set("status_label", ui(theme_, "status." + e.status));
+  d.set("acquired", e.status == "acquired");
+  d.set("experts_only", e.visibility == Visibility::Experts);
+  List comps;
+  for (const Ref& r : e.competencies) {
+    if (site_.find_competency(r.id)) comps.push_back(competency_item(r.id));
+  }
+  d.set("competencies", comps);
+  List authors;
+  for (const Portfolio* a : index_.authors(e)) {
+    Data ad;
+    ad.set("name", a->name);
+    ad.set("url", index_.portfolio_url(a->slug));
+    authors.push_back(ad);
+  }
+  d.set("authors", authors);
+  d.set("is_group", index_.authors(e).size() > 1);
+  if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
+    d.set("owner", owner->name);
+    d.set("owner_url", index_.portfolio_url(owner->slug));
+  }
+  return d;
+}
+
+// Which sub-domains of the coverage framework a participant's entries
+// evidence: an HTML table (the accessible form) and a heat map drawn as SVG
+// by the theme from the geometry computed here.
+Data PageBuilder::coverage(const Portfolio& p) const {
+  Data d;
+  const Framework* fw = site_.find_framework("rc-num-so");
+  if (!fw && !site_.frameworks.empty()) fw = &site_.frameworks[0];
+  if (!fw) return d;
+  const auto& mine = index_.entries_of(p.slug);
+  constexpr int kLabel = 48, kCell = 92, kRow = 46, kGap = 4, kTop = 4;
+  size_t widest = 0;
+  for (const Domain& dom : fw->domains) widest = std::max(widest, dom.competencies.size());
+  List rows, cells, domain_labels;
+  int covered = 0, total = 0;
+  for (size_t di = 0; di < fw->domains.size(); ++di) {
+    const Domain& dom = fw->domains[di];
+    Data label;
+    label.set("x", std::to_string(kLabel - 10));
+    label.set("y", std::to_string(kTop + di * kRow + kRow / 2 + 4));
+    label.set("text", dom.code);
+    domain_labels.push_back(label);
+    for (size_t ci = 0; ci < dom.competencies.size(); ++ci) {
+      const Competency& c = dom.competencies[ci];
+      std::string ref = fw->id + "/" + c.code;
+      List entries;
+      int count = 0;
+      for (const Evidence& ev : index_.evidence_for(ref)) {
+        if (std::find(mine.begin(), mine.end(), ev.entry) == mine.end()) continue;
+        Data ed;
+        ed.set("title", ev.entry->title);
+        ed.set("url", index_.entry_url(*ev.entry));
+        ed.set("equivalent", ev.equivalent);
+        entries.push_back(ed);
+        ++count;
+      }
+      ++total;
+      if (count > 0) ++covered;
+      Data row;
+      row.set("code", c.code);
+      row.set("title", c.title);
+      row.set("url", index_.competency_url(ref));
+      row.set("count", std::to_string(count));
+      row.set("covered", count > 0);
+      row.set("entries", entries);
+      row.set("domain_start", ci == 0);
+      row.set("domain", dom.code + " " + dom.title);
+      rows.push_back(row);
+      Data cell;
+      cell.set("x", std::to_string(kLabel + ci * (kCell + kGap)));
+      cell.set("y", std::to_string(kTop + di * kRow));
+      cell.set("w", std::to_string(kCell));
+      cell.set("h", std::to_string(kRow - kGap));
+      cell.set("tx", std::to_string(kLabel + ci * (kCell + kGap) + kCell / 2));
+      cell.set("ty", std::to_string(kTop + di * kRow + (kRow - kGap) / 2 + 5));
+      cell.set("level", std::to_string(std::min(count, 3)));
+      cell.set("code", c.code);
+      cell.set("title", c.title);
+      cell.set("count", std::to_string(count));
+      cells.push_back(cell);
+    }
+  }
+  d.set("framework", fw->short_title.empty() ? fw->title : fw->short_title);
+  d.set("framework_url", index_.framework_url(fw->id));
+  d.set("rows", rows);
+  d.set("cells", cells);
+  d.set("domain_labels", domain_labels);
+  d.set("width", std::to_string(kLabel + widest * (kCell + kGap)));
+  d.set("height", std::to_string(kTop + fw->domains.size() * kRow));
+  d.set("covered", std::to_string(covered));
+  d.set("total", std::to_string(total));
+  return d;
+}
+
+List PageBuilder::evidence_groups(const std::string& ref) const {
+  // Grouped by participant: every author of an entry gets it in their group.
+  std::map<std::string, std::vector<const Evidence*>> by_author;
+  for (const Evidence& ev : index_.evidence_for(ref)) {
+    for (const Portfolio* a : index_.authors(*ev.entry)) by_author[a->slug].push_back(&ev);
+  }
+  List groups;
+  for (const auto& [slug, evidence] : by_author) {
+    const Portfolio* p = site_.find_portfolio(slug);
+    Data g = portfolio_summary(*p);
+    List entries;
+    for (const Evidence* ev : evidence) {
+      Data ed = entry_summary(*ev->entry);
+      ed.set("equivalent", ev->equivalent);
+      entries.push_back(ed);
+    }
+    g.set("entries", entries);
+    groups.push_back(g);
+  }
+  return groups;
+}
+
+std::string PageBuilder::portfolios_index(TemplateSet& tmpl) const {
+  Data d = base_data();
+  List list;
+  for (const Portfolio& p : site_.portfolios) list.push_back(portfolio_summary(p));
+  d.set("portfolios", list);
+  d.set("has_portfolios", !site_.portfolios.empty());
+  return tmpl.render("portfolios", d);
+}
+
+std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) const {
+  Data d = base_data();
+  d.set("portfolio", portfolio_summary(p));
+  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false));
+  const auto& mine = index_.entries_of(p.slug);
+  List modules;
+  int acquired = 0, submitted = 0, not_acquired = 0;
+  for (const Module& m : site_.modules) {
+    List entries;
+    for (const Entry* e : mine) {
+      if (e->module.id != m.id) continue;
+      Data ed = entry_summary(*e);
+      entries.push_back(ed);
+    }
+    Data md = module_summary(m);
+    md.set("entries", entries);
+    md.set("has_entries", !entries.empty());
+    modules.push_back(md);
+  }
+  for (const Entry* e : mine) {
+    acquired += e->status == "acquired";
+    submitted += e->status == "submitted";
+    not_acquired += e->status == "not-acquired";
+  }
+  d.set("modules", modules);
+  d.set("acquired", std::to_string(acquired));
+  d.set("submitted", std::to_string(submitted));
+  d.set("not_acquired", std::to_string(not_acquired));
+  d.set("coverage", coverage(p));
+  return tmpl.render("portfolio", d);
+}
+
+std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
+  Data d = base_data();
+  d.set("entry", entry_summary(e));
+  d.set("body", markdown(tmpl, e.body, false));
+  List attachments;
+  for (const Attachment& a : e.attachments) {
+    Data ad;
+    ad.set("url", index_.entry_url(e) + a.file);
+    ad.set("file", std::filesystem::path(a.file).filename().string());
+    set_opt(ad, "alt", a.alt);
+    ad.set("title", a.title.empty() ? (a.alt.empty() ? std::filesystem::path(a.file).filename().string() : a.alt) : a.title);
+    ad.set("image", a.image);
+    ad.set("width", std::to_string(a.width));
+    ad.set("height", std::to_string(a.height));
+    ad.set("size", file_size(a.size));
+    ad.set("type", ui(theme_, "file_types." + a.type));
+    attachments.push_back(ad);
+  }
+  d.set("attachments", attachments);
+  d.set("has_attachments", !e.attachments.empty());
+  return tmpl.render("entry", d);
+}
+
 std::string PageBuilder::directive(TemplateSet& tmpl, const std::string& name, const std::string& arg,
                                    const SourcePos& pos) const {
   Data d = base_data();
@@ -512,6 +742,10 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     td.set("title", t.title);
     td.set("kind", ui(theme_, "task_kinds." + t.kind));
     set_opt(td, "description", t.description);
+    List entries;
+    for (const Entry* e : index_.entries_for_task(m.id, t.id)) entries.push_back(entry_summary(*e));
+    td.set("has_entries", !index_.entries_for_task(m.id, t.id).empty());
+    td.set("entries", entries);
     tasks.push_back(td);
   }
   d.set("tasks", tasks);
@@ -623,6 +857,9 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   for (const Module* m : index_.modules_developing(ref)) modules.push_back(module_summary(*m));
   d.set("modules", modules);
   d.set("has_modules", !index_.modules_developing(ref).empty());
+  List evidence = evidence_groups(ref);
+  d.set("has_evidence", !index_.evidence_for(ref).empty());
+  d.set("evidence", evidence);
   auto sessions = index_.sessions_developing(ref);
   d.set("sessions", session_list(sessions));
   d.set("has_sessions", !sessions.empty());
@@ -697,6 +934,19 @@ std::vector<Job> PageBuilder::jobs() {
   }
   feed(index_.changes_feed_url(), [this](TemplateSet&) { return atom_changes(index_, theme_); });
 
+  const Crumb portfolios_crumb{ui(theme_, "nav.portfolios"), index_.portfolios_url()};
+  add({"", index_.portfolios_url(), ui(theme_, "portfolios.title"), ui(theme_, "portfolios.intro"), "portfolios", {home_crumb}, ""},
+      [this](TemplateSet& t) { return portfolios_index(t); });
+  for (const Portfolio& p : site_.portfolios) {
+    add({"", index_.portfolio_url(p.slug), p.name, "", "portfolios", {home_crumb, portfolios_crumb}, ""},
+        [this, &p](TemplateSet& t) { return portfolio_page(t, p); });
+    Crumb owner{p.name, index_.portfolio_url(p.slug)};
+    for (const Entry& e : p.entries) {
+      add({"", index_.entry_url(e), e.title, "", "portfolios", {home_crumb, portfolios_crumb, owner}, ""},
+          [this, &e](TemplateSet& t) { return entry_page(t, e); });
+    }
+  }
+
   add({"", index_.frameworks_url(), ui(theme_, "nav.frameworks"), "", "frameworks", {home_crumb}, ""},
       [this](TemplateSet& t) { return frameworks_index(t); });
   for (const Framework& fw : site_.frameworks) {
@@ -751,10 +1001,19 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   sink.write("sitemap.xml", sitemap_xml(index, urls));
   sink.write("api/catalogue.json", catalogue_json(index));
   for (const std::string& file : theme.static_files) sink.copy_file(file, theme.dir + "/static/" + file);
+  size_t attachments = 0;
+  for (const Portfolio& p : index.site().portfolios) {
+    for (const Entry& e : p.entries) {
+      for (const Attachment& a : e.attachments) {
+        sink.copy_file(index.entry_url(e).substr(index.site().config.base_path.size()) + a.file, a.source_path);
+        ++attachments;
+      }
+    }
+  }
 
   RenderStats stats;
   stats.pages = pages;
-  stats.files = jobs.size() + 2 + theme.static_files.size();
+  stats.files = jobs.size() + 2 + theme.static_files.size() + attachments;
   return stats;
 }
 
