@@ -89,13 +89,27 @@ struct Walk {
   std::vector<cmark_node*> directive_blocks;
   std::vector<cmark_node*> withheld_links;
 
+  // A relative target in an entry must be one of its attachments: anything
+  // else would be a broken link, or a way out of the portfolio's folder.
+  void visit_relative(cmark_node* node, const std::string& url) {
+    if (!options.restrict_relative || url.empty() || url[0] == '#' || url[0] == '/' || url[0] == '?') return;
+    std::string path = url.substr(0, url.find_first_of("?#"));
+    if (path.rfind("./", 0) == 0) path.erase(0, 2);
+    if (std::find(options.local_files.begin(), options.local_files.end(), path) != options.local_files.end()) return;
+    std::string hint = did_you_mean(path, options.local_files);
+    diags.error(link_pos(md, node, url), "'" + path + "' is not an attachment of this entry",
+                hint.empty() ? "list the file under 'attachments:' in the front matter, or link to a web address" : hint);
+  }
+
   void visit_link(cmark_node* link) {
     const char* raw = cmark_node_get_url(link);
     std::string url = raw ? raw : "";
     auto colon = url.find(':');
-    if (colon == std::string::npos || colon == 0) return;
+    if (colon == std::string::npos || colon == 0 || url.find_first_of("/?#") < colon) {
+      visit_relative(link, url);
+      return;
+    }
     std::string kind = url.substr(0, colon);
-    if (kind.find_first_of("/?#.") != std::string::npos) return;  // a relative path, not a scheme
     for (const char* s : kExternalSchemes) {
       if (kind == s) return;
     }
@@ -226,6 +240,12 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
     cmark_node* node = cmark_iter_get_node(it);
     switch (cmark_node_get_type(node)) {
       case CMARK_NODE_LINK: walk.visit_link(node); break;
+      case CMARK_NODE_IMAGE: {
+        const char* url = cmark_node_get_url(node);
+        std::string u = url ? url : "";
+        if (u.find(':') == std::string::npos || u.find_first_of("/?#") < u.find(':')) walk.visit_relative(node, u);
+        break;
+      }
       case CMARK_NODE_HEADING: walk.visit_heading(node); break;
       case CMARK_NODE_CODE_BLOCK: walk.visit_code_block(node); break;
       default: break;

@@ -36,6 +36,10 @@ struct MarkdownOptions {
   const Index* index = nullptr;       // resolves internal links
   DirectiveRenderer directives;       // null: directives are not allowed
   std::string footnote_back_label;    // replaces cmark-gfm's English "Back to content"
+  // Portfolio entries: a relative link or image must name one of these
+  // files (the entry's attachments, published beside its page).
+  bool restrict_relative = false;
+  std::vector<std::string> local_files;
 };
 
 struct RenderedMarkdown {

@@ -109,3 +109,22 @@ TEST(Markdown, DirectivesOnlyWhereAllowed) {
   f.render("```cartable\nects-table\n```\n", untrusted);
   EXPECT_TRUE(untrusted.has_errors());
 }
+
+TEST(MarkdownEntries, RelativeTargetsMustBeAttachments) {
+  Fixture f;
+  MarkdownOptions o;
+  o.index = f.index.get();
+  o.restrict_relative = true;
+  o.local_files = {"carte.png", "plan.pdf"};
+  Diagnostics ok;
+  render_markdown({"![Carte](carte.png) et [le plan](plan.pdf#page=2) et [ici](#suite)\n", {"e.md", 1, 1}}, o, ok);
+  EXPECT_FALSE(ok.has_errors());
+  Diagnostics bad;
+  render_markdown({"Voir [le plan](plans.pdf) et ![x](../../site.yaml)\n", {"e.md", 8, 1}}, o, bad);
+  auto all = bad.sorted();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].message, "'plans.pdf' is not an attachment of this entry");
+  EXPECT_EQ(all[0].hint, "did you mean plan.pdf?");
+  EXPECT_EQ(all[0].pos.line, 8);
+  EXPECT_EQ(all[1].message, "'../../site.yaml' is not an attachment of this entry");
+}

@@ -58,7 +58,8 @@ class PageBuilder {
   Data module_summary(const Module& m) const;
   Data competency_item(const std::string& ref) const;
   Data framework_data(const Framework& fw) const;
-  std::string markdown(TemplateSet& tmpl, const Markdown& md, bool trusted, std::vector<Heading>* headings = nullptr) const;
+  std::string markdown(TemplateSet& tmpl, const Markdown& md, bool trusted, std::vector<Heading>* headings = nullptr,
+                       const Entry* entry = nullptr) const;
   std::string directive(TemplateSet& tmpl, const std::string& name, const std::string& arg, const SourcePos& pos) const;
 
   std::string home(TemplateSet& tmpl) const;
@@ -175,8 +176,12 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
 }
 
 std::string PageBuilder::markdown(TemplateSet& tmpl, const Markdown& md, bool trusted,
-                                  std::vector<Heading>* headings) const {
+                                  std::vector<Heading>* headings, const Entry* entry) const {
   MarkdownOptions options;
+  if (entry) {
+    options.restrict_relative = true;
+    for (const Attachment& a : entry->attachments) options.local_files.push_back(a.file);
+  }
   options.index = &index_;
   options.footnote_back_label = ui(theme_, "footnote_back");
   if (trusted) {
@@ -616,7 +621,7 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
 std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   Data d = base_data();
   d.set("entry", entry_summary(e));
-  d.set("body", markdown(tmpl, e.body, false));
+  d.set("body", markdown(tmpl, e.body, false, nullptr, &e));
   List attachments;
   for (const Attachment& a : e.attachments) {
     Data ad;
