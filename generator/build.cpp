@@ -7,6 +7,7 @@
 #include "load/load.h"
 #include "output/output.h"
 #include "render/theme.h"
+#include "search/pagefind.h"
 
 namespace cartable {
 
@@ -34,14 +35,16 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
 
   if (!options.write) {
     NullSink sink;
-    result.stats = render_site(index, theme, sink, diags, options.threads);
+    result.stats = render_site(index, theme, sink, diags, {options.threads, false});
     result.ok = !diags.has_errors();
     return result;
   }
   std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, diags);
   if (!staging) return result;
-  result.stats = render_site(index, theme, *staging, diags, options.threads);
+  std::string pagefind = options.search ? find_pagefind(options.source, options.pagefind) : std::string();
+  result.stats = render_site(index, theme, *staging, diags, {options.threads, !pagefind.empty()});
   if (diags.has_errors()) return result;  // the staging folder is removed, the old site stays
+  if (!pagefind.empty()) run_pagefind(pagefind, staging->staging_path(), site.config.language, diags);
   result.ok = staging->commit(diags);
   return result;
 }

@@ -16,6 +16,8 @@ struct BuildOptions {
   bool write = true;     // false: validate only (`cartable check`)
   unsigned threads = 0;  // 0: one per core
   std::string previous_ics;  // compare the sessions with this published feed
+  bool search = true;        // index the site with Pagefind when it is available
+  std::string pagefind;      // its executable; empty: look for it (search/pagefind.h)
 };
 
 struct BuildResult {

@@ -307,12 +307,12 @@ TEST_F(Calendar, PreviousFeedCheckCatchesSilentChanges) {
   EXPECT_EQ(told.status, 0) << told.err;
   // A session dropped from the calendar is a warning: subscribers keep it.
   std::string text = read(calendar);
-  auto begin = text.find("  - id: m1-scenariser");
-  auto end = text.find("  - id: m1-besoins-particuliers");
+  auto begin = text.find("  - id: m2-strategie-composantes");
+  auto end = text.find("  - id: m2-strategie-travail");
   write(calendar, text.substr(0, begin) + text.substr(end));
   RunResult dropped = run_cartable(dir, "check --previous-ics published.ics");
   EXPECT_EQ(dropped.status, 0);
-  EXPECT_NE(dropped.err.find("warning: session m1-scenariser was published but is no longer in content/calendar.yaml"),
+  EXPECT_NE(dropped.err.find("warning: session m2-strategie-composantes was published but is no longer in content/calendar.yaml"),
             std::string::npos)
       << dropped.err;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "base/text.h"
 #include "calendar/event.h"
@@ -201,6 +202,38 @@ void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnosti
   }
 }
 
+void check_certification(const Site& site, Diagnostics& diags) {
+  const CertificationRules& c = site.certification;
+  for (const Ref& m : c.task_modules) {
+    if (!site.find_module(m.id)) diags.error(m.pos, "unknown module '" + m.id + "'", did_you_mean(m.id, site.module_ids()));
+  }
+  if (!c.portfolio_task.id.empty()) {
+    auto slash = c.portfolio_task.id.find('/');
+    const Module* m = slash == std::string::npos ? nullptr : site.find_module(c.portfolio_task.id.substr(0, slash));
+    bool found = m && std::any_of(m->tasks.begin(), m->tasks.end(),
+                                  [&](const Task& t) { return t.id == c.portfolio_task.id.substr(slash + 1); });
+    if (!found) {
+      diags.error(c.portfolio_task.pos, "unknown task '" + c.portfolio_task.id + "'", "write <module>/<task>, e.g. travail-certificatif/portfolio");
+    }
+  }
+  check_unique(site.records, [](const ParticipantRecord& r) -> const std::string& { return r.participant.id; },
+               "participant record", diags);
+  for (const ParticipantRecord& r : site.records) {
+    if (!site.find_portfolio(r.participant.id)) {
+      diags.error(r.participant.pos, "unknown participant '" + r.participant.id + "': no portfolio has this slug",
+                  did_you_mean(r.participant.id, site.portfolio_slugs()));
+    }
+    std::set<std::string> seen;
+    for (const Absence& a : r.absences) {
+      if (!site.find_session(a.session.id)) {
+        diags.error(a.session.pos, "unknown session '" + a.session.id + "'", did_you_mean(a.session.id, site.session_ids()));
+      } else if (!seen.insert(a.session.id).second) {
+        diags.error(a.session.pos, "absence from session " + a.session.id + " is recorded twice");
+      }
+    }
+  }
+}
+
 void check_portfolios(const Site& site, Diagnostics& diags) {
   check_unique(site.portfolios, [](const Portfolio& p) -> const std::string& { return p.slug; }, "portfolio", diags);
   for (const Crosswalk& c : site.crosswalks) {
@@ -280,6 +313,7 @@ void check_site(const Site& site, Diagnostics& diags) {
   }
   check_calendar(site, diags);
   check_portfolios(site, diags);
+  check_certification(site, diags);
   Totals totals = compute_totals(site);
   compare_total(site, "ects", totals.ects, "ECTS credits", diags);
   compare_total(site, "periods", totals.periods, "periods", diags);

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"public", "experts"}))
       ->capture_default_str();
   build_cmd->add_option("-j,--jobs", build.threads, "Threads (default: one per core)");
+  build_cmd->add_flag("!--no-search", build.search, "Do not index the site with Pagefind");
+  build_cmd->add_option("--pagefind", build.pagefind, "Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)");
 
   BuildOptions check;
   check.write = false;

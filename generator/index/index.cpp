@@ -66,6 +66,12 @@ Index::Index(const Site& site) : site_(site) {
 std::string Index::portfolios_url() const { return site_.config.base_path + "portfolios/"; }
 std::string Index::portfolio_url(const std::string& slug) const { return portfolios_url() + slug + "/"; }
 std::string Index::entry_url(const Entry& e) const { return portfolio_url(e.portfolio) + e.slug + "/"; }
+std::string Index::print_url(const std::string& slug) const { return portfolio_url(slug) + "impression/"; }
+std::string Index::search_url() const { return site_.config.base_path + "recherche/"; }
+std::string Index::experts_url(int filter) const {
+  static const char* const views[] = {"", "prets/", "a-completer/"};
+  return site_.config.base_path + "experts/" + views[filter];
+}
 
 const std::vector<std::string>& Index::equivalents(const std::string& ref) const {
   static const std::vector<std::string> none;

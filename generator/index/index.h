@@ -54,6 +54,10 @@ class Index {
   std::string portfolios_url() const;                     // /portfolios/
   std::string portfolio_url(const std::string& slug) const;
   std::string entry_url(const Entry& e) const;            // /portfolios/<slug>/<entry>/
+  std::string print_url(const std::string& slug) const;   // /portfolios/<slug>/impression/
+  std::string search_url() const;                         // /recherche/
+  // /experts/, and its filtered views: 1 ready, 2 not ready.
+  std::string experts_url(int filter = 0) const;
   // The absolute form of a site URL, for sitemaps and JSON-LD.
   std::string absolute(const std::string& site_url) const;
 

@@ -99,6 +99,12 @@ struct Loader {
       c.institution.url = i.str("url");
       i.warn_unknown_keys();
     }
+    YAML::Node experts = f.node("experts");
+    if (experts.IsDefined() && !experts.IsNull()) {
+      Fields e(experts, src, diags, "experts");
+      if (e.has("htpasswd")) c.experts_htpasswd = e.str("htpasswd");
+      e.warn_unknown_keys();
+    }
     YAML::Node cal = f.node("calendar");
     if (cal.IsDefined() && !cal.IsNull()) load_calendar_config(cal, src);
     f.warn_unknown_keys();
@@ -323,6 +329,69 @@ struct Loader {
       }
       f.warn_unknown_keys();
       site.crosswalks.push_back(std::move(c));
+    }
+  }
+
+  void load_certification() {
+    YamlSource src;
+    fs::path rel = "content/certification.yaml";
+    if (!fs::exists(fs::path(source) / rel)) return;
+    auto root = read_yaml_file(rel, src);
+    if (!root) return;
+    Fields f(*root, src, diags, "certification.yaml");
+    if (!f.ok()) return;
+    CertificationRules& c = site.certification;
+    c.present = true;
+    c.pos = f.pos();
+    c.max_absence_percent = f.number("max_absence_percent").value_or(20);
+    for (auto& [id, pos] : f.str_list_pos("task_modules")) c.task_modules.push_back({id, pos});
+    c.portfolio_task = {f.str("portfolio_task"), f.pos_of("portfolio_task")};
+    YAML::Node labels = f.node("labels");
+    if (labels.IsMap()) {
+      for (const auto& kv : labels) c.labels[kv.first.Scalar()] = kv.second.Scalar();
+    }
+    f.warn_unknown_keys();
+  }
+
+  void load_attendance() {
+    YamlSource src;
+    fs::path rel = "content/attendance.yaml";
+    if (!fs::exists(fs::path(source) / rel)) return;
+    auto root = read_yaml_file(rel, src);
+    if (!root) return;
+    Fields f(*root, src, diags, "attendance.yaml");
+    YAML::Node list = f.node("participants");
+    f.warn_unknown_keys();
+    if (!list.IsSequence()) {
+      diags.error(f.pos_of("participants"), "attendance.yaml: 'participants' must be a list");
+      return;
+    }
+    for (const auto& n : list) {
+      Fields pf(n, src, diags, "participant");
+      if (!pf.ok()) continue;
+      ParticipantRecord r;
+      r.pos = pf.pos();
+      r.participant = {pf.str("participant", true), pf.pos_of("participant")};
+      if (pf.has("defence")) {
+        r.has_defence = parse_local_time(pf.str("defence"), true, r.defence, pf.pos_of("defence"), diags);
+      }
+      YAML::Node absences = pf.node("absences");
+      if (absences.IsSequence()) {
+        for (const auto& a : absences) {
+          Fields af(a, src, diags, "absence");
+          if (!af.ok()) continue;
+          Absence abs;
+          abs.pos = af.pos();
+          abs.session = {af.str("session", true), af.pos_of("session")};
+          abs.justified = af.boolean("justified", true);
+          af.warn_unknown_keys();
+          r.absences.push_back(std::move(abs));
+        }
+      } else if (absences.IsDefined() && !absences.IsNull()) {
+        diags.error(yaml_pos(src, absences), "participant: 'absences' must be a list");
+      }
+      pf.warn_unknown_keys();
+      site.records.push_back(std::move(r));
     }
   }
 
@@ -728,6 +797,8 @@ Site load_site(const std::string& source_dir, Diagnostics& diags) {
   loader.load_sessions();
   loader.load_crosswalks();
   loader.load_portfolios();
+  loader.load_certification();
+  loader.load_attendance();
   loader.site.build_lookups();
   return std::move(loader.site);
 }

@@ -63,6 +63,11 @@ const Entry* Site::find_entry(const std::string& portfolio, const std::string& e
   return nullptr;
 }
 
+const ParticipantRecord* Site::find_record(const std::string& slug) const {
+  const size_t* i = find_index(record_by_slug, slug);
+  return i ? &records[*i] : nullptr;
+}
+
 std::vector<std::string> Site::portfolio_slugs() const { return keys(portfolio_by_slug); }
 
 std::vector<std::string> Site::session_ids() const { return keys(session_by_id); }
@@ -81,6 +86,8 @@ void Site::build_lookups() {
   competency_by_ref.clear();
   session_by_id.clear();
   portfolio_by_slug.clear();
+  record_by_slug.clear();
+  for (size_t i = 0; i < records.size(); ++i) record_by_slug.emplace(records[i].participant.id, i);
   for (size_t i = 0; i < portfolios.size(); ++i) portfolio_by_slug.emplace(portfolios[i].slug, i);
   for (size_t i = 0; i < sessions.size(); ++i) session_by_id.emplace(sessions[i].id, i);
   for (size_t i = 0; i < modules.size(); ++i) module_by_id.emplace(modules[i].id, i);
@@ -121,6 +128,14 @@ void restrict_to_audience(Site& site, Visibility audience) {
     if (hidden(p.visibility)) site.withheld.insert("portfolio:" + p.slug);
     return hidden(p.visibility);
   });
+  // Attendance and defences are the experts' only; and only for the
+  // participants whose portfolio this build shows.
+  if (audience < Visibility::Experts) site.records.clear();
+  std::erase_if(site.records, [&](const ParticipantRecord& r) {
+    return std::none_of(site.portfolios.begin(), site.portfolios.end(),
+                        [&](const Portfolio& p) { return p.slug == r.participant.id; });
+  });
+  site.audience = audience;
   site.build_lookups();
 }
 

@@ -43,6 +43,7 @@ struct SiteConfig {
   std::string timezone = "Europe/Zurich";
   std::string theme = "default";
   Institution institution;
+  std::string experts_htpasswd = "/etc/cartable/experts.htpasswd";  // basic auth users of the experts' site
   SourcePos pos;
 };
 
@@ -247,6 +248,32 @@ struct Crosswalk {
   SourcePos pos;
 };
 
+// The programme's certification conditions (seed 000, section 7), as data.
+struct CertificationRules {
+  bool present = false;
+  double max_absence_percent = 20;  // of the calendar's sessions, justified
+  std::vector<Ref> task_modules;    // modules whose every task must be acquired
+  Ref portfolio_task;               // "<module>/<task>": the portfolio itself
+  std::map<std::string, std::string> labels;  // rule id -> text as printed
+  SourcePos pos;
+};
+
+struct Absence {
+  Ref session;
+  bool justified = true;
+  SourcePos pos;
+};
+
+// What the HEP records about one participant: absences and the defence.
+// Personal data: it exists only in the experts' build.
+struct ParticipantRecord {
+  Ref participant;  // portfolio slug
+  std::vector<Absence> absences;
+  LocalTime defence;
+  bool has_defence = false;
+  SourcePos pos;
+};
+
 // Where a competency ref points: indexes into Site::frameworks.
 struct CompetencyLocation {
   size_t framework = 0;
@@ -267,6 +294,9 @@ struct Site {
   CalendarConfig calendar;
   std::vector<Portfolio> portfolios;  // by slug
   std::vector<Crosswalk> crosswalks;
+  CertificationRules certification;
+  std::vector<ParticipantRecord> records;  // content/attendance.yaml
+  Visibility audience = Visibility::Public;  // set by restrict_to_audience
 
   // Look-ups, filled by load after everything is read.
   std::map<std::string, size_t> module_by_id;
@@ -277,6 +307,7 @@ struct Site {
   std::map<std::string, CompetencyLocation> competency_by_ref;
   std::map<std::string, size_t> session_by_id;
   std::map<std::string, size_t> portfolio_by_slug;
+  std::map<std::string, size_t> record_by_slug;
   // Links that exist in the sources but not for this build's audience
   // ("portfolio:x", "entry:x/y"): rendered as plain text, never as errors.
   std::set<std::string> withheld;
@@ -289,6 +320,7 @@ struct Site {
   const Person* find_person(const std::string& id) const;
   const Portfolio* find_portfolio(const std::string& slug) const;
   const Entry* find_entry(const std::string& portfolio, const std::string& entry) const;
+  const ParticipantRecord* find_record(const std::string& slug) const;
   std::vector<std::string> module_ids() const;
   std::vector<std::string> competency_refs() const;
   std::vector<std::string> session_ids() const;

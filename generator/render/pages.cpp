@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "check/check.h"
+#include "index/readiness.h"
 #include "render/markdown.h"
 #include "calendar/event.h"
 #include "calendar/timezone.h"
@@ -37,6 +38,9 @@ struct PageMeta {
   std::string section;  // which main-menu entry is current
   std::vector<Crumb> crumbs;
   std::string json_ld;
+  std::vector<std::string> scripts = {};  // site URLs of scripts, loaded with defer
+  std::vector<std::string> styles = {};
+  bool searchable = true;                 // indexed by Pagefind (not print views)
 };
 
 struct Job {
@@ -47,8 +51,9 @@ struct Job {
 
 class PageBuilder {
  public:
-  PageBuilder(const Index& index, const Theme& theme, Diagnostics& diags)
-      : tz_(TimeZone::find(index.site().config.timezone)), index_(index), site_(index.site()), theme_(theme), diags_(diags) {}
+  PageBuilder(const Index& index, const Theme& theme, Diagnostics& diags, const RenderOptions& options)
+      : tz_(TimeZone::find(index.site().config.timezone)), index_(index), site_(index.site()), theme_(theme),
+        diags_(diags), options_(options) {}
 
   std::vector<Job> jobs();
   std::string layout(TemplateSet& tmpl, const PageMeta& meta, const std::string& body) const;
@@ -86,12 +91,18 @@ class PageBuilder {
   std::string entry_page(TemplateSet& tmpl, const Entry& e) const;
   std::string file_size(uintmax_t bytes) const;
   List evidence_groups(const std::string& ref) const;
+  bool experts() const { return site_.audience == Visibility::Experts; }
+  Data readiness_data(const Portfolio& p, bool* ready = nullptr) const;
+  std::string experts_page(TemplateSet& tmpl, int filter) const;
+  std::string print_page(TemplateSet& tmpl, const Portfolio& p) const;
+  std::string search_page(TemplateSet& tmpl) const;
   std::optional<TimeZone> tz_;
 
   const Index& index_;
   const Site& site_;
   const Theme& theme_;
   Diagnostics& diags_;
+  RenderOptions options_;
 };
 
 // Sets `key` only when `value` is not empty: Mustache treats any string,
@@ -137,8 +148,10 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   nav_item("programme", index_.home_url());
   nav_item("modules", index_.modules_url());
   nav_item("calendar", index_.calendar_url());
-  nav_item("portfolios", index_.portfolios_url());
   nav_item("frameworks", index_.frameworks_url());
+  nav_item("portfolios", index_.portfolios_url());
+  if (experts()) nav_item("experts", index_.experts_url());
+  nav_item("search", index_.search_url());
   d.set("nav", nav);
   if (!meta.crumbs.empty()) {
     List crumbs;
@@ -172,6 +185,13 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   set_opt(in, "email", inst.email);
   d.set("institution", in);
   d.set("content", body);
+  d.set("noindex", experts());
+  d.set("searchable", meta.searchable && options_.search);
+  List scripts, styles;
+  for (const auto& u : meta.scripts) scripts.push_back(Data(u));
+  for (const auto& u : meta.styles) styles.push_back(Data(u));
+  d.set("scripts", scripts);
+  d.set("styles", styles);
   return tmpl.render("base", d);
 }
 
@@ -615,6 +635,8 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
   d.set("submitted", std::to_string(submitted));
   d.set("not_acquired", std::to_string(not_acquired));
   d.set("coverage", coverage(p));
+  d.set("print_url", index_.print_url(p.slug));
+  if (experts()) d.set("readiness", readiness_data(p));
   return tmpl.render("portfolio", d);
 }
 
@@ -639,6 +661,216 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   d.set("attachments", attachments);
   d.set("has_attachments", !e.attachments.empty());
   return tmpl.render("entry", d);
+}
+
+Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
+  Readiness r = readiness(index_, p);
+  if (ready) *ready = r.ready;
+  const auto& labels = site_.certification.labels;
+  auto label = [&](const char* id) {
+    auto it = labels.find(id);
+    return it == labels.end() ? std::string(id) : it->second;
+  };
+  Data d;
+  d.set("ready", r.ready);
+  List conditions;
+  auto condition = [&](const char* id, bool met, const std::string& detail) {
+    Data c;
+    c.set("label", label(id));
+    c.set("met", met);
+    set_opt(c, "detail", detail);
+    conditions.push_back(c);
+  };
+  char percent[32];
+  std::snprintf(percent, sizeof percent, "%.1f", r.absence_percent);
+  std::string pct = percent;
+  std::replace(pct.begin(), pct.end(), '.', ',');
+  std::string attendance = std::to_string(r.justified_absences + r.unjustified_absences) + " " +
+                           ui(theme_, "experts.attendance_detail") + " " + std::to_string(r.sessions) + " " +
+                           ui(theme_, "experts.sessions") + " (" + pct + " %, " + ui(theme_, "experts.limit") + " " +
+                           format_number_fr(site_.certification.max_absence_percent) + " %)";
+  if (r.unjustified_absences > 0) {
+    attendance += ", " + std::to_string(r.unjustified_absences) + " " + ui(theme_, "experts.unjustified");
+  }
+  condition("attendance", r.attendance_ok, attendance);
+  int acquired = 0, module_tasks = 0;
+  List tasks;
+  for (const TaskProgress& tp : r.tasks) {
+    Data t;
+    t.set("module", tp.module->number > 0 ? ui(theme_, "module.label") + " " + std::to_string(tp.module->number) : tp.module->title);
+    t.set("module_url", index_.module_url(tp.module->id));
+    t.set("task", tp.task->title);
+    t.set("task_url", index_.module_url(tp.module->id) + "#tache-" + tp.task->id);
+    t.set("state", std::string(task_state_name(tp.state)));
+    t.set("state_label", ui(theme_, std::string("task_states.") + task_state_name(tp.state)));
+    t.set("done", tp.state == TaskState::Acquired);
+    List entries;
+    for (const Entry* e : tp.entries) {
+      Data ed;
+      ed.set("title", e->title);
+      ed.set("url", index_.entry_url(*e));
+      entries.push_back(ed);
+    }
+    t.set("entries", entries);
+    tasks.push_back(t);
+    bool is_portfolio = site_.certification.portfolio_task.id == tp.module->id + "/" + tp.task->id;
+    if (!is_portfolio) {
+      ++module_tasks;
+      acquired += tp.state == TaskState::Acquired;
+    }
+  }
+  condition("tasks", r.tasks_ok, std::to_string(acquired) + "/" + std::to_string(module_tasks));
+  condition("portfolio", r.portfolio_ok, "");
+  std::string defence;
+  if (r.defence_scheduled) {
+    defence = date_label(r.defence);
+    if (r.defence.hour || r.defence.minute) defence += ", " + time_label(r.defence, r.defence).substr(0, 5);
+  }
+  condition("defence", r.defence_scheduled, defence.empty() ? ui(theme_, "experts.no_defence") : defence);
+  d.set("conditions", conditions);
+  d.set("tasks", tasks);
+  d.set("acquired", std::to_string(acquired));
+  d.set("module_tasks", std::to_string(module_tasks));
+  d.set("absence_percent", pct);
+  d.set("absences", std::to_string(r.justified_absences + r.unjustified_absences));
+  d.set("defence", defence.empty() ? ui(theme_, "experts.no_defence") : defence);
+  if (r.defence_scheduled) {
+    char iso[24];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", r.defence.year, r.defence.month, r.defence.day);
+    d.set("defence_iso", std::string(iso));
+  }
+  // Per module: acquired / tasks, for the overview table.
+  List modules;
+  for (const Ref& ref : site_.certification.task_modules) {
+    int total = 0, done = 0;
+    for (const TaskProgress& tp : r.tasks) {
+      if (tp.module->id != ref.id) continue;
+      ++total;
+      done += tp.state == TaskState::Acquired;
+    }
+    Data m;
+    m.set("done", std::to_string(done));
+    m.set("total", std::to_string(total));
+    m.set("complete", done == total);
+    modules.push_back(m);
+  }
+  d.set("modules", modules);
+  return d;
+}
+
+// The cohort overview. filter: 0 all, 1 ready, 2 not ready. Each filter is
+// its own page, so filtering works without JavaScript; the script adds
+// sorting and filtering by name in place.
+std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
+  Data d = base_data();
+  List rows;
+  for (const Portfolio& p : site_.portfolios) {
+    bool ready = false;
+    Data r = readiness_data(p, &ready);
+    if ((filter == 1 && !ready) || (filter == 2 && ready)) continue;
+    Data row = portfolio_summary(p);
+    row.set("readiness", r);
+    rows.push_back(row);
+  }
+  d.set("rows", rows);
+  d.set("count", std::to_string(rows.size()));
+  List headers;
+  for (const Ref& ref : site_.certification.task_modules) {
+    if (const Module* m = site_.find_module(ref.id)) {
+      Data h;
+      h.set("label", ui(theme_, "module.label") + " " + std::to_string(m->number));
+      h.set("url", index_.module_url(m->id));
+      headers.push_back(h);
+    }
+  }
+  d.set("module_headers", headers);
+  List filters;
+  const char* keys[] = {"experts.filter_all", "experts.filter_ready", "experts.filter_not_ready"};
+  for (int f = 0; f < 3; ++f) {
+    Data item;
+    item.set("label", ui(theme_, keys[f]));
+    item.set("url", index_.experts_url(f));
+    item.set("current", f == filter);
+    filters.push_back(item);
+  }
+  d.set("filters", filters);
+  // The cohort competency matrix: participants x sub-domains of the
+  // coverage framework.
+  const Framework* fw = site_.find_framework("rc-num-so");
+  if (fw && filter == 0) {
+    List columns;
+    std::vector<std::string> refs;
+    for (const Domain& dom : fw->domains) {
+      for (const Competency& c : dom.competencies) {
+        refs.push_back(fw->id + "/" + c.code);
+        Data col;
+        col.set("code", c.code);
+        col.set("title", c.title);
+        col.set("url", index_.competency_url(fw->id + "/" + c.code));
+        columns.push_back(col);
+      }
+    }
+    List matrix;
+    for (const Portfolio& p : site_.portfolios) {
+      const auto& mine = index_.entries_of(p.slug);
+      List cells;
+      for (const std::string& ref : refs) {
+        int n = 0;
+        for (const Evidence& ev : index_.evidence_for(ref)) n += std::find(mine.begin(), mine.end(), ev.entry) != mine.end();
+        Data cell;
+        cell.set("count", std::to_string(n));
+        cell.set("level", std::to_string(std::min(n, 3)));
+        cells.push_back(cell);
+      }
+      Data row;
+      row.set("name", p.name);
+      row.set("url", index_.portfolio_url(p.slug));
+      row.set("cells", cells);
+      matrix.push_back(row);
+    }
+    Data m;
+    m.set("framework", fw->short_title.empty() ? fw->title : fw->short_title);
+    m.set("columns", columns);
+    m.set("rows", matrix);
+    d.set("matrix", m);
+  }
+  return tmpl.render("experts", d);
+}
+
+std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const {
+  Data d = base_data();
+  d.set("portfolio", portfolio_summary(p));
+  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false));
+  List entries;
+  for (const Entry* e : index_.entries_of(p.slug)) {
+    Data ed = entry_summary(*e);
+    ed.set("body", markdown(tmpl, e->body, false, nullptr, e));
+    ed.set("anchor", "trace-" + e->portfolio + "-" + e->slug);
+    List attachments;
+    for (const Attachment& a : e->attachments) {
+      Data ad;
+      ad.set("url", index_.entry_url(*e) + a.file);
+      ad.set("file", std::filesystem::path(a.file).filename().string());
+      set_opt(ad, "alt", a.alt);
+      ad.set("image", a.image);
+      ad.set("width", std::to_string(a.width));
+      ad.set("height", std::to_string(a.height));
+      ad.set("type", ui(theme_, "file_types." + a.type));
+      ad.set("size", file_size(a.size));
+      attachments.push_back(ad);
+    }
+    ed.set("attachments", attachments);
+    entries.push_back(ed);
+  }
+  d.set("entries", entries);
+  if (experts()) d.set("readiness", readiness_data(p));
+  return tmpl.render("print", d);
+}
+
+std::string PageBuilder::search_page(TemplateSet& tmpl) const {
+  Data d = base_data();
+  d.set("available", options_.search);
+  return tmpl.render("search", d);
 }
 
 std::string PageBuilder::directive(TemplateSet& tmpl, const std::string& name, const std::string& arg,
@@ -946,9 +1178,29 @@ std::vector<Job> PageBuilder::jobs() {
     add({"", index_.portfolio_url(p.slug), p.name, "", "portfolios", {home_crumb, portfolios_crumb}, ""},
         [this, &p](TemplateSet& t) { return portfolio_page(t, p); });
     Crumb owner{p.name, index_.portfolio_url(p.slug)};
+    PageMeta print{"", index_.print_url(p.slug), ui(theme_, "print.title") + " – " + p.name, "", "portfolios",
+                   {home_crumb, portfolios_crumb, owner}, ""};
+    print.searchable = false;  // the same text as the entry pages
+    print.scripts = {index_.asset_url("js/print.js")};
+    add(print, [this, &p](TemplateSet& t) { return print_page(t, p); });
     for (const Entry& e : p.entries) {
       add({"", index_.entry_url(e), e.title, "", "portfolios", {home_crumb, portfolios_crumb, owner}, ""},
           [this, &e](TemplateSet& t) { return entry_page(t, e); });
+    }
+  }
+
+  PageMeta search{"", index_.search_url(), ui(theme_, "search.title"), ui(theme_, "search.intro"), "search", {home_crumb}, ""};
+  search.searchable = false;
+  if (options_.search) {
+    search.scripts = {index_.asset_url("pagefind/pagefind-ui.js"), index_.asset_url("js/search.js")};
+    search.styles = {index_.asset_url("pagefind/pagefind-ui.css")};
+  }
+  add(search, [this](TemplateSet& t) { return search_page(t); });
+  if (experts()) {
+    for (int f = 0; f < 3; ++f) {
+      PageMeta meta{"", index_.experts_url(f), ui(theme_, "experts.title"), "", "experts", {home_crumb}, ""};
+      meta.scripts = {index_.asset_url("js/tables.js")};
+      add(meta, [this, f](TemplateSet& t) { return experts_page(t, f); });
     }
   }
 
@@ -976,8 +1228,9 @@ std::vector<Job> PageBuilder::jobs() {
 }  // namespace
 
 RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink, Diagnostics& diags,
-                        unsigned threads) {
-  PageBuilder builder(index, theme, diags);
+                        const RenderOptions& options) {
+  PageBuilder builder(index, theme, diags, options);
+  unsigned threads = options.threads;
   std::vector<Job> jobs = builder.jobs();
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -1003,7 +1256,24 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     urls.push_back(job.meta.url);
     ++pages;
   }
-  sink.write("sitemap.xml", sitemap_xml(index, urls));
+  const Site& site = index.site();
+  bool experts = site.audience == Visibility::Experts;
+  // The experts' site is never indexed: no sitemap entries, robots say no.
+  sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));
+  TemplateSet files(theme);
+  Data config;
+  config.set("sitemap", index.absolute(index.asset_url("sitemap.xml")));
+  config.set("experts", experts);
+  config.set("root", site.config.base_path);
+  config.set("htpasswd", site.config.experts_htpasswd);
+  config.set("realm", site.config.title);
+  sink.write("robots.txt", files.render("file-robots", config));
+  if (experts) {
+    // Access control for the experts' site: Apache reads .htaccess; the nginx
+    // snippet is included from the server block (README, "Experts' site").
+    sink.write(".htaccess", files.render("file-htaccess", config));
+    sink.write("nginx-experts.conf", files.render("file-nginx", config));
+  }
   sink.write("api/catalogue.json", catalogue_json(index));
   for (const std::string& file : theme.static_files) sink.copy_file(file, theme.dir + "/static/" + file);
   size_t attachments = 0;
@@ -1018,7 +1288,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
 
   RenderStats stats;
   stats.pages = pages;
-  stats.files = jobs.size() + 2 + theme.static_files.size() + attachments;
+  stats.files = jobs.size() + 3 + (experts ? 2 : 0) + theme.static_files.size() + attachments;
   return stats;
 }
 

@@ -19,8 +19,13 @@ struct RenderStats {
   size_t files = 0;
 };
 
+struct RenderOptions {
+  unsigned threads = 0;         // 0: one per core
+  bool search = false;          // a Pagefind index will be added after rendering
+};
+
 RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink, Diagnostics& diags,
-                        unsigned threads = 0);
+                        const RenderOptions& options = {});
 
 // Machine-readable views of the catalogue (render/catalogue.cpp).
 std::string catalogue_json(const Index& index);
