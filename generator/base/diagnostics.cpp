@@ -1,6 +1,7 @@
 #include "base/diagnostics.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 namespace cartable {
@@ -64,6 +65,72 @@ std::string format_diagnostic(const Diagnostic& d) {
 
 void print_diagnostics(const Diagnostics& diags, std::ostream& out) {
   for (const auto& d : diags.sorted()) out << format_diagnostic(d) << '\n';
+}
+
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Workflow commands escape %, CR and LF everywhere, and ':' and ',' in
+// property values.
+std::string github_escape(const std::string& s, bool property) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else if (property && c == ':') out += "%3A";
+    else if (property && c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string diagnostics_json(const Diagnostics& diags) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& d : diags.sorted()) {
+    out += first ? "\n  " : ",\n  ";
+    first = false;
+    out += "{\"severity\": " + json_string(d.severity == Severity::Error ? "error" : "warning") +
+           ", \"file\": " + json_string(d.pos.path) + ", \"line\": " + std::to_string(d.pos.line) +
+           ", \"column\": " + std::to_string(d.pos.col) + ", \"message\": " + json_string(d.message) +
+           ", \"hint\": " + json_string(d.hint) + "}";
+  }
+  return out + (first ? "]\n" : "\n]\n");
+}
+
+std::string github_annotation(const Diagnostic& d) {
+  std::string out = d.severity == Severity::Error ? "::error " : "::warning ";
+  out += "file=" + github_escape(d.pos.path, true);
+  if (d.pos.line > 0) {
+    out += ",line=" + std::to_string(d.pos.line);
+    if (d.pos.col > 0) out += ",col=" + std::to_string(d.pos.col);
+  }
+  out += ",title=cartable::" + github_escape(d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"), false);
+  return out;
 }
 
 }  // namespace cartable

@@ -48,4 +48,11 @@ class Diagnostics {
 std::string format_diagnostic(const Diagnostic& d);
 void print_diagnostics(const Diagnostics& diags, std::ostream& out);
 
+// For editors: a JSON array of {severity, file, line, column, message, hint}.
+std::string diagnostics_json(const Diagnostics& diags);
+
+// A GitHub Actions workflow command, which shows as an annotation on the
+// file and line of the pull request: ::error file=F,line=L,col=C::message
+std::string github_annotation(const Diagnostic& d);
+
 }  // namespace cartable

@@ -21,3 +21,17 @@ TEST(Diagnostics, SortsAndCountsBySeverity) {
   ASSERT_EQ(sorted.size(), 2u);
   EXPECT_EQ(sorted[0].pos.path, "a.md");
 }
+
+TEST(Diagnostics, JsonForEditors) {
+  Diagnostics diags;
+  diags.error({"a \"b\".md", 3, 7}, "unknown module 'm9'", "did you mean m1?");
+  EXPECT_EQ(diagnostics_json(diags),
+            "[\n  {\"severity\": \"error\", \"file\": \"a \\\"b\\\".md\", \"line\": 3, \"column\": 7, "
+            "\"message\": \"unknown module 'm9'\", \"hint\": \"did you mean m1?\"}\n]\n");
+  EXPECT_EQ(diagnostics_json(Diagnostics()), "[]\n");
+}
+
+TEST(Diagnostics, GithubAnnotationEscapes) {
+  Diagnostic d{Severity::Warning, {"content/a,b.md", 4, 2}, "100% sure: no\nnewline", ""};
+  EXPECT_EQ(github_annotation(d), "::warning file=content/a%2Cb.md,line=4,col=2,title=cartable::100%25 sure: no%0Anewline");
+}

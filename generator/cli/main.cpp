@@ -3,16 +3,22 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include "build.h"
+#include "scaffold/scaffold.h"
 
 using namespace cartable;
 
 namespace {
 
+// Text on stderr always; GitHub annotations on stdout inside GitHub Actions.
 int report(const Diagnostics& diags, bool ok) {
   print_diagnostics(diags, std::cerr);
+  if (const char* gha = std::getenv("GITHUB_ACTIONS"); gha && std::string(gha) == "true") {
+    for (const auto& d : diags.sorted()) std::cout << github_annotation(d) << '\n';
+  }
   if (!ok) {
     size_t n = diags.error_count();
     std::cerr << "cartable: " << n << (n == 1 ? " error" : " errors") << ", nothing written\n";
@@ -42,11 +48,44 @@ int main(int argc, char** argv) {
   check.write = false;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate the sources without writing anything");
   check_cmd->add_option("--source", check.source, "Site folder (contains site.yaml)")->capture_default_str();
+  std::string format = "text";
+  check_cmd->add_option("--format", format, "Output: text (stderr) or json (stdout, for editors)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  check_cmd->add_option("--audience", check.audience, "Validate for this audience")
+      ->check(CLI::IsMember({"public", "experts"}))
+      ->capture_default_str();
   check_cmd->add_option("--previous-ics", check.previous_ics,
                         "The calendrier.ics subscribers have: report sessions changed without a history entry")
       ->check(CLI::ExistingFile);
 
+  CLI::App* new_cmd = app.add_subcommand("new", "Start a portfolio or an entry");
+  new_cmd->require_subcommand(1);
+  NewPortfolio new_portfolio_options;
+  CLI::App* new_portfolio_cmd = new_cmd->add_subcommand("portfolio", "Create portfolios/<slug>/portfolio.yaml");
+  new_portfolio_cmd->add_option("name", new_portfolio_options.name, "The participant's name")->required();
+  new_portfolio_cmd->add_option("--school", new_portfolio_options.school, "Their school");
+  new_portfolio_cmd->add_option("--visibility", new_portfolio_options.visibility, "public, experts or private")
+      ->capture_default_str();
+  new_portfolio_cmd->add_option("--source", new_portfolio_options.source, "Site folder")->capture_default_str();
+  NewEntry new_entry_options;
+  CLI::App* new_entry_cmd = new_cmd->add_subcommand("entry", "Create an entry answering a module's task");
+  new_entry_cmd->add_option("--module", new_entry_options.module, "Module id, e.g. m4")->required();
+  new_entry_cmd->add_option("--task", new_entry_options.task, "Task id of the module, e.g. formation")->required();
+  new_entry_cmd->add_option("--portfolio", new_entry_options.portfolio, "Portfolio slug (default: the current folder's)");
+  new_entry_cmd->add_option("--title", new_entry_options.title, "Title (default: the task's)");
+  new_entry_cmd->add_option("--source", new_entry_options.source, "Site folder")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*new_portfolio_cmd || *new_entry_cmd) {
+    Diagnostics diags;
+    std::string path = *new_portfolio_cmd ? new_portfolio(new_portfolio_options, diags) : new_entry(new_entry_options, diags);
+    print_diagnostics(diags, std::cerr);
+    if (path.empty()) return 1;
+    std::cout << path << '\n';
+    return 0;
+  }
 
   if (*build_cmd) {
     Diagnostics diags;
@@ -62,7 +101,12 @@ int main(int argc, char** argv) {
   }
   if (*check_cmd) {
     Diagnostics diags;
+    check.search = false;
     BuildResult r = build_site(check, diags);
+    if (format == "json") {
+      std::cout << diagnostics_json(diags);
+      return r.ok ? 0 : 1;
+    }
     int code = report(diags, r.ok);
     if (r.ok) std::cerr << "cartable: no errors\n";
     return code;

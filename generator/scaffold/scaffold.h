@@ -1,0 +1,33 @@
+// `cartable new`: starts a portfolio or an entry with its front matter filled
+// in from the programme (the module's task, its kind, its competencies) and a
+// body that follows the INSPÉ grid's phases. The text comes from the theme's
+// scaffold templates, so the French lives with the other UI strings.
+#pragma once
+
+#include <string>
+
+#include "base/diagnostics.h"
+
+namespace cartable {
+
+struct NewPortfolio {
+  std::string source = ".";
+  std::string name;
+  std::string school;
+  std::string visibility = "public";
+};
+
+struct NewEntry {
+  std::string source = ".";
+  std::string module;
+  std::string task;
+  std::string portfolio;  // empty: the only one, or the one the cwd is in
+  std::string title;      // empty: the task's title
+  std::string date;       // empty: today (or SOURCE_DATE_EPOCH)
+};
+
+// Each returns the path of the created file, or "" after a diagnostic.
+std::string new_portfolio(const NewPortfolio& options, Diagnostics& diags);
+std::string new_entry(const NewEntry& options, Diagnostics& diags);
+
+}  // namespace cartable
