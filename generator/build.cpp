@@ -1,6 +1,8 @@
 #include "build.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "check/check.h"
 #include "index/index.h"
@@ -10,6 +12,8 @@
 #include "search/pagefind.h"
 
 namespace cartable {
+
+namespace fs = std::filesystem;
 
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   BuildResult result;
@@ -47,6 +51,164 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (!pagefind.empty()) run_pagefind(pagefind, staging->staging_path(), site.config.language, diags);
   result.ok = staging->commit(diags);
   return result;
+}
+
+}  // namespace cartable
+
+// --- Workspace ---------------------------------------------------------------
+
+namespace cartable {
+
+struct Workspace::State {
+  Site source;  // everything, as loaded: entries are reloaded into it
+  Theme theme;
+};
+
+Workspace::Workspace(BuildOptions options, bool keep_drafts) : options_(std::move(options)), keep_drafts_(keep_drafts) {}
+Workspace::~Workspace() = default;
+
+bool Workspace::build(Diagnostics& diags) {
+  auto state = std::make_unique<State>();
+  state->source = load_site(options_.source, diags);
+  if (state->source.config.base_url.empty() && diags.has_errors()) return false;
+  check_site(state->source, diags);
+  if (diags.has_errors()) return false;
+  state->theme = load_theme((fs::path(options_.source) / "themes" / state->source.config.theme).lexically_normal().string(),
+                            state->source.config.language, diags);
+  TemplateSet validate(state->theme, &diags);
+  if (diags.has_errors()) return false;
+
+  Site site = state->source;
+  Visibility audience = Visibility::Public;
+  parse_visibility(options_.audience, audience);
+  restrict_to_audience(site, audience, keep_drafts_);
+  Index index(site);
+  std::unique_ptr<StagingDir> staging = StagingDir::open(options_.out, diags);
+  if (!staging) return false;
+  render_site(index, state->theme, *staging, diags, {options_.threads, false, nullptr});
+  if (diags.has_errors() || !staging->commit(diags)) return false;
+  state_ = std::move(state);
+  return true;
+}
+
+namespace {
+
+// The keys of the pages that show `e` (render.h, RenderOptions::only).
+void entry_keys(const Site& site, const Entry& e, std::set<std::string>& keys) {
+  keys.insert("entry:" + e.portfolio + "/" + e.slug);
+  keys.insert("portfolio:" + e.portfolio);
+  for (const Ref& c : e.coauthors) keys.insert("portfolio:" + c.id);
+  keys.insert("task:" + e.module.id + "/" + e.task.id);
+  keys.insert("portfolios");
+  for (const Ref& r : e.competencies) {
+    keys.insert("competency:" + r.id);
+    for (const Crosswalk& cw : site.crosswalks) {
+      for (const auto& [from, to] : cw.pairs) {
+        bool is_from = from.id == r.id;
+        for (const Ref& t : to) {
+          if (is_from) keys.insert("competency:" + t.id);
+          if (t.id == r.id) keys.insert("competency:" + from.id);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool Workspace::update(const std::vector<std::string>& changed, Diagnostics& diags, bool* incremental_out, size_t* pages) {
+  bool handled = false;
+  bool ok = state_ ? incremental(changed, diags, pages, &handled) : false;
+  if (incremental_out) *incremental_out = handled;
+  if (handled) {
+    // After a failure the kept model may lack the broken entry: the next
+    // change rebuilds everything, which reports it again until it is fixed.
+    if (!ok) state_.reset();
+    return ok;
+  }
+  return build(diags);
+}
+
+bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics& diags, size_t* pages, bool* handled) {
+  Site& source = state_->source;
+  // Only entries of existing portfolios can be rebuilt alone.
+  struct Change {
+    Portfolio* portfolio;
+    std::string file;
+  };
+  std::vector<Change> changes;
+  for (const std::string& path : changed) {
+    fs::path p = fs::path(path).is_absolute() ? fs::relative(path, options_.source) : fs::path(path);
+    p = p.lexically_normal();
+    auto it = p.begin();
+    if (p.extension() != ".md" || it == p.end() || *it != "portfolios" || std::distance(p.begin(), p.end()) != 3) return false;
+    std::string dir = (++it)->string();
+    Portfolio* portfolio = nullptr;
+    for (Portfolio& candidate : source.portfolios) {
+      if (fs::path(candidate.dir).filename() == dir) portfolio = &candidate;
+    }
+    if (!portfolio) return false;
+    changes.push_back({portfolio, (fs::path(options_.source) / p).lexically_normal().string()});
+  }
+  if (changes.empty()) return false;
+  *handled = true;
+
+  std::set<std::string> keys;
+  std::vector<std::string> touched;  // "owner/slug" of every changed entry
+  for (const Change& c : changes) {
+    std::string slug = fs::path(c.file).stem().string();
+    auto& entries = c.portfolio->entries;
+    auto old = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.slug == slug; });
+    if (old != entries.end()) {
+      entry_keys(source, *old, keys);
+      entries.erase(old);
+    }
+    touched.push_back(c.portfolio->slug + "/" + slug);
+    keys.insert("entry:" + touched.back());
+    std::error_code ec;
+    if (fs::exists(c.file, ec)) {
+      std::optional<Entry> fresh = load_entry_file(source, *c.portfolio, c.file, diags);
+      if (fresh) {
+        entry_keys(source, *fresh, keys);
+        entries.push_back(std::move(*fresh));
+      }
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      return a.date != b.date ? a.date < b.date : a.slug < b.slug;
+    });
+  }
+  source.build_lookups();
+  if (diags.has_errors()) return false;
+  check_site(source, diags);
+  if (diags.has_errors()) return false;
+
+  Site site = source;
+  Visibility audience = Visibility::Public;
+  parse_visibility(options_.audience, audience);
+  restrict_to_audience(site, audience, keep_drafts_);
+  // Entries whose text links to a changed one show its title.
+  for (const Portfolio& p : site.portfolios) {
+    for (const Entry& e : p.entries) {
+      for (const std::string& t : touched) {
+        if (e.body.text.find("entry:" + t) != std::string::npos) keys.insert("entry:" + p.slug + "/" + e.slug);
+      }
+    }
+  }
+  Index index(site);
+  DirectoryWriter out(options_.out);
+  for (const std::string& key : keys) {
+    // A changed entry's folder goes first: it may be gone, or its
+    // attachments may have changed.
+    if (key.rfind("entry:", 0) == 0) {
+      std::string id = key.substr(6);
+      if (std::find(touched.begin(), touched.end(), id) != touched.end()) {
+        out.remove((fs::path("portfolios") / id).string());
+      }
+    }
+  }
+  RenderStats stats = render_site(index, state_->theme, out, diags, {options_.threads, false, &keys});
+  if (pages) *pages = stats.pages;
+  return !diags.has_errors();
 }
 
 }  // namespace cartable

@@ -2,7 +2,9 @@
 // load -> check -> index -> render -> output.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "base/diagnostics.h"
 #include "render/render.h"
@@ -28,5 +30,34 @@ struct BuildResult {
 // Never leaves a partial site: output is staged and swapped in only when no
 // error was reported.
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags);
+
+// A site kept in memory between builds: `serve` and incremental rebuilds.
+// After an entry changes, only the pages that show it are rendered again
+// (the entry, its authors' portfolios, its competencies', task's and module's
+// pages, the indexes), and the output is the same, byte for byte, as a full
+// build's. Any other change (a module, a theme, portfolio.yaml...) rebuilds
+// everything.
+class Workspace {
+ public:
+  // `keep_drafts`: `serve` shows drafts and private content to their owner.
+  Workspace(BuildOptions options, bool keep_drafts);
+  ~Workspace();
+
+  bool build(Diagnostics& diags);
+  // `changed`: files created, modified or deleted, relative to the source
+  // folder or absolute. Sets `*incremental` to whether it could avoid a
+  // full build; `*pages` to the pages it rendered.
+  bool update(const std::vector<std::string>& changed, Diagnostics& diags, bool* incremental = nullptr,
+              size_t* pages = nullptr);
+  const BuildOptions& options() const { return options_; }
+
+ private:
+  struct State;
+  bool incremental(const std::vector<std::string>& changed, Diagnostics& diags, size_t* pages, bool* handled);
+
+  BuildOptions options_;
+  bool keep_drafts_;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace cartable

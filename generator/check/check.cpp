@@ -168,6 +168,10 @@ SourcePos field(const Entry& e, const char* key) {
 }
 
 void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnostics& diags) {
+  if (e.slug == "impression") {
+    diags.error({e.file, 1, 1}, "an entry cannot be named impression.md: that is the URL of the portfolio's print view",
+                "rename the file");
+  }
   const Module* m = e.module.id.empty() ? nullptr : site.find_module(e.module.id);
   if (!e.module.id.empty() && !m) {
     diags.error(e.module.pos, "unknown module '" + e.module.id + "'", did_you_mean(e.module.id, site.module_ids()));

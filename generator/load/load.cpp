@@ -194,6 +194,7 @@ struct Loader {
     e.pos = f.pos();
     e.portfolio = p.slug;
     e.slug = name.stem().string();
+    e.file = (fs::path(source) / dir / name).lexically_normal().string();
     if (e.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
       diags.error({shown(dir / name), 1, 1}, "entry file name '" + name.string() + "' may only use a-z, 0-9 and '-'",
                   "rename it to " + slugify(e.slug) + ".md: the name becomes the entry's URL");
@@ -783,6 +784,13 @@ bool parse_local_time(const std::string& text, bool time_optional, LocalTime& ou
   }
   out = t;
   return true;
+}
+
+std::optional<Entry> load_entry_file(const Site& site, const Portfolio& portfolio, const std::string& file,
+                                     Diagnostics& diags) {
+  Loader loader{site.source_dir, diags, {}};
+  fs::path rel = fs::relative(fs::path(portfolio.dir), site.source_dir);
+  return loader.load_entry(rel, fs::path(file).filename(), portfolio);
 }
 
 Site load_site(const std::string& source_dir, Diagnostics& diags) {

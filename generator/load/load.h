@@ -3,6 +3,7 @@
 // on after an error so one run shows as many problems as possible.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ bool read_file(const std::string& path, std::string& out, Diagnostics& diags);
 // that the date exists. Reports at `pos` and returns false when it is not one.
 bool parse_local_time(const std::string& text, bool time_optional, LocalTime& out, const SourcePos& pos,
                       Diagnostics& diags);
+
+// Reads one entry file of `portfolio` again (for incremental rebuilds);
+// nullopt after a diagnostic.
+std::optional<Entry> load_entry_file(const Site& site, const Portfolio& portfolio, const std::string& file,
+                                     Diagnostics& diags);
 
 // Loads everything under `source_dir`. `display_root` prefixes the paths in
 // diagnostics ("" when the source is the current directory).

@@ -223,6 +223,7 @@ struct Entry {
   std::vector<Attachment> attachments;
   bool draft = false;
   Visibility visibility = Visibility::Public;
+  std::string file;  // the source file, as loaded
   Markdown body;
   SourcePos pos;
   std::map<std::string, SourcePos> field_pos;
@@ -333,7 +334,7 @@ struct Site {
 // Keeps only what `audience` may see: drafts go, private content goes, and
 // experts-only content goes unless the audience is experts. Done once, before
 // the index is built, so no later stage can leak what it never receives.
-void restrict_to_audience(Site& site, Visibility audience);
+void restrict_to_audience(Site& site, Visibility audience, bool keep_drafts = false);
 
 bool parse_visibility(const std::string& text, Visibility& out);
 

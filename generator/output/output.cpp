@@ -13,6 +13,34 @@ namespace fs = std::filesystem;
 
 namespace cartable {
 
+void DirectoryWriter::write(const std::string& path, std::string_view content) {
+  fs::path full = fs::path(dir_) / path;
+  std::error_code ec;
+  fs::create_directories(full.parent_path(), ec);
+  fs::path tmp = full;
+  tmp += ".cartable-tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f.write(content.data(), static_cast<std::streamsize>(content.size()));
+  }
+  fs::rename(tmp, full, ec);
+}
+
+void DirectoryWriter::copy_file(const std::string& path, const std::string& from) {
+  fs::path full = fs::path(dir_) / path;
+  std::error_code ec;
+  fs::create_directories(full.parent_path(), ec);
+  fs::path tmp = full;
+  tmp += ".cartable-tmp";
+  fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
+  fs::rename(tmp, full, ec);
+}
+
+void DirectoryWriter::remove(const std::string& path) {
+  std::error_code ec;
+  fs::remove_all(fs::path(dir_) / path, ec);
+}
+
 std::unique_ptr<StagingDir> StagingDir::open(const std::string& out_dir, Diagnostics& diags) {
   fs::path out = fs::absolute(out_dir).lexically_normal();
   if (out.filename().empty()) out = out.parent_path();

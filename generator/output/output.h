@@ -29,6 +29,20 @@ class NullSink : public OutputSink {
   void copy_file(const std::string&, const std::string&) override {}
 };
 
+// Writes into an existing folder, each file through a temporary name and a
+// rename, so a reader (the dev server) never sees half a file. For
+// incremental rebuilds, where the rest of the site is already in place.
+class DirectoryWriter : public OutputSink {
+ public:
+  explicit DirectoryWriter(std::string dir) : dir_(std::move(dir)) {}
+  void write(const std::string& path, std::string_view content) override;
+  void copy_file(const std::string& path, const std::string& from) override;
+  void remove(const std::string& path);  // a file or a folder, if present
+
+ private:
+  std::string dir_;
+};
+
 class StagingDir : public OutputSink {
  public:
   // Creates the staging folder next to `out_dir`; nullptr and a diagnostic

@@ -47,6 +47,10 @@ struct Job {
   PageMeta meta;
   std::function<std::string(TemplateSet&)> body;  // the page's main content
   bool is_page = true;  // false: `body` is the whole file (feeds), no layout
+  // What the page shows of portfolios ("entry:x/y", "portfolio:x",
+  // "competency:ref", "task:m/t", "portfolios"): an incremental rebuild after
+  // an entry changes renders the pages sharing a key with it.
+  std::vector<std::string> deps = {};
 };
 
 class PageBuilder {
@@ -1106,9 +1110,9 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
 std::vector<Job> PageBuilder::jobs() {
   std::vector<Job> jobs;
   const std::string& base = site_.config.base_path;
-  auto add = [&](PageMeta meta, std::function<std::string(TemplateSet&)> body) {
+  auto add = [&](PageMeta meta, std::function<std::string(TemplateSet&)> body, std::vector<std::string> deps = {}) {
     meta.path = path_of(meta.url, base);
-    jobs.push_back({std::move(meta), std::move(body)});
+    jobs.push_back({std::move(meta), std::move(body), true, std::move(deps)});
   };
   const Crumb home_crumb{ui(theme_, "nav.programme"), index_.home_url()};
   const Crumb modules_crumb{ui(theme_, "nav.modules"), index_.modules_url()};
@@ -1129,8 +1133,10 @@ std::vector<Job> PageBuilder::jobs() {
   for (size_t i = 0; i < site_.modules.size(); ++i) {
     const Module& m = site_.modules[i];
     std::string title = m.number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m.number) + " – " + m.title : m.title;
+    std::vector<std::string> deps;
+    for (const Task& t : m.tasks) deps.push_back("task:" + m.id + "/" + t.id);
     add({"", index_.module_url(m.id), title, "", "modules", {home_crumb, modules_crumb}, ""},
-        [this, i](TemplateSet& t) { return module_page(t, i); });
+        [this, i](TemplateSet& t) { return module_page(t, i); }, deps);
   }
   const Crumb calendar_crumb{ui(theme_, "nav.calendar"), index_.calendar_url()};
   add({"", index_.calendar_url(), ui(theme_, "calendar.title") + (site_.programme.cohort.empty() ? "" : " " + site_.programme.cohort),
@@ -1145,7 +1151,7 @@ std::vector<Job> PageBuilder::jobs() {
   }
   // Feeds: whole files, no layout.
   auto feed = [&](const std::string& url, std::function<std::string(TemplateSet&)> body) {
-    Job job{{"", url, "", "", "", {}, ""}, std::move(body), false};
+    Job job{{"", url, "", "", "", {}, ""}, std::move(body), false, {}};
     job.meta.path = url.substr(base.size());
     jobs.push_back(std::move(job));
   };
@@ -1173,19 +1179,19 @@ std::vector<Job> PageBuilder::jobs() {
 
   const Crumb portfolios_crumb{ui(theme_, "nav.portfolios"), index_.portfolios_url()};
   add({"", index_.portfolios_url(), ui(theme_, "portfolios.title"), ui(theme_, "portfolios.intro"), "portfolios", {home_crumb}, ""},
-      [this](TemplateSet& t) { return portfolios_index(t); });
+      [this](TemplateSet& t) { return portfolios_index(t); }, {"portfolios"});
   for (const Portfolio& p : site_.portfolios) {
     add({"", index_.portfolio_url(p.slug), p.name, "", "portfolios", {home_crumb, portfolios_crumb}, ""},
-        [this, &p](TemplateSet& t) { return portfolio_page(t, p); });
+        [this, &p](TemplateSet& t) { return portfolio_page(t, p); }, {"portfolio:" + p.slug});
     Crumb owner{p.name, index_.portfolio_url(p.slug)};
     PageMeta print{"", index_.print_url(p.slug), ui(theme_, "print.title") + " – " + p.name, "", "portfolios",
                    {home_crumb, portfolios_crumb, owner}, ""};
     print.searchable = false;  // the same text as the entry pages
     print.scripts = {index_.asset_url("js/print.js")};
-    add(print, [this, &p](TemplateSet& t) { return print_page(t, p); });
+    add(print, [this, &p](TemplateSet& t) { return print_page(t, p); }, {"portfolio:" + p.slug});
     for (const Entry& e : p.entries) {
       add({"", index_.entry_url(e), e.title, "", "portfolios", {home_crumb, portfolios_crumb, owner}, ""},
-          [this, &e](TemplateSet& t) { return entry_page(t, e); });
+          [this, &e](TemplateSet& t) { return entry_page(t, e); }, {"entry:" + p.slug + "/" + e.slug});
     }
   }
 
@@ -1200,7 +1206,7 @@ std::vector<Job> PageBuilder::jobs() {
     for (int f = 0; f < 3; ++f) {
       PageMeta meta{"", index_.experts_url(f), ui(theme_, "experts.title"), "", "experts", {home_crumb}, ""};
       meta.scripts = {index_.asset_url("js/tables.js")};
-      add(meta, [this, f](TemplateSet& t) { return experts_page(t, f); });
+      add(meta, [this, f](TemplateSet& t) { return experts_page(t, f); }, {"portfolios"});
     }
   }
 
@@ -1213,12 +1219,14 @@ std::vector<Job> PageBuilder::jobs() {
     for (const Domain& dom : fw.domains) {
       add({"", index_.competency_url(fw.id + "/" + dom.code), dom.code + " " + dom.title, "", "frameworks",
            {home_crumb, frameworks_crumb, fw_crumb}, ""},
-          [this, &fw, &dom](TemplateSet& t) { return competency_page(t, fw, dom, nullptr); });
+          [this, &fw, &dom](TemplateSet& t) { return competency_page(t, fw, dom, nullptr); },
+          {"competency:" + fw.id + "/" + dom.code});
       Crumb dom_crumb{dom.code + " " + dom.title, index_.competency_url(fw.id + "/" + dom.code)};
       for (const Competency& c : dom.competencies) {
         add({"", index_.competency_url(fw.id + "/" + c.code), c.code + " " + c.title, "", "frameworks",
              {home_crumb, frameworks_crumb, fw_crumb, dom_crumb}, ""},
-            [this, &fw, &dom, &c](TemplateSet& t) { return competency_page(t, fw, dom, &c); });
+            [this, &fw, &dom, &c](TemplateSet& t) { return competency_page(t, fw, dom, &c); },
+            {"competency:" + fw.id + "/" + c.code});
       }
     }
   }
@@ -1231,7 +1239,15 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
                         const RenderOptions& options) {
   PageBuilder builder(index, theme, diags, options);
   unsigned threads = options.threads;
-  std::vector<Job> jobs = builder.jobs();
+  std::vector<Job> all = builder.jobs();
+  std::vector<Job*> jobs;
+  for (Job& job : all) {
+    if (!options.only) {
+      jobs.push_back(&job);
+    } else if (std::any_of(job.deps.begin(), job.deps.end(), [&](const std::string& k) { return options.only->count(k); })) {
+      jobs.push_back(&job);
+    }
+  }
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, jobs.size()));
@@ -1239,7 +1255,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   auto worker = [&] {
     TemplateSet tmpl(theme);
     for (size_t i = next++; i < jobs.size(); i = next++) {
-      const Job& job = jobs[i];
+      const Job& job = *jobs[i];
       std::string body = job.body(tmpl);
       sink.write(job.meta.path, job.is_page ? builder.layout(tmpl, job.meta, body) : body);
     }
@@ -1250,14 +1266,28 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   for (auto& t : pool) t.join();
 
   std::vector<std::string> urls;
-  size_t pages = 0;
-  for (const Job& job : jobs) {
-    if (!job.is_page) continue;
-    urls.push_back(job.meta.url);
-    ++pages;
+  for (const Job& job : all) {
+    if (job.is_page) urls.push_back(job.meta.url);
   }
+  size_t pages = std::count_if(jobs.begin(), jobs.end(), [](const Job* j) { return j->is_page; });
   const Site& site = index.site();
   bool experts = site.audience == Visibility::Experts;
+  if (options.only) {
+    // An incremental pass: the pages above, the sitemap (an entry may have
+    // come or gone) and the changed entries' attachments.
+    sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));
+    size_t copied = 0;
+    for (const Portfolio& p : site.portfolios) {
+      for (const Entry& e : p.entries) {
+        if (!options.only->count("entry:" + p.slug + "/" + e.slug)) continue;
+        for (const Attachment& a : e.attachments) {
+          sink.copy_file(index.entry_url(e).substr(site.config.base_path.size()) + a.file, a.source_path);
+          ++copied;
+        }
+      }
+    }
+    return {pages, jobs.size() + 1 + copied};
+  }
   // The experts' site is never indexed: no sitemap entries, robots say no.
   sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));
   TemplateSet files(theme);

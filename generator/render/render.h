@@ -4,6 +4,7 @@
 // thread.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct RenderStats {
 struct RenderOptions {
   unsigned threads = 0;         // 0: one per core
   bool search = false;          // a Pagefind index will be added after rendering
+  // When set, render only the pages that depend on one of these keys
+  // ("entry:x/y", "portfolio:x", "competency:ref", "task:m/t", "portfolios"),
+  // the sitemap and those entries' attachments: an incremental rebuild.
+  const std::set<std::string>* only = nullptr;
 };
 
 RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink, Diagnostics& diags,
