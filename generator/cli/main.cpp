@@ -8,6 +8,7 @@
 
 #include "build.h"
 #include "scaffold/scaffold.h"
+#include "serve/serve.h"
 
 using namespace cartable;
 
@@ -76,7 +77,15 @@ int main(int argc, char** argv) {
   new_entry_cmd->add_option("--title", new_entry_options.title, "Title (default: the task's)");
   new_entry_cmd->add_option("--source", new_entry_options.source, "Site folder")->capture_default_str();
 
+  ServeOptions serve_options;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Preview the site locally, rebuilding and reloading on every save");
+  serve_cmd->add_option("--source", serve_options.source, "Site folder")->capture_default_str();
+  serve_cmd->add_option("--port", serve_options.port, "Port on 127.0.0.1 (0: any free port)")->capture_default_str();
+  serve_cmd->add_option("--out", serve_options.out, "Where to write the preview (default: a temporary folder)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*serve_cmd) return serve(serve_options);
 
   if (*new_portfolio_cmd || *new_entry_cmd) {
     Diagnostics diags;

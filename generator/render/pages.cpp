@@ -485,6 +485,11 @@ Data PageBuilder::entry_summary(const Entry& e) const {
   d.set("status_label", ui(theme_, "status." + e.status));
   d.set("acquired", e.status == "acquired");
   d.set("experts_only", e.visibility == Visibility::Experts);
+  // Only `serve` ever renders these: builds drop them before indexing.
+  if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
+    d.set("private", std::max(e.visibility, owner->visibility) == Visibility::Private);
+  }
+  d.set("draft", e.draft);
   List comps;
   for (const Ref& r : e.competencies) {
     if (site_.find_competency(r.id)) comps.push_back(competency_item(r.id));
