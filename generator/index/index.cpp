@@ -85,6 +85,28 @@ const std::vector<Evidence>& Index::evidence_for(const std::string& ref) const {
   return it == evidence_.end() ? none : it->second;
 }
 
+std::map<std::string, std::vector<Evidence>> Index::evidence_of(const std::string& slug) const {
+  std::map<std::string, std::vector<Evidence>> out;
+  for (const Entry* e : entries_of(slug)) {
+    std::vector<std::string> direct;
+    for (const Ref& r : e->competencies) direct.push_back(r.id);
+    for (const std::string& ref : direct) out[ref].push_back({e, false});
+    for (const std::string& ref : direct) {
+      for (const std::string& eq : equivalents(ref)) {
+        if (std::find(direct.begin(), direct.end(), eq) != direct.end()) continue;
+        auto& list = out[eq];
+        if (std::none_of(list.begin(), list.end(), [&](const Evidence& ev) { return ev.entry == e; })) list.push_back({e, true});
+      }
+    }
+  }
+  for (auto& [k, list] : out) {
+    std::sort(list.begin(), list.end(), [](const Evidence& a, const Evidence& b) {
+      return a.equivalent != b.equivalent ? !a.equivalent : by_date(a.entry, b.entry);
+    });
+  }
+  return out;
+}
+
 const std::vector<const Entry*>& Index::entries_for_task(const std::string& module, const std::string& task) const {
   static const std::vector<const Entry*> none;
   auto it = entries_by_task_.find(module + "/" + task);

@@ -72,6 +72,9 @@ class Index {
   const std::vector<std::string>& equivalents(const std::string& ref) const;
   // Entries evidencing `ref`, by date; each once, direct before equivalent.
   const std::vector<Evidence>& evidence_for(const std::string& ref) const;
+  // A participant's evidence (own and coauthored entries), by competency,
+  // in the order evidence_for() gives.
+  std::map<std::string, std::vector<Evidence>> evidence_of(const std::string& slug) const;
   // Entries answering a module's task, by date.
   const std::vector<const Entry*>& entries_for_task(const std::string& module, const std::string& task) const;
   // A participant's entries: their own and those they coauthored, by date.

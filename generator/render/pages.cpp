@@ -89,6 +89,7 @@ class PageBuilder {
   std::string session_json_ld(const Session& s) const;
   Data portfolio_summary(const Portfolio& p) const;
   Data entry_summary(const Entry& e) const;
+  Data entry_brief(const Entry& e) const;  // what a list shows of an entry
   Data coverage(const Portfolio& p) const;
   std::string portfolios_index(TemplateSet& tmpl) const;
   std::string portfolio_page(TemplateSet& tmpl, const Portfolio& p) const;
@@ -109,6 +110,18 @@ class PageBuilder {
   RenderOptions options_;
 };
 
+// kainjow's set() and push_back() copy what they are given, deeply: a list
+// of a thousand entries copied at every level it is nested in. These move.
+void set(Data& obj, const std::string& key, Data&& value) {
+  obj.set(key, Data(false));  // a cheap placeholder, then the real value moved in
+  *const_cast<Data*>(obj.get(key)) = std::move(value);
+}
+void set(Data& obj, const std::string& key, List&& items) {
+  Data list(Data::type::list);
+  const_cast<List&>(list.list_value()) = std::move(items);
+  set(obj, key, std::move(list));
+}
+
 // Sets `key` only when `value` is not empty: Mustache treats any string,
 // even "", as true in a section, and templates test optional text with one.
 void set_opt(Data& d, const std::string& key, const std::string& value) {
@@ -122,11 +135,7 @@ std::string path_of(const std::string& url, const std::string& base_path) {
 
 Data PageBuilder::base_data() const {
   Data d;
-  // Templates named "_x" are partials, used as {{> _x}}.
-  for (const auto& [name, source] : theme_.templates) {
-    if (name[0] == '_') d.set(name, Data(kainjow::mustache::partial([&source] { return source; })));
-  }
-  d.set("t", theme_.strings);
+  // UI strings and partials are already in the templates (theme.cpp).
   d.set("root", site_.config.base_path);
   d.set("lang", site_.config.language);
   d.set("site_title", site_.config.title);
@@ -147,7 +156,7 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
     item.set("label", ui(theme_, "nav." + key));
     item.set("url", url);
     item.set("current", meta.section == key);
-    nav.push_back(item);
+    nav.push_back(std::move(item));
   };
   nav_item("programme", index_.home_url());
   nav_item("modules", index_.modules_url());
@@ -156,16 +165,16 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   nav_item("portfolios", index_.portfolios_url());
   if (experts()) nav_item("experts", index_.experts_url());
   nav_item("search", index_.search_url());
-  d.set("nav", nav);
+  set(d, "nav", std::move(nav));
   if (!meta.crumbs.empty()) {
     List crumbs;
     for (const Crumb& c : meta.crumbs) {
       Data item;
       item.set("label", c.label);
       item.set("url", c.url);
-      crumbs.push_back(item);
+      crumbs.push_back(std::move(item));
     }
-    d.set("crumbs", crumbs);
+    set(d, "crumbs", std::move(crumbs));
     d.set("has_crumbs", true);
   }
   if (!meta.json_ld.empty()) d.set("json_ld", escape_json_for_script(meta.json_ld));
@@ -179,7 +188,7 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
   set_opt(in, "unit", inst.unit);
   List address;
   for (const auto& line : inst.address) address.push_back(Data(line));
-  in.set("address", address);
+  set(in, "address", std::move(address));
   set_opt(in, "phone", inst.phone);
   in.set("phone_uri", [&] {
     std::string uri = "tel:";
@@ -187,15 +196,15 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
     return uri;
   }());
   set_opt(in, "email", inst.email);
-  d.set("institution", in);
-  d.set("content", body);
+  set(d, "institution", std::move(in));
+  set(d, "content", std::move(body));
   d.set("noindex", experts());
   d.set("searchable", meta.searchable && options_.search);
   List scripts, styles;
   for (const auto& u : meta.scripts) scripts.push_back(Data(u));
   for (const auto& u : meta.styles) styles.push_back(Data(u));
-  d.set("scripts", scripts);
-  d.set("styles", styles);
+  set(d, "scripts", std::move(scripts));
+  set(d, "styles", std::move(styles));
   return tmpl.render("base", d);
 }
 
@@ -306,10 +315,10 @@ Data PageBuilder::session_data(const Session& s) const {
     std::string roles;
     for (const auto& role : p->roles) roles += (roles.empty() ? "" : ", ") + role;
     set_opt(sp, "roles", roles);
-    speakers.push_back(sp);
+    speakers.push_back(std::move(sp));
   }
   d.set("has_speakers", !speakers.empty());
-  d.set("speakers", speakers);
+  set(d, "speakers", std::move(speakers));
   d.set("ics_url", index_.session_ics_url(s.id));
   List history;
   for (const HistoryEntry& h : s.history) {
@@ -320,10 +329,10 @@ Data PageBuilder::session_data(const Session& s) const {
     hd.set("date_label", std::to_string(h.date.day) + " " + ui(theme_, "months." + std::to_string(h.date.month)) + " " +
                              std::to_string(h.date.year));
     hd.set("note", h.note);
-    history.push_back(hd);
+    history.push_back(std::move(hd));
   }
   d.set("has_history", !s.history.empty());
-  d.set("history", history);
+  set(d, "history", std::move(history));
   return d;
 }
 
@@ -345,8 +354,8 @@ std::string PageBuilder::calendar_page(TemplateSet& tmpl) const {
   int current = -1;
   auto flush = [&] {
     if (current < 0) return;
-    month.set("sessions", items);
-    months.push_back(month);
+    set(month, "sessions", std::move(items));
+    months.push_back(std::move(month));
     items = List();
     month = Data();
   };
@@ -363,7 +372,7 @@ std::string PageBuilder::calendar_page(TemplateSet& tmpl) const {
     items.push_back(session_data(s));
   }
   flush();
-  d.set("months", months);
+  set(d, "months", std::move(months));
   List feeds;
   for (const Module& m : site_.modules) {
     if (index_.sessions_of(m.id).empty()) continue;
@@ -371,9 +380,9 @@ std::string PageBuilder::calendar_page(TemplateSet& tmpl) const {
     f.set("feed_url", index_.absolute(index_.module_feed_url(m.id)));
     f.set("webcal_url", index_.webcal(index_.module_feed_url(m.id)));
     f.set("count", std::to_string(index_.sessions_of(m.id).size()));
-    feeds.push_back(f);
+    feeds.push_back(std::move(f));
   }
-  d.set("module_feeds", feeds);
+  set(d, "module_feeds", std::move(feeds));
   return tmpl.render("calendar", d);
 }
 
@@ -408,9 +417,9 @@ std::string PageBuilder::changes_page(TemplateSet& tmpl) const {
     item.set("change_date", std::to_string(c.h->date.day) + " " + ui(theme_, "months." + std::to_string(c.h->date.month)) +
                                 " " + std::to_string(c.h->date.year));
     item.set("note", c.h->note);
-    list.push_back(item);
+    list.push_back(std::move(item));
   }
-  d.set("changes", list);
+  set(d, "changes", std::move(list));
   d.set("has_changes", !changes.empty());
   d.set("feed_url", index_.changes_feed_url());
   return tmpl.render("changes", d);
@@ -465,6 +474,33 @@ Data PageBuilder::portfolio_summary(const Portfolio& p) const {
   return d;
 }
 
+Data PageBuilder::entry_brief(const Entry& e) const {
+  Data d;
+  d.set("url", index_.entry_url(e));
+  d.set("title", e.title);
+  char iso[16];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", e.date.year, e.date.month, e.date.day);
+  d.set("date_iso", std::string(iso));
+  d.set("date_label", std::to_string(e.date.day) + " " + ui(theme_, "months." + std::to_string(e.date.month)) + " " +
+                          std::to_string(e.date.year));
+  std::string kind = index_.entry_kind(e);
+  if (!kind.empty()) d.set("kind", ui(theme_, "task_kinds." + kind));
+  d.set("status", e.status);
+  d.set("status_label", ui(theme_, "status." + e.status));
+  d.set("experts_only", e.visibility == Visibility::Experts);
+  std::vector<const Portfolio*> authors = index_.authors(e);
+  d.set("is_group", authors.size() > 1);
+  List names;
+  for (const Portfolio* a : authors) {
+    Data ad;
+    ad.set("name", a->name);
+    ad.set("url", index_.portfolio_url(a->slug));
+    names.push_back(std::move(ad));
+  }
+  set(d, "authors", std::move(names));
+  return d;
+}
+
 Data PageBuilder::entry_summary(const Entry& e) const {
   Data d;
   d.set("url", index_.entry_url(e));
@@ -494,15 +530,15 @@ Data PageBuilder::entry_summary(const Entry& e) const {
   for (const Ref& r : e.competencies) {
     if (site_.find_competency(r.id)) comps.push_back(competency_item(r.id));
   }
-  d.set("competencies", comps);
+  set(d, "competencies", std::move(comps));
   List authors;
   for (const Portfolio* a : index_.authors(e)) {
     Data ad;
     ad.set("name", a->name);
     ad.set("url", index_.portfolio_url(a->slug));
-    authors.push_back(ad);
+    authors.push_back(std::move(ad));
   }
-  d.set("authors", authors);
+  set(d, "authors", std::move(authors));
   d.set("is_group", index_.authors(e).size() > 1);
   if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
     d.set("owner", owner->name);
@@ -519,7 +555,7 @@ Data PageBuilder::coverage(const Portfolio& p) const {
   const Framework* fw = site_.find_framework("rc-num-so");
   if (!fw && !site_.frameworks.empty()) fw = &site_.frameworks[0];
   if (!fw) return d;
-  const auto& mine = index_.entries_of(p.slug);
+  std::map<std::string, std::vector<Evidence>> mine = index_.evidence_of(p.slug);
   constexpr int kLabel = 48, kCell = 92, kRow = 46, kGap = 4, kTop = 4;
   size_t widest = 0;
   for (const Domain& dom : fw->domains) widest = std::max(widest, dom.competencies.size());
@@ -531,19 +567,18 @@ Data PageBuilder::coverage(const Portfolio& p) const {
     label.set("x", std::to_string(kLabel - 10));
     label.set("y", std::to_string(kTop + di * kRow + kRow / 2 + 4));
     label.set("text", dom.code);
-    domain_labels.push_back(label);
+    domain_labels.push_back(std::move(label));
     for (size_t ci = 0; ci < dom.competencies.size(); ++ci) {
       const Competency& c = dom.competencies[ci];
       std::string ref = fw->id + "/" + c.code;
       List entries;
       int count = 0;
-      for (const Evidence& ev : index_.evidence_for(ref)) {
-        if (std::find(mine.begin(), mine.end(), ev.entry) == mine.end()) continue;
+      for (const Evidence& ev : mine[ref]) {
         Data ed;
         ed.set("title", ev.entry->title);
         ed.set("url", index_.entry_url(*ev.entry));
         ed.set("equivalent", ev.equivalent);
-        entries.push_back(ed);
+        entries.push_back(std::move(ed));
         ++count;
       }
       ++total;
@@ -554,10 +589,10 @@ Data PageBuilder::coverage(const Portfolio& p) const {
       row.set("url", index_.competency_url(ref));
       row.set("count", std::to_string(count));
       row.set("covered", count > 0);
-      row.set("entries", entries);
+      set(row, "entries", std::move(entries));
       row.set("domain_start", ci == 0);
       row.set("domain", dom.code + " " + dom.title);
-      rows.push_back(row);
+      rows.push_back(std::move(row));
       Data cell;
       cell.set("x", std::to_string(kLabel + ci * (kCell + kGap)));
       cell.set("y", std::to_string(kTop + di * kRow));
@@ -569,14 +604,14 @@ Data PageBuilder::coverage(const Portfolio& p) const {
       cell.set("code", c.code);
       cell.set("title", c.title);
       cell.set("count", std::to_string(count));
-      cells.push_back(cell);
+      cells.push_back(std::move(cell));
     }
   }
   d.set("framework", fw->short_title.empty() ? fw->title : fw->short_title);
   d.set("framework_url", index_.framework_url(fw->id));
-  d.set("rows", rows);
-  d.set("cells", cells);
-  d.set("domain_labels", domain_labels);
+  set(d, "rows", std::move(rows));
+  set(d, "cells", std::move(cells));
+  set(d, "domain_labels", std::move(domain_labels));
   d.set("width", std::to_string(kLabel + widest * (kCell + kGap)));
   d.set("height", std::to_string(kTop + fw->domains.size() * kRow));
   d.set("covered", std::to_string(covered));
@@ -596,12 +631,12 @@ List PageBuilder::evidence_groups(const std::string& ref) const {
     Data g = portfolio_summary(*p);
     List entries;
     for (const Evidence* ev : evidence) {
-      Data ed = entry_summary(*ev->entry);
+      Data ed = entry_brief(*ev->entry);
       ed.set("equivalent", ev->equivalent);
-      entries.push_back(ed);
+      entries.push_back(std::move(ed));
     }
-    g.set("entries", entries);
-    groups.push_back(g);
+    set(g, "entries", std::move(entries));
+    groups.push_back(std::move(g));
   }
   return groups;
 }
@@ -610,7 +645,7 @@ std::string PageBuilder::portfolios_index(TemplateSet& tmpl) const {
   Data d = base_data();
   List list;
   for (const Portfolio& p : site_.portfolios) list.push_back(portfolio_summary(p));
-  d.set("portfolios", list);
+  set(d, "portfolios", std::move(list));
   d.set("has_portfolios", !site_.portfolios.empty());
   return tmpl.render("portfolios", d);
 }
@@ -626,20 +661,20 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
     List entries;
     for (const Entry* e : mine) {
       if (e->module.id != m.id) continue;
-      Data ed = entry_summary(*e);
-      entries.push_back(ed);
+      Data ed = entry_brief(*e);
+      entries.push_back(std::move(ed));
     }
     Data md = module_summary(m);
-    md.set("entries", entries);
     md.set("has_entries", !entries.empty());
-    modules.push_back(md);
+    set(md, "entries", std::move(entries));
+    modules.push_back(std::move(md));
   }
   for (const Entry* e : mine) {
     acquired += e->status == "acquired";
     submitted += e->status == "submitted";
     not_acquired += e->status == "not-acquired";
   }
-  d.set("modules", modules);
+  set(d, "modules", std::move(modules));
   d.set("acquired", std::to_string(acquired));
   d.set("submitted", std::to_string(submitted));
   d.set("not_acquired", std::to_string(not_acquired));
@@ -665,9 +700,9 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
     ad.set("height", std::to_string(a.height));
     ad.set("size", file_size(a.size));
     ad.set("type", ui(theme_, "file_types." + a.type));
-    attachments.push_back(ad);
+    attachments.push_back(std::move(ad));
   }
-  d.set("attachments", attachments);
+  set(d, "attachments", std::move(attachments));
   d.set("has_attachments", !e.attachments.empty());
   return tmpl.render("entry", d);
 }
@@ -686,9 +721,9 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   auto condition = [&](const char* id, bool met, const std::string& detail) {
     Data c;
     c.set("label", label(id));
-    c.set("met", met);
+    set(c, "met", std::move(met));
     set_opt(c, "detail", detail);
-    conditions.push_back(c);
+    conditions.push_back(std::move(c));
   };
   char percent[32];
   std::snprintf(percent, sizeof percent, "%.1f", r.absence_percent);
@@ -718,10 +753,10 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
       Data ed;
       ed.set("title", e->title);
       ed.set("url", index_.entry_url(*e));
-      entries.push_back(ed);
+      entries.push_back(std::move(ed));
     }
-    t.set("entries", entries);
-    tasks.push_back(t);
+    set(t, "entries", std::move(entries));
+    tasks.push_back(std::move(t));
     bool is_portfolio = site_.certification.portfolio_task.id == tp.module->id + "/" + tp.task->id;
     if (!is_portfolio) {
       ++module_tasks;
@@ -736,11 +771,11 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
     if (r.defence.hour || r.defence.minute) defence += ", " + time_label(r.defence, r.defence).substr(0, 5);
   }
   condition("defence", r.defence_scheduled, defence.empty() ? ui(theme_, "experts.no_defence") : defence);
-  d.set("conditions", conditions);
-  d.set("tasks", tasks);
+  set(d, "conditions", std::move(conditions));
+  set(d, "tasks", std::move(tasks));
   d.set("acquired", std::to_string(acquired));
   d.set("module_tasks", std::to_string(module_tasks));
-  d.set("absence_percent", pct);
+  set(d, "absence_percent", std::move(pct));
   d.set("absences", std::to_string(r.justified_absences + r.unjustified_absences));
   d.set("defence", defence.empty() ? ui(theme_, "experts.no_defence") : defence);
   if (r.defence_scheduled) {
@@ -761,9 +796,9 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
     m.set("done", std::to_string(done));
     m.set("total", std::to_string(total));
     m.set("complete", done == total);
-    modules.push_back(m);
+    modules.push_back(std::move(m));
   }
-  d.set("modules", modules);
+  set(d, "modules", std::move(modules));
   return d;
 }
 
@@ -778,21 +813,21 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
     Data r = readiness_data(p, &ready);
     if ((filter == 1 && !ready) || (filter == 2 && ready)) continue;
     Data row = portfolio_summary(p);
-    row.set("readiness", r);
-    rows.push_back(row);
+    set(row, "readiness", std::move(r));
+    rows.push_back(std::move(row));
   }
-  d.set("rows", rows);
   d.set("count", std::to_string(rows.size()));
+  set(d, "rows", std::move(rows));
   List headers;
   for (const Ref& ref : site_.certification.task_modules) {
     if (const Module* m = site_.find_module(ref.id)) {
       Data h;
       h.set("label", ui(theme_, "module.label") + " " + std::to_string(m->number));
       h.set("url", index_.module_url(m->id));
-      headers.push_back(h);
+      headers.push_back(std::move(h));
     }
   }
-  d.set("module_headers", headers);
+  set(d, "module_headers", std::move(headers));
   List filters;
   const char* keys[] = {"experts.filter_all", "experts.filter_ready", "experts.filter_not_ready"};
   for (int f = 0; f < 3; ++f) {
@@ -800,9 +835,9 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
     item.set("label", ui(theme_, keys[f]));
     item.set("url", index_.experts_url(f));
     item.set("current", f == filter);
-    filters.push_back(item);
+    filters.push_back(std::move(item));
   }
-  d.set("filters", filters);
+  set(d, "filters", std::move(filters));
   // The cohort competency matrix: participants x sub-domains of the
   // coverage framework.
   const Framework* fw = site_.find_framework("rc-num-so");
@@ -816,32 +851,31 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
         col.set("code", c.code);
         col.set("title", c.title);
         col.set("url", index_.competency_url(fw->id + "/" + c.code));
-        columns.push_back(col);
+        columns.push_back(std::move(col));
       }
     }
     List matrix;
     for (const Portfolio& p : site_.portfolios) {
-      const auto& mine = index_.entries_of(p.slug);
+      std::map<std::string, std::vector<Evidence>> mine = index_.evidence_of(p.slug);
       List cells;
       for (const std::string& ref : refs) {
-        int n = 0;
-        for (const Evidence& ev : index_.evidence_for(ref)) n += std::find(mine.begin(), mine.end(), ev.entry) != mine.end();
+        int n = static_cast<int>(mine[ref].size());
         Data cell;
         cell.set("count", std::to_string(n));
         cell.set("level", std::to_string(std::min(n, 3)));
-        cells.push_back(cell);
+        cells.push_back(std::move(cell));
       }
       Data row;
       row.set("name", p.name);
       row.set("url", index_.portfolio_url(p.slug));
-      row.set("cells", cells);
-      matrix.push_back(row);
+      set(row, "cells", std::move(cells));
+      matrix.push_back(std::move(row));
     }
     Data m;
     m.set("framework", fw->short_title.empty() ? fw->title : fw->short_title);
-    m.set("columns", columns);
-    m.set("rows", matrix);
-    d.set("matrix", m);
+    set(m, "columns", std::move(columns));
+    set(m, "rows", std::move(matrix));
+    set(d, "matrix", std::move(m));
   }
   return tmpl.render("experts", d);
 }
@@ -866,12 +900,12 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
       ad.set("height", std::to_string(a.height));
       ad.set("type", ui(theme_, "file_types." + a.type));
       ad.set("size", file_size(a.size));
-      attachments.push_back(ad);
+      attachments.push_back(std::move(ad));
     }
-    ed.set("attachments", attachments);
-    entries.push_back(ed);
+    set(ed, "attachments", std::move(attachments));
+    entries.push_back(std::move(ed));
   }
-  d.set("entries", entries);
+  set(d, "entries", std::move(entries));
   if (experts()) d.set("readiness", readiness_data(p));
   return tmpl.render("print", d);
 }
@@ -888,7 +922,7 @@ std::string PageBuilder::directive(TemplateSet& tmpl, const std::string& name, c
   if (name == "ects-table" || name == "modules-list") {
     List modules;
     for (const Module& m : site_.modules) modules.push_back(module_summary(m));
-    d.set("modules", modules);
+    set(d, "modules", std::move(modules));
     d.set("totals", totals_data());
   } else if (name == "framework-table") {
     const Framework* fw = site_.find_framework(arg);
@@ -923,10 +957,10 @@ std::string PageBuilder::home(TemplateSet& tmpl) const {
     Data item;
     item.set("id", h.id);
     item.set("text", h.text);
-    toc.push_back(item);
+    toc.push_back(std::move(item));
   }
-  d.set("toc", toc);
-  d.set("body", body);
+  set(d, "toc", std::move(toc));
+  set(d, "body", std::move(body));
   d.set("totals", totals_data());
   return tmpl.render("home", d);
 }
@@ -943,7 +977,7 @@ std::string PageBuilder::modules_index(TemplateSet& tmpl) const {
   Data d = base_data();
   List modules;
   for (const Module& m : site_.modules) modules.push_back(module_summary(m));
-  d.set("modules", modules);
+  set(d, "modules", std::move(modules));
   d.set("totals", totals_data());
   return tmpl.render("modules", d);
 }
@@ -958,7 +992,7 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
   d.set("a_la_carte_min", std::to_string(m.a_la_carte_min_periods));
   List outcomes;
   for (const auto& o : m.outcomes) outcomes.push_back(Data(o));
-  d.set("outcomes", outcomes);
+  set(d, "outcomes", std::move(outcomes));
   d.set("has_outcomes", !m.outcomes.empty());
   // Competencies grouped by framework, in the order the module lists them.
   List groups;
@@ -976,11 +1010,11 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     Data g;
     g.set("framework", fw.title);
     g.set("framework_url", index_.framework_url(fw.id));
-    g.set("items", items);
-    groups.push_back(g);
+    set(g, "items", std::move(items));
+    groups.push_back(std::move(g));
   }
-  d.set("competency_groups", groups);
   d.set("has_competencies", !groups.empty());
+  set(d, "competency_groups", std::move(groups));
   List tasks;
   for (const Task& t : m.tasks) {
     Data td;
@@ -989,12 +1023,12 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     td.set("kind", ui(theme_, "task_kinds." + t.kind));
     set_opt(td, "description", t.description);
     List entries;
-    for (const Entry* e : index_.entries_for_task(m.id, t.id)) entries.push_back(entry_summary(*e));
+    for (const Entry* e : index_.entries_for_task(m.id, t.id)) entries.push_back(entry_brief(*e));
     td.set("has_entries", !index_.entries_for_task(m.id, t.id).empty());
-    td.set("entries", entries);
-    tasks.push_back(td);
+    set(td, "entries", std::move(entries));
+    tasks.push_back(std::move(td));
   }
-  d.set("tasks", tasks);
+  set(d, "tasks", std::move(tasks));
   d.set("has_tasks", !m.tasks.empty());
   const auto& sessions = index_.sessions_of(m.id);
   d.set("sessions", session_list(sessions));
@@ -1022,7 +1056,7 @@ Data PageBuilder::framework_data(const Framework& fw) const {
   d.set("competency_label", fw.competency_label.empty() ? ui(theme_, "framework.competency") : fw.competency_label);
   List levels;
   for (const auto& l : fw.levels) levels.push_back(Data(l));
-  d.set("levels", levels);
+  set(d, "levels", std::move(levels));
   d.set("has_levels", !fw.levels.empty());
   size_t count = 0;
   List domains;
@@ -1044,14 +1078,14 @@ Data PageBuilder::framework_data(const Framework& fw) const {
       size_t n = index_.modules_developing(fw.id + "/" + c.code).size();
       cd.set("module_count", std::to_string(n));
       cd.set("has_modules", n > 0);
-      comps.push_back(cd);
+      comps.push_back(std::move(cd));
     }
-    dd.set("competencies", comps);
+    set(dd, "competencies", std::move(comps));
     dd.set("has_competencies", !dom.competencies.empty());
     count += dom.competencies.empty() ? 1 : dom.competencies.size();
-    domains.push_back(dd);
+    domains.push_back(std::move(dd));
   }
-  d.set("domains", domains);
+  set(d, "domains", std::move(domains));
   d.set("domain_count", std::to_string(fw.domains.size()));
   d.set("competency_count", std::to_string(count));
   return d;
@@ -1061,7 +1095,7 @@ std::string PageBuilder::frameworks_index(TemplateSet& tmpl) const {
   Data d = base_data();
   List list;
   for (const Framework& fw : site_.frameworks) list.push_back(framework_data(fw));
-  d.set("frameworks", list);
+  set(d, "frameworks", std::move(list));
   return tmpl.render("frameworks", d);
 }
 
@@ -1085,27 +1119,27 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   if (c) {
     for (const auto& k : c->criteria) criteria.push_back(Data(k));
   }
-  d.set("criteria", criteria);
+  set(d, "criteria", std::move(criteria));
   d.set("has_criteria", c && !c->criteria.empty());
   Data parent;
   parent.set("code", dom.code);
   parent.set("title", dom.title);
   set_opt(parent, "summary", dom.description);  // not "description": it would fall back to the page's
   parent.set("url", index_.competency_url(fw.id + "/" + dom.code));
-  d.set("domain", parent);
+  set(d, "domain", std::move(parent));
   if (!c) {
     List children;
     for (const Competency& child : dom.competencies) children.push_back(competency_item(fw.id + "/" + child.code));
-    d.set("children", children);
+    set(d, "children", std::move(children));
     d.set("has_children", !dom.competencies.empty());
   }
   List modules;
   for (const Module* m : index_.modules_developing(ref)) modules.push_back(module_summary(*m));
-  d.set("modules", modules);
+  set(d, "modules", std::move(modules));
   d.set("has_modules", !index_.modules_developing(ref).empty());
   List evidence = evidence_groups(ref);
   d.set("has_evidence", !index_.evidence_for(ref).empty());
-  d.set("evidence", evidence);
+  set(d, "evidence", std::move(evidence));
   auto sessions = index_.sessions_developing(ref);
   d.set("sessions", session_list(sessions));
   d.set("has_sessions", !sessions.empty());

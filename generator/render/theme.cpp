@@ -32,6 +32,56 @@ Data strings_to_data(const YAML::Node& node, const std::string& prefix, std::map
   return obj;
 }
 
+// Replaces {{t.key}} (escaped) and {{{t.key}}} (raw) by the string's text.
+std::string inline_strings(const std::string& source, const std::map<std::string, std::string>& strings) {
+  std::string out;
+  out.reserve(source.size());
+  size_t pos = 0;
+  while (true) {
+    size_t open = source.find("{{", pos);
+    if (open == std::string::npos) break;
+    bool raw = source.compare(open, 3, "{{{") == 0;
+    size_t key_start = open + (raw ? 3 : 2);
+    if (source.compare(key_start, 2, "t.") != 0) {
+      out.append(source, pos, key_start - pos);
+      pos = key_start;
+      continue;
+    }
+    size_t close = source.find(raw ? "}}}" : "}}", key_start);
+    if (close == std::string::npos) break;
+    auto it = strings.find(source.substr(key_start + 2, close - key_start - 2));
+    if (it == strings.end()) {  // unknown: left for Mustache, which renders it empty
+      out.append(source, pos, close - pos);
+      pos = close;
+      continue;
+    }
+    out.append(source, pos, open - pos);
+    out += raw ? it->second : kainjow::mustache::html_escape<std::string>(it->second);
+    pos = close + (raw ? 3 : 2);
+  }
+  out.append(source, pos, std::string::npos);
+  return out;
+}
+
+std::string inline_partials(const std::string& source, const std::map<std::string, std::string>& templates) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t open = source.find("{{> ", pos);
+    if (open == std::string::npos) break;
+    size_t close = source.find("}}", open);
+    if (close == std::string::npos) break;
+    std::string name = source.substr(open + 4, close - open - 4);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    out.append(source, pos, open - pos);
+    auto it = templates.find(name);
+    if (it != templates.end()) out += it->second;
+    pos = close + 2;
+  }
+  out.append(source, pos, std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 Theme load_theme(const std::string& dir, const std::string& language, Diagnostics& diags) {
@@ -60,6 +110,18 @@ Theme load_theme(const std::string& dir, const std::string& language, Diagnostic
   } else if (read_file(strings.string(), text, diags)) {
     if (auto root = parse_yaml(text, src, diags)) {
       theme.strings = strings_to_data(*root, "", theme.string_table, src, diags);
+    }
+  }
+
+  // UI strings never change during a build: write them into the templates
+  // once, instead of handing every page a copy of the whole table.
+  for (auto& [name, source] : theme.templates) source = inline_strings(source, theme.string_table);
+  // Partials ({{> _name}}) are pasted in too: kainjow parses a partial each
+  // time it meets one, so one in a loop of a thousand items cost a thousand
+  // parses. Partials may not include themselves.
+  for (auto& [name, source] : theme.templates) {
+    for (int depth = 0; depth < 8 && source.find("{{> ") != std::string::npos; ++depth) {
+      source = inline_partials(source, theme.templates);
     }
   }
 

@@ -12,8 +12,8 @@ TEST(Theme, LoadsTemplatesStringsAndStatics) {
   fs::path dir = fs::temp_directory_path() / ("cartable-theme-" + std::to_string(::getpid()));
   fs::create_directories(dir / "templates");
   fs::create_directories(dir / "static/css");
-  std::ofstream(dir / "templates/page.mustache") << "<h1>{{t.nav.home}}</h1>{{{content}}}{{x}}";
-  std::ofstream(dir / "strings.fr.yaml") << "nav:\n  home: Accueil\n";
+  std::ofstream(dir / "templates/page.mustache") << "<h1>{{t.nav.home}}</h1>{{{content}}}{{x}}{{t.nav.quote}}{{{t.nav.quote}}}";
+  std::ofstream(dir / "strings.fr.yaml") << "nav:\n  home: Accueil\n  quote: \"l'a\"\n";
   std::ofstream(dir / "static/css/style.css") << "body{}";
   Diagnostics diags;
   Theme theme = load_theme(dir.string(), "fr", diags);
@@ -25,6 +25,7 @@ TEST(Theme, LoadsTemplatesStringsAndStatics) {
   d.set("t", theme.strings);
   d.set("content", "<p>ok</p>");
   d.set("x", "<b>");
-  EXPECT_EQ(set.render("page", d), "<h1>Accueil</h1><p>ok</p>&lt;b&gt;");
+  // UI strings are written into the templates once, escaped unless {{{...}}}.
+  EXPECT_EQ(set.render("page", d), "<h1>Accueil</h1><p>ok</p>&lt;b&gt;l&apos;al'a");
   fs::remove_all(dir);
 }
