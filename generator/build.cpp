@@ -1,6 +1,9 @@
 #include "build.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -60,7 +63,9 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
 namespace cartable {
 
 struct Workspace::State {
-  Site source;  // everything, as loaded: entries are reloaded into it
+  Site source;   // everything, as loaded: entries are reloaded into it
+  Site visible;  // what the audience sees, kept in step with `source`
+  Visibility audience = Visibility::Public;
   Theme theme;
 };
 
@@ -78,11 +83,10 @@ bool Workspace::build(Diagnostics& diags) {
   TemplateSet validate(state->theme, &diags);
   if (diags.has_errors()) return false;
 
-  Site site = state->source;
-  Visibility audience = Visibility::Public;
-  parse_visibility(options_.audience, audience);
-  restrict_to_audience(site, audience, keep_drafts_);
-  Index index(site);
+  state->visible = state->source;
+  parse_visibility(options_.audience, state->audience);
+  restrict_to_audience(state->visible, state->audience, keep_drafts_);
+  Index index(state->visible);
   std::unique_ptr<StagingDir> staging = StagingDir::open(options_.out, diags);
   if (!staging) return false;
   render_site(index, state->theme, *staging, diags, {options_.threads, false, nullptr});
@@ -131,6 +135,12 @@ bool Workspace::update(const std::vector<std::string>& changed, Diagnostics& dia
 
 bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics& diags, size_t* pages, bool* handled) {
   Site& source = state_->source;
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](const char* what) {
+    if (!std::getenv("CARTABLE_TRACE")) return;
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "  %7.1f ms  %s\n", ms, what);
+  };
   // Only entries of existing portfolios can be rebuilt alone.
   struct Change {
     Portfolio* portfolio;
@@ -155,14 +165,23 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
 
   std::set<std::string> keys;
   std::vector<std::string> touched;  // "owner/slug" of every changed entry
+  Site& visible = state_->visible;
+  auto by_date = [](const Entry& a, const Entry& b) { return a.date != b.date ? a.date < b.date : a.slug < b.slug; };
+  auto drop = [](std::vector<Entry>& entries, const std::string& slug) {
+    auto old = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.slug == slug; });
+    if (old == entries.end()) return std::optional<Entry>();
+    std::optional<Entry> e = std::move(*old);
+    entries.erase(old);
+    return e;
+  };
   for (const Change& c : changes) {
     std::string slug = fs::path(c.file).stem().string();
-    auto& entries = c.portfolio->entries;
-    auto old = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.slug == slug; });
-    if (old != entries.end()) {
-      entry_keys(source, *old, keys);
-      entries.erase(old);
+    if (std::optional<Entry> old = drop(c.portfolio->entries, slug)) entry_keys(source, *old, keys);
+    Portfolio* shown = nullptr;  // the same portfolio in the visible site, if the audience sees it
+    for (Portfolio& p : visible.portfolios) {
+      if (p.slug == c.portfolio->slug) shown = &p;
     }
+    if (shown) drop(shown->entries, slug);
     touched.push_back(c.portfolio->slug + "/" + slug);
     keys.insert("entry:" + touched.back());
     std::error_code ec;
@@ -170,22 +189,28 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
       std::optional<Entry> fresh = load_entry_file(source, *c.portfolio, c.file, diags);
       if (fresh) {
         entry_keys(source, *fresh, keys);
-        entries.push_back(std::move(*fresh));
+        if (shown && visible_to(*c.portfolio, *fresh, state_->audience, keep_drafts_)) {
+          shown->entries.push_back(*fresh);
+          std::sort(shown->entries.begin(), shown->entries.end(), by_date);
+        }
+        c.portfolio->entries.push_back(std::move(*fresh));
       }
     }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.date != b.date ? a.date < b.date : a.slug < b.slug;
-    });
+    std::sort(c.portfolio->entries.begin(), c.portfolio->entries.end(), by_date);
+    visible.withheld.erase("entry:" + touched.back());
+    if (shown && !visible.find_entry(shown->slug, slug) && source.find_entry(c.portfolio->slug, slug)) {
+      visible.withheld.insert("entry:" + touched.back());
+    }
   }
   source.build_lookups();
+  visible.build_lookups();
+  lap("reloaded");
   if (diags.has_errors()) return false;
   check_site(source, diags);
+  lap("checked");
   if (diags.has_errors()) return false;
 
-  Site site = source;
-  Visibility audience = Visibility::Public;
-  parse_visibility(options_.audience, audience);
-  restrict_to_audience(site, audience, keep_drafts_);
+  const Site& site = visible;
   // Entries whose text links to a changed one show its title.
   for (const Portfolio& p : site.portfolios) {
     for (const Entry& e : p.entries) {
@@ -195,6 +220,7 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
     }
   }
   Index index(site);
+  lap("indexed");
   DirectoryWriter out(options_.out);
   for (const std::string& key : keys) {
     // A changed entry's folder goes first: it may be gone, or its
@@ -207,6 +233,7 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
     }
   }
   RenderStats stats = render_site(index, state_->theme, out, diags, {options_.threads, false, &keys});
+  lap("rendered");
   if (pages) *pages = stats.pages;
   return !diags.has_errors();
 }

@@ -45,11 +45,13 @@ Index::Index(const Site& site) : site_(site) {
       std::vector<std::string> direct;
       for (const Ref& r : e.competencies) direct.push_back(r.id);
       for (const std::string& ref : direct) evidence_[ref].push_back({&e, false});
+      std::vector<std::string> added;  // an entry counts once per equivalent
       for (const std::string& ref : direct) {
         for (const std::string& eq : equivalents(ref)) {
           if (std::find(direct.begin(), direct.end(), eq) != direct.end()) continue;
-          auto& list = evidence_[eq];
-          if (std::none_of(list.begin(), list.end(), [&](const Evidence& ev) { return ev.entry == &e; })) list.push_back({&e, true});
+          if (std::find(added.begin(), added.end(), eq) != added.end()) continue;
+          added.push_back(eq);
+          evidence_[eq].push_back({&e, true});
         }
       }
     }

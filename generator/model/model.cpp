@@ -115,11 +115,15 @@ bool parse_visibility(const std::string& text, Visibility& out) {
   return true;
 }
 
+bool visible_to(const Portfolio& p, const Entry& e, Visibility audience, bool keep_drafts) {
+  return (!e.draft || keep_drafts) && std::max(e.visibility, p.visibility) <= audience;
+}
+
 void restrict_to_audience(Site& site, Visibility audience, bool keep_drafts) {
   auto hidden = [audience](Visibility v) { return v > audience; };
   for (Portfolio& p : site.portfolios) {
     std::erase_if(p.entries, [&](const Entry& e) {
-      bool drop = (e.draft && !keep_drafts) || hidden(std::max(e.visibility, p.visibility));
+      bool drop = !visible_to(p, e, audience, keep_drafts);
       if (drop) site.withheld.insert("entry:" + p.slug + "/" + e.slug);
       return drop;
     });

@@ -335,6 +335,8 @@ struct Site {
 // experts-only content goes unless the audience is experts. Done once, before
 // the index is built, so no later stage can leak what it never receives.
 void restrict_to_audience(Site& site, Visibility audience, bool keep_drafts = false);
+// Whether restrict_to_audience keeps this entry of this portfolio.
+bool visible_to(const Portfolio& p, const Entry& e, Visibility audience, bool keep_drafts);
 
 bool parse_visibility(const std::string& text, Visibility& out);
 

@@ -80,10 +80,20 @@ std::string StagingDir::prepare(const std::string& path) {
 
 void StagingDir::write(const std::string& path, std::string_view content) {
   std::string full = prepare(path);
-  std::ofstream f(full, std::ios::binary | std::ios::trunc);
-  f.write(content.data(), static_cast<std::streamsize>(content.size()));
-  f.close();
-  if (!f) {
+  // One open, one write, one close: the staging folder is new, nothing to truncate.
+  bool ok = false;
+  int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd >= 0) {
+    size_t done = 0;
+    while (done < content.size()) {
+      ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ok = done == content.size();
+    ok = (::close(fd) == 0) && ok;
+  }
+  if (!ok) {
     std::lock_guard lock(mutex_);
     if (first_error_.empty()) first_error_ = full + ": " + std::strerror(errno);
   }

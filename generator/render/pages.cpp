@@ -1287,6 +1287,12 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
       jobs.push_back(&job);
     }
   }
+  if (options.only) {
+    // The edited entry's own page first: it is the one its author looks at.
+    std::stable_partition(jobs.begin(), jobs.end(), [](const Job* j) {
+      return !j->deps.empty() && j->deps[0].rfind("entry:", 0) == 0;
+    });
+  }
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, jobs.size()));

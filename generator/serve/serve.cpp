@@ -68,7 +68,7 @@ class Watcher {
     std::set<std::string> changed;
     while (!stop) {
       pollfd pfd{fd_, POLLIN, 0};
-      int timeout = changed.empty() ? 200 : 25;
+      int timeout = changed.empty() ? 200 : 8;
       int n = poll(&pfd, 1, timeout);
       if (n == 0 && !changed.empty()) break;
       if (n <= 0) continue;
