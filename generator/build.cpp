@@ -51,7 +51,11 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   std::string pagefind = options.search ? find_pagefind(options.source, options.pagefind) : std::string();
   result.stats = render_site(index, theme, *staging, diags, {options.threads, !pagefind.empty()});
   if (diags.has_errors()) return result;  // the staging folder is removed, the old site stays
-  if (!pagefind.empty()) run_pagefind(pagefind, staging->staging_path(), site.config.language, diags);
+  if (!pagefind.empty() && !run_pagefind(pagefind, staging->staging_path(), site.config.language, diags)) {
+    // No index after all: the search page must say so.
+    std::set<std::string> only = {"search"};
+    render_site(index, theme, *staging, diags, {options.threads, false, &only});
+  }
   result.ok = staging->commit(diags);
   return result;
 }

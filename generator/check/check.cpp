@@ -201,7 +201,12 @@ void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnosti
     if (c.id == p.slug) {
       diags.error(c.pos, "'" + c.id + "' is the author of this entry, not a coauthor");
     } else if (!site.find_portfolio(c.id)) {
-      diags.error(c.pos, "unknown coauthor '" + c.id + "': no portfolio has this slug", did_you_mean(c.id, site.portfolio_slugs()));
+      if (!site.config.catalogue.empty()) {
+        // A portfolio-only repository holds one portfolio: coauthors live elsewhere.
+        diags.warning(c.pos, "coauthor '" + c.id + "' has no portfolio in this repository: shown without a link");
+      } else {
+        diags.error(c.pos, "unknown coauthor '" + c.id + "': no portfolio has this slug", did_you_mean(c.id, site.portfolio_slugs()));
+      }
     }
   }
 }

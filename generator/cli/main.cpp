@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
   new_portfolio_cmd->add_option("--visibility", new_portfolio_options.visibility, "public, experts or private")
       ->capture_default_str();
   new_portfolio_cmd->add_option("--source", new_portfolio_options.source, "Site folder")->capture_default_str();
+  new_portfolio_cmd->add_option("--catalogue", new_portfolio_options.catalogue,
+                                "Set up a portfolio-only repository here, from this saved /api/catalogue.json");
+  new_portfolio_cmd->add_option("--theme", new_portfolio_options.theme, "Theme folder to copy (with --catalogue)");
   NewEntry new_entry_options;
   CLI::App* new_entry_cmd = new_cmd->add_subcommand("entry", "Create an entry answering a module's task");
   new_entry_cmd->add_option("--module", new_entry_options.module, "Module id, e.g. m4")->required();

@@ -10,6 +10,8 @@
 #include "base/text.h"
 #include "load/yaml_util.h"
 
+#include <nlohmann/json.hpp>
+
 #include <stb/stb_image.h>
 
 namespace fs = std::filesystem;
@@ -61,6 +63,122 @@ struct Loader {
     return parse_yaml(text, src, diags);
   }
 
+  // A portfolio-only repository builds against the programme as the HEP
+  // publishes it (/api/catalogue.json, render/catalogue.cpp): modules, tasks,
+  // frameworks, crosswalks, sessions, places, people.
+  void load_catalogue(const std::string& file, const SourcePos& pos) {
+    fs::path path = fs::path(source) / file;
+    std::string text;
+    if (!read_file(path.string(), text, diags)) return;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || j.value("format", "") != "cartable-catalogue") {
+      diags.error(pos, "'" + file + "' is not a cartable catalogue", "save it from the programme's site: /api/catalogue.json");
+      return;
+    }
+    SourcePos at{shown(file), 1, 1};
+    auto str = [](const nlohmann::json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string(); };
+    auto num = [](const nlohmann::json& o, const char* k) { return o.contains(k) && o[k].is_number() ? o[k].get<double>() : 0.0; };
+    auto strings = [](const nlohmann::json& o, const char* k) {
+      std::vector<std::string> out;
+      if (o.contains(k) && o[k].is_array()) {
+        for (const auto& v : o[k]) if (v.is_string()) out.push_back(v.get<std::string>());
+      }
+      return out;
+    };
+    SiteConfig& c = site.config;
+    const auto& js = j["site"];
+    if (c.title.empty()) c.title = str(js, "title");
+    if (c.base_url.empty()) c.base_url = str(js, "base_url");
+    if (js.contains("language")) c.language = str(js, "language");
+    if (js.contains("timezone")) c.timezone = str(js, "timezone");
+    if (js.contains("institution")) {
+      const auto& ji = js["institution"];
+      c.institution = {str(ji, "name"), str(ji, "unit"), strings(ji, "address"), str(ji, "phone"), str(ji, "email"), str(ji, "url")};
+    }
+    const auto& jp = j["programme"];
+    site.programme.title = str(jp, "title");
+    site.programme.kind = str(jp, "kind");
+    site.programme.short_title = str(jp, "short_title");
+    site.programme.cohort = str(jp, "cohort");
+    site.pages.push_back({"programme", str(jp, "title"), str(jp, "subtitle"), str(jp, "description"), {"", at}, at});
+    for (const auto& jm : j["modules"]) {
+      Module m;
+      m.pos = at;
+      m.id = str(jm, "id");
+      m.kind = str(jm, "kind");
+      m.number = static_cast<int>(num(jm, "number"));
+      m.title = str(jm, "title");
+      m.ects_title = str(jm, "ects_title");
+      m.ects = num(jm, "ects");
+      m.periods = static_cast<int>(num(jm, "periods"));
+      m.periods_note = str(jm, "periods_note");
+      m.self_study_hours = static_cast<int>(num(jm, "self_study_hours"));
+      m.days = num(jm, "days");
+      m.training_moments = static_cast<int>(num(jm, "training_moments"));
+      m.elective_periods = static_cast<int>(num(jm, "elective_periods"));
+      m.a_la_carte_min_periods = static_cast<int>(num(jm, "a_la_carte_min_periods"));
+      m.outcomes = strings(jm, "outcomes");
+      for (const auto& r : strings(jm, "competencies")) m.competencies.push_back({r, at});
+      for (const auto& jt : jm["tasks"]) m.tasks.push_back({str(jt, "id"), str(jt, "title"), str(jt, "kind"), str(jt, "description"), at});
+      m.body = {"", at};
+      site.modules.push_back(std::move(m));
+    }
+    for (const auto& jf : j["frameworks"]) {
+      Framework fw;
+      fw.pos = at;
+      fw.id = str(jf, "id");
+      fw.title = str(jf, "title");
+      fw.short_title = str(jf, "short_title");
+      fw.source = str(jf, "source");
+      fw.source_url = str(jf, "source_url");
+      fw.domain_label = str(jf, "domain_label");
+      fw.competency_label = str(jf, "competency_label");
+      fw.levels = strings(jf, "levels");
+      fw.body = {str(jf, "description"), at};
+      for (const auto& jd : jf["domains"]) {
+        Domain d{str(jd, "code"), str(jd, "title"), str(jd, "description"), {}, at};
+        for (const auto& jc : jd["competencies"]) {
+          d.competencies.push_back({str(jc, "code"), str(jc, "title"), str(jc, "description"), strings(jc, "criteria"), at});
+        }
+        fw.domains.push_back(std::move(d));
+      }
+      site.frameworks.push_back(std::move(fw));
+    }
+    for (const auto& jl : j["places"]) {
+      site.places.push_back({str(jl, "id"), str(jl, "name"), str(jl, "short_name"), str(jl, "address"),
+                             jl.value("online", false), at});
+    }
+    for (const auto& jpp : j["people"]) site.people.push_back({str(jpp, "id"), str(jpp, "name"), strings(jpp, "roles"), "", at});
+    if (j.contains("sessions")) {
+      for (const auto& jss : j["sessions"]) {
+        Session s;
+        s.pos = s.start_pos = s.end_pos = s.status_pos = at;
+        s.id = str(jss, "id");
+        s.module = {str(jss, "module"), at};
+        s.title = str(jss, "title");
+        s.place = {str(jss, "place"), at};
+        s.status = str(jss, "status");
+        if (parse_local_time(str(jss, "start"), false, s.start, at, diags) &&
+            parse_local_time(str(jss, "end"), false, s.end, at, diags)) {
+          site.sessions.push_back(std::move(s));
+        }
+      }
+    }
+    if (j.contains("crosswalks")) {
+      for (const auto& jc : j["crosswalks"]) {
+        Crosswalk cw;
+        cw.id = str(jc, "id");
+        cw.pos = at;
+        for (const auto& [from, to] : jc["equivalences"].items()) {
+          std::vector<Ref> refs;
+          for (const auto& t : to) refs.push_back({t.get<std::string>(), at});
+          cw.pairs.emplace_back(Ref{from, at}, std::move(refs));
+        }
+        site.crosswalks.push_back(std::move(cw));
+      }
+    }
+  }
+
   bool load_config() {
     YamlSource src;
     fs::path rel = "site.yaml";
@@ -74,9 +192,14 @@ struct Loader {
     Fields f(*root, src, diags, "site.yaml");
     SiteConfig& c = site.config;
     c.pos = f.pos();
-    c.title = f.str("title", true);
-    c.base_url = f.str("base_url", true);
+    c.catalogue = f.str("catalogue");
+    c.title = f.str("title", c.catalogue.empty());
+    c.base_url = f.str("base_url", c.catalogue.empty());
     if (!c.base_url.empty() && c.base_url.back() != '/') c.base_url += '/';
+    if (!c.catalogue.empty()) {
+      load_catalogue(c.catalogue, f.pos_of("catalogue"));
+      if (!c.base_url.empty() && c.base_url.back() != '/') c.base_url += '/';
+    }
     c.base_path = "/";
     if (auto scheme = c.base_url.find("://"); scheme != std::string::npos) {
       auto slash = c.base_url.find('/', scheme + 3);
@@ -797,13 +920,15 @@ Site load_site(const std::string& source_dir, Diagnostics& diags) {
   Loader loader{source_dir, diags, {}};
   loader.site.source_dir = source_dir;
   if (!loader.load_config()) return std::move(loader.site);
-  loader.load_pages();
-  loader.load_places();
-  loader.load_people();
-  loader.load_modules();
-  loader.load_frameworks();
-  loader.load_sessions();
-  loader.load_crosswalks();
+  if (loader.site.config.catalogue.empty()) {
+    loader.load_pages();
+    loader.load_places();
+    loader.load_people();
+    loader.load_modules();
+    loader.load_frameworks();
+    loader.load_sessions();
+    loader.load_crosswalks();
+  }
   loader.load_portfolios();
   loader.load_certification();
   loader.load_attendance();

@@ -44,6 +44,9 @@ struct SiteConfig {
   std::string theme = "default";
   Institution institution;
   std::string experts_htpasswd = "/etc/cartable/experts.htpasswd";  // basic auth users of the experts' site
+  // A portfolio-only repository: the programme comes from a saved
+  // /api/catalogue.json instead of content/.
+  std::string catalogue;
   SourcePos pos;
 };
 

@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "base/text.h"
 #include "check/check.h"
 #include "render/render.h"
@@ -53,7 +55,11 @@ Json framework_json(const Index& index, const Framework& fw) {
   Json j = {{"id", fw.id}, {"title", fw.title}};
   if (!fw.short_title.empty()) j["short_title"] = fw.short_title;
   if (!fw.source.empty()) j["source"] = fw.source;
+  if (!fw.source_url.empty()) j["source_url"] = fw.source_url;
+  if (!fw.domain_label.empty()) j["domain_label"] = fw.domain_label;
+  if (!fw.competency_label.empty()) j["competency_label"] = fw.competency_label;
   if (!fw.levels.empty()) j["levels"] = fw.levels;
+  if (!fw.body.text.empty()) j["description"] = fw.body.text;
   j["url"] = index.absolute(index.framework_url(fw.id));
   Json domains = Json::array();
   for (const Domain& d : fw.domains) {
@@ -77,10 +83,15 @@ std::string catalogue_json(const Index& index) {
   Json j;
   j["format"] = "cartable-catalogue";
   j["version"] = 1;
+  const Institution& inst = site.config.institution;
   j["site"] = {{"title", site.config.title}, {"base_url", site.config.base_url}, {"language", site.config.language},
-               {"timezone", site.config.timezone}};
+               {"timezone", site.config.timezone},
+               {"institution", {{"name", inst.name}, {"unit", inst.unit}, {"address", inst.address},
+                                {"phone", inst.phone}, {"email", inst.email}, {"url", inst.url}}}};
   const Programme& p = site.programme;
   j["programme"] = {{"title", p.title},
+                    {"subtitle", site.pages.empty() ? std::string() : site.pages[0].subtitle},
+                    {"description", site.pages.empty() ? std::string() : site.pages[0].description},
                     {"kind", p.kind},
                     {"short_title", p.short_title},
                     {"cohort", p.cohort},
@@ -99,7 +110,29 @@ std::string catalogue_json(const Index& index) {
   j["places"] = places;
   Json people = Json::array();
   for (const Person& pe : site.people) people.push_back({{"id", pe.id}, {"name", pe.name}, {"roles", pe.roles}});
+  (void)0;
   j["people"] = people;
+  // Enough of the calendar to resolve session: links in portfolios.
+  Json sessions = Json::array();
+  for (const Session& s : site.sessions) {
+    char start[20], end[20];
+    std::snprintf(start, sizeof start, "%04d-%02d-%02d %02d:%02d", s.start.year, s.start.month, s.start.day, s.start.hour, s.start.minute);
+    std::snprintf(end, sizeof end, "%04d-%02d-%02d %02d:%02d", s.end.year, s.end.month, s.end.day, s.end.hour, s.end.minute);
+    sessions.push_back({{"id", s.id}, {"module", s.module.id}, {"title", s.title}, {"start", start}, {"end", end},
+                        {"place", s.place.id}, {"status", s.status}});
+  }
+  j["sessions"] = sessions;
+  Json crosswalks = Json::array();
+  for (const Crosswalk& c : site.crosswalks) {
+    Json eq = Json::object();
+    for (const auto& [from, to] : c.pairs) {
+      Json list = Json::array();
+      for (const Ref& t : to) list.push_back(t.id);
+      eq[from.id] = list;
+    }
+    crosswalks.push_back({{"id", c.id}, {"equivalences", eq}});
+  }
+  j["crosswalks"] = crosswalks;
   return j.dump(2) + "\n";
 }
 

@@ -1240,7 +1240,7 @@ std::vector<Job> PageBuilder::jobs() {
     search.scripts = {index_.asset_url("pagefind/pagefind-ui.js"), index_.asset_url("js/search.js")};
     search.styles = {index_.asset_url("pagefind/pagefind-ui.css")};
   }
-  add(search, [this](TemplateSet& t) { return search_page(t); });
+  add(search, [this](TemplateSet& t) { return search_page(t); }, {"search"});
   if (experts()) {
     for (int f = 0; f < 3; ++f) {
       PageMeta meta{"", index_.experts_url(f), ui(theme_, "experts.title"), "", "experts", {home_crumb}, ""};

@@ -78,7 +78,36 @@ const Portfolio* pick_portfolio(const Site& site, const std::string& wanted, Dia
 
 }  // namespace
 
+// A portfolio-only repository: the programme comes from a saved catalogue.
+bool setup_standalone(const NewPortfolio& options, Diagnostics& diags) {
+  fs::path root(options.source);
+  std::error_code ec;
+  if (fs::exists(root / "site.yaml", ec)) {
+    diags.error({(root / "site.yaml").string(), 0, 0}, "already a site here", "drop --catalogue to add a portfolio to it");
+    return false;
+  }
+  if (!fs::is_regular_file(options.catalogue, ec)) {
+    diags.error({options.catalogue, 0, 0}, "catalogue not found", "save /api/catalogue.json from the programme's site");
+    return false;
+  }
+  fs::path theme = options.theme.empty() ? fs::canonical("/proc/self/exe", ec).parent_path().parent_path() / "themes/default"
+                                         : fs::path(options.theme);
+  if (!fs::is_directory(theme / "templates", ec)) {
+    diags.error({theme.string(), 0, 0}, "no theme here", "pass --theme path/to/themes/default");
+    return false;
+  }
+  fs::create_directories(root / "themes", ec);
+  fs::copy(theme, root / "themes/default", fs::copy_options::recursive, ec);
+  fs::copy_file(options.catalogue, root / "catalogue.json", ec);
+  std::ofstream(root / "site.yaml")
+      << "# A portfolio-only repository: the programme (modules, tasks, frameworks)\n"
+         "# comes from catalogue.json, saved from the programme's /api/catalogue.json.\n"
+         "catalogue: catalogue.json\ntheme: default\n";
+  return !ec;
+}
+
 std::string new_portfolio(const NewPortfolio& options, Diagnostics& diags) {
+  if (!options.catalogue.empty() && !setup_standalone(options, diags)) return {};
   Site site = load_site(options.source, diags);
   if (diags.has_errors()) return {};
   std::string slug = slugify(options.name);

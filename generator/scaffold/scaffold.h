@@ -15,6 +15,10 @@ struct NewPortfolio {
   std::string name;
   std::string school;
   std::string visibility = "public";
+  // Set up a portfolio-only repository in `source`: site.yaml pointing at a
+  // copy of this saved /api/catalogue.json, and a copy of `theme`.
+  std::string catalogue;
+  std::string theme;  // default: themes/default beside the cartable executable's repository
 };
 
 struct NewEntry {

@@ -24,8 +24,9 @@ bool executable(const fs::path& p) { return ::access(p.c_str(), X_OK) == 0 && fs
 }  // namespace
 
 std::string find_pagefind(const std::string& source, const std::string& requested) {
-  if (!requested.empty()) return requested;
-  if (const char* env = std::getenv("CARTABLE_PAGEFIND")) return env;
+  // An explicit choice that is not runnable means no search, not an error.
+  if (!requested.empty()) return executable(requested) ? requested : std::string();
+  if (const char* env = std::getenv("CARTABLE_PAGEFIND")) return executable(env) ? std::string(env) : std::string();
   if (const char* path = std::getenv("PATH")) {
     std::stringstream dirs(path);
     std::string dir;
