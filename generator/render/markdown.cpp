@@ -22,9 +22,6 @@ const char* const kExtensions[] = {"table", "strikethrough", "autolink", "taskli
 // mistyped internal link kind.
 const char* const kExternalSchemes[] = {"http", "https", "mailto", "tel", "webcal", "ftp"};
 
-struct ParserDeleter {
-  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
-};
 struct NodeDeleter {
   void operator()(cmark_node* n) const { cmark_node_free(n); }
 };
@@ -152,9 +149,10 @@ struct Walk {
     int level = cmark_node_get_heading_level(h);
     if (level < 2 || level > 3) return;
     Heading heading{level, text_of(h), ""};
-    heading.id = slugify(heading.text);
+    std::string base = options.heading_prefix + slugify(heading.text);
+    heading.id = base;
     for (int n = 2; std::any_of(headings.begin(), headings.end(), [&](const Heading& o) { return o.id == heading.id; }); ++n) {
-      heading.id = slugify(heading.text) + "-" + std::to_string(n);
+      heading.id = base + "-" + std::to_string(n);
     }
     headings.push_back(heading);
   }
@@ -223,14 +221,27 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
 
-  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(kOptions));
-  for (const char* name : kExtensions) {
-    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
-      cmark_parser_attach_syntax_extension(parser.get(), ext);
+  // cmark-gfm 0.29's inline parsing is not thread-safe with extensions: it
+  // keeps their special characters ('~') in a process-wide table that parsers
+  // change as they come and go, and under load "~~barré~~" sometimes came out
+  // as plain text (tested in markdown_test.cpp). So parsing holds a lock, and
+  // each thread keeps one parser, never freed (cmark_parser_finish() resets it
+  // for the next document and keeps its extensions). Rendering to HTML, most
+  // of the work, stays parallel.
+  static std::mutex parse_lock;
+  thread_local cmark_parser* parser = [] {
+    cmark_parser* p = cmark_parser_new(kOptions);
+    for (const char* name : kExtensions) {
+      if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) cmark_parser_attach_syntax_extension(p, ext);
     }
+    return p;
+  }();
+  std::unique_ptr<cmark_node, NodeDeleter> doc;
+  {
+    std::lock_guard lock(parse_lock);
+    cmark_parser_feed(parser, md.text.data(), md.text.size());
+    doc.reset(cmark_parser_finish(parser));
   }
-  cmark_parser_feed(parser.get(), md.text.data(), md.text.size());
-  std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
 
   Walk walk{md, options, diags, {}, {}};
   cmark_iter* it = cmark_iter_new(doc.get());
@@ -259,11 +270,22 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
     cmark_node_free(link);
   }
 
-  char* html = cmark_render_html(doc.get(), kOptions, cmark_parser_get_syntax_extensions(parser.get()));
+  char* html = cmark_render_html(doc.get(), kOptions, cmark_parser_get_syntax_extensions(parser));
   RenderedMarkdown out;
   out.html = walk.headings.empty() ? std::string(html) : add_heading_ids(html, walk.headings);
   out.headings = std::move(walk.headings);
   std::free(html);
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (size_t at = out.html.find(from); at != std::string::npos; at = out.html.find(from, at + to.size())) {
+      out.html.replace(at, from.size(), to);
+    }
+  };
+  if (!options.task_done_label.empty()) {
+    replace_all("<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"" + html_escape(options.task_done_label) + "\" />");
+    replace_all("<input type=\"checkbox\" disabled=\"\" />",
+                "<input type=\"checkbox\" disabled=\"\" aria-label=\"" + html_escape(options.task_todo_label) + "\" />");
+  }
   if (!options.footnote_back_label.empty()) {
     static const std::string english = "aria-label=\"Back to content\"";
     const std::string label = "aria-label=\"" + html_escape(options.footnote_back_label) + "\"";

@@ -36,9 +36,15 @@ struct MarkdownOptions {
   const Index* index = nullptr;       // resolves internal links
   DirectiveRenderer directives;       // null: directives are not allowed
   std::string footnote_back_label;    // replaces cmark-gfm's English "Back to content"
+  // Accessible names of task-list checkboxes, which cmark-gfm leaves unlabelled.
+  std::string task_done_label;
+  std::string task_todo_label;
   // Portfolio entries: a relative link or image must name one of these
   // files (the entry's attachments, published beside its page).
   bool restrict_relative = false;
+  // Prepended to heading anchors, so a participant's "## Compétences" cannot
+  // clash with the page's own ids, nor two entries on one print page.
+  std::string heading_prefix;
   std::vector<std::string> local_files;
 };
 

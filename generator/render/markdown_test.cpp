@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 using namespace cartable;
 
 namespace {
@@ -127,4 +130,24 @@ TEST(MarkdownEntries, RelativeTargetsMustBeAttachments) {
   EXPECT_EQ(all[0].hint, "did you mean plan.pdf?");
   EXPECT_EQ(all[0].pos.line, 8);
   EXPECT_EQ(all[1].message, "'../../site.yaml' is not an attachment of this entry");
+}
+
+// cmark-gfm keeps the extensions' special characters in a global table that
+// freeing a parser clears: rendering on several threads at once must still
+// see every "~~" and "|".
+TEST(MarkdownThreads, ExtensionsHoldUnderConcurrentRendering) {
+  Fixture f;
+  std::atomic<int> missing{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        Diagnostics diags;
+        auto out = f.render("~~barré~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", diags);
+        if (out.html.find("<del>") == std::string::npos || out.html.find("<table>") == std::string::npos) ++missing;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(missing.load(), 0);
 }

@@ -68,7 +68,7 @@ class PageBuilder {
   Data competency_item(const std::string& ref) const;
   Data framework_data(const Framework& fw) const;
   std::string markdown(TemplateSet& tmpl, const Markdown& md, bool trusted, std::vector<Heading>* headings = nullptr,
-                       const Entry* entry = nullptr) const;
+                       const Entry* entry = nullptr, const std::string& prefix = "") const;
   std::string directive(TemplateSet& tmpl, const std::string& name, const std::string& arg, const SourcePos& pos) const;
 
   std::string home(TemplateSet& tmpl) const;
@@ -209,14 +209,17 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
 }
 
 std::string PageBuilder::markdown(TemplateSet& tmpl, const Markdown& md, bool trusted,
-                                  std::vector<Heading>* headings, const Entry* entry) const {
+                                  std::vector<Heading>* headings, const Entry* entry, const std::string& prefix) const {
   MarkdownOptions options;
+  options.heading_prefix = prefix;
   if (entry) {
     options.restrict_relative = true;
     for (const Attachment& a : entry->attachments) options.local_files.push_back(a.file);
   }
   options.index = &index_;
   options.footnote_back_label = ui(theme_, "footnote_back");
+  options.task_done_label = ui(theme_, "task_done");
+  options.task_todo_label = ui(theme_, "task_todo");
   if (trusted) {
     options.directives = [&](const std::string& name, const std::string& arg, const SourcePos& pos) {
       return directive(tmpl, name, arg, pos);
@@ -653,7 +656,7 @@ std::string PageBuilder::portfolios_index(TemplateSet& tmpl) const {
 std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) const {
   Data d = base_data();
   d.set("portfolio", portfolio_summary(p));
-  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false));
+  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false, nullptr, nullptr, "bio-"));
   const auto& mine = index_.entries_of(p.slug);
   List modules;
   int acquired = 0, submitted = 0, not_acquired = 0;
@@ -687,7 +690,7 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
 std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   Data d = base_data();
   d.set("entry", entry_summary(e));
-  d.set("body", markdown(tmpl, e.body, false, nullptr, &e));
+  d.set("body", markdown(tmpl, e.body, false, nullptr, &e, "trace-"));
   List attachments;
   for (const Attachment& a : e.attachments) {
     Data ad;
@@ -883,11 +886,11 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
 std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const {
   Data d = base_data();
   d.set("portfolio", portfolio_summary(p));
-  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false));
+  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false, nullptr, nullptr, "bio-"));
   List entries;
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
-    ed.set("body", markdown(tmpl, e->body, false, nullptr, e));
+    ed.set("body", markdown(tmpl, e->body, false, nullptr, e, "trace-" + e->portfolio + "-" + e->slug + "-"));
     ed.set("anchor", "trace-" + e->portfolio + "-" + e->slug);
     List attachments;
     for (const Attachment& a : e->attachments) {
