@@ -828,7 +828,35 @@ struct Loader {
 
 }  // namespace
 
-bool read_file(const std::string& path, std::string& out, Diagnostics& diags) {
+namespace {
+
+// The position of the first byte that is not valid UTF-8, or npos.
+size_t invalid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+    }
+    i += n;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
+bool read_file(const std::string& file, std::string& out, Diagnostics& diags) {
+  const std::string path = fs::path(file).lexically_normal().generic_string();
+  // Sources are text written by people: a page of any length fits in 8 MB.
+  constexpr uintmax_t kMaxBytes = 8 * 1024 * 1024;
+  std::error_code ec;
+  uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxBytes) {
+    diags.error({path, 0, 0}, "file too large (" + std::to_string(size / (1024 * 1024)) + " MB; the limit is 8 MB)",
+                "put long documents in a PDF attachment");
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.error({path, 0, 0}, "cannot read file");
@@ -839,6 +867,16 @@ bool read_file(const std::string& path, std::string& out, Diagnostics& diags) {
   out = ss.str();
   // Editors on Windows save a byte-order mark; it is not content.
   if (starts_with(out, "\xEF\xBB\xBF")) out.erase(0, 3);
+  if (size_t bad = invalid_utf8(out); bad != std::string::npos) {
+    int line = 1 + static_cast<int>(std::count(out.begin(), out.begin() + bad, '\n'));
+    size_t line_start = out.rfind('\n', bad == 0 ? 0 : bad - 1);
+    int col = static_cast<int>(bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1)) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(out[bad]));
+    diags.error({path, line, col}, std::string("invalid UTF-8 (byte ") + byte + ")",
+                "save the file as UTF-8 (in most editors: Save as, then Encoding: UTF-8)");
+    return false;
+  }
   return true;
 }
 
