@@ -47,6 +47,9 @@ std::string ics_fold(std::string_view line) {
     size_t cut = pos + room;
     // Never split a UTF-8 sequence: back up over continuation bytes.
     while (cut > pos && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    // Not UTF-8 at all (a run of continuation bytes): cut anyway, or the
+    // loop would never advance (found by fuzz_ics).
+    if (cut == pos) cut = pos + room;
     out.append(line.substr(pos, cut - pos));
     out += "\r\n ";
     pos = cut;

@@ -81,3 +81,12 @@ TEST(TimeZone, Weekdays) {
   EXPECT_EQ(weekday({2026, 11, 7, 0, 0}), 5);   // a Saturday
   EXPECT_EQ(weekday({2026, 12, 2, 0, 0}), 2);   // a Wednesday
 }
+
+TEST(Ics, FoldingInvalidUtf8StillAdvances) {
+  std::string junk(300, '\xb2');  // continuation bytes only
+  std::string folded = ics_fold("LOCATION:" + junk);
+  EXPECT_GT(folded.size(), junk.size());
+  for (size_t start = 0, end; (end = folded.find("\r\n", start)) != std::string::npos; start = end + 2) {
+    EXPECT_LE(end - start, 75u);
+  }
+}
