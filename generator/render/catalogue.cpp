@@ -188,16 +188,7 @@ std::string escape_json_for_script(const std::string& json) {
 std::string sitemap_xml(const Index& index, const std::vector<std::string>& urls) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (const std::string& u : urls) {
-    std::string loc = index.absolute(u);
-    std::string esc;
-    for (char c : loc) {
-      switch (c) {
-        case '&': esc += "&amp;"; break;
-        case '<': esc += "&lt;"; break;
-        case '>': esc += "&gt;"; break;
-        default: esc += c;
-      }
-    }
+    std::string esc = html_escape(index.absolute(u));
     out += "  <url><loc>" + esc + "</loc></url>\n";
   }
   out += "</urlset>\n";

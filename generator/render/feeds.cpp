@@ -142,21 +142,8 @@ std::string ics_feed(const Index& index, const Theme& theme, const std::vector<c
   return w.str();
 }
 
-namespace {
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-}  // namespace
+// XML text and attributes need the same five escapes as HTML.
+const auto& xml_escape = html_escape;
 
 std::string atom_changes(const Index& index, const Theme& theme) {
   const Site& site = index.site();

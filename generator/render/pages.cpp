@@ -505,25 +505,13 @@ Data PageBuilder::entry_brief(const Entry& e) const {
 }
 
 Data PageBuilder::entry_summary(const Entry& e) const {
-  Data d;
-  d.set("url", index_.entry_url(e));
-  d.set("title", e.title);
-  char iso[16];
-  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", e.date.year, e.date.month, e.date.day);
-  d.set("date_iso", std::string(iso));
-  d.set("date_label", std::to_string(e.date.day) + " " + ui(theme_, "months." + std::to_string(e.date.month)) + " " +
-                          std::to_string(e.date.year));
-  if (const Module* m = site_.find_module(e.module.id)) d.set("module", module_summary(*m));
+  Data d = entry_brief(e);
+  if (const Module* m = site_.find_module(e.module.id)) set(d, "module", module_summary(*m));
   if (const Task* t = index_.task_of(e)) {
     d.set("task", t->title);
     d.set("task_url", index_.module_url(e.module.id) + "#tache-" + t->id);
   }
-  std::string kind = index_.entry_kind(e);
-  if (!kind.empty()) d.set("kind", ui(theme_, "task_kinds." + kind));
-  d.set("status", e.status);
-  d.set("status_label", ui(theme_, "status." + e.status));
   d.set("acquired", e.status == "acquired");
-  d.set("experts_only", e.visibility == Visibility::Experts);
   // Only `serve` ever renders these: builds drop them before indexing.
   if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
     d.set("private", std::max(e.visibility, owner->visibility) == Visibility::Private);
@@ -534,19 +522,6 @@ Data PageBuilder::entry_summary(const Entry& e) const {
     if (site_.find_competency(r.id)) comps.push_back(competency_item(r.id));
   }
   set(d, "competencies", std::move(comps));
-  List authors;
-  for (const Portfolio* a : index_.authors(e)) {
-    Data ad;
-    ad.set("name", a->name);
-    ad.set("url", index_.portfolio_url(a->slug));
-    authors.push_back(std::move(ad));
-  }
-  set(d, "authors", std::move(authors));
-  d.set("is_group", index_.authors(e).size() > 1);
-  if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
-    d.set("owner", owner->name);
-    d.set("owner_url", index_.portfolio_url(owner->slug));
-  }
   return d;
 }
 
