@@ -223,22 +223,23 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
       }
     }
   }
+  DirectoryWriter out(options_.out);
+  // A changed entry's folder goes first: it may be gone, or its attachments
+  // may have changed. Then its page, which its author is looking at: it
+  // needs URLs and titles only, not the backlinks the full index computes.
+  std::set<std::string> first;
+  for (const std::string& id : touched) {
+    out.remove((fs::path("portfolios") / id).string());
+    first.insert("entry:" + id);
+    keys.erase("entry:" + id);
+  }
+  RenderStats stats = render_site(Index(site, false), state_->theme, out, diags, {options_.threads, false, &first});
+  lap("entry written");
   Index index(site);
   lap("indexed");
-  DirectoryWriter out(options_.out);
-  for (const std::string& key : keys) {
-    // A changed entry's folder goes first: it may be gone, or its
-    // attachments may have changed.
-    if (key.rfind("entry:", 0) == 0) {
-      std::string id = key.substr(6);
-      if (std::find(touched.begin(), touched.end(), id) != touched.end()) {
-        out.remove((fs::path("portfolios") / id).string());
-      }
-    }
-  }
-  RenderStats stats = render_site(index, state_->theme, out, diags, {options_.threads, false, &keys});
+  RenderStats rest = render_site(index, state_->theme, out, diags, {options_.threads, false, &keys});
   lap("rendered");
-  if (pages) *pages = stats.pages;
+  if (pages) *pages = stats.pages + rest.pages;
   return !diags.has_errors();
 }
 

@@ -16,7 +16,8 @@ bool by_date(const Entry* a, const Entry* b) {
 }
 }  // namespace
 
-Index::Index(const Site& site) : site_(site) {
+Index::Index(const Site& site, bool backlinks) : site_(site) {
+  if (!backlinks) return;
   for (const Module& m : site.modules) {
     for (const Ref& r : m.competencies) {
       auto& list = modules_by_competency_[r.id];

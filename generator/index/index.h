@@ -29,7 +29,9 @@ extern const std::vector<std::string> kLinkKinds;
 
 class Index {
  public:
-  explicit Index(const Site& site);
+  // `backlinks` false: URLs and link resolution only, for rendering one
+  // entry's page at once in `serve` (no page of that kind reads backlinks).
+  explicit Index(const Site& site, bool backlinks = true);
 
   const Site& site() const { return site_; }
 
