@@ -46,10 +46,9 @@ LocalKind TimeZone::classify(const LocalTime& t) const {
 UtcSeconds TimeZone::to_utc(const LocalTime& t) const {
   date::local_seconds local = to_local(t);
   date::local_info info = zone_->get_info(local);
-  if (info.result == date::local_info::nonexistent) {
-    // RFC 5545 3.3.5: a time in the gap means the time after it.
-    return (local - info.first.offset).time_since_epoch().count();
-  }
+  // `first` is the offset before a gap or overlap: an ambiguous time gets the
+  // earlier instant, and a time in the gap the one after it, read with the
+  // old offset (RFC 5545 3.3.5).
   return (local - info.first.offset).time_since_epoch().count();
 }
 

@@ -110,7 +110,6 @@ std::string catalogue_json(const Index& index) {
   j["places"] = places;
   Json people = Json::array();
   for (const Person& pe : site.people) people.push_back({{"id", pe.id}, {"name", pe.name}, {"roles", pe.roles}});
-  (void)0;
   j["people"] = people;
   // Enough of the calendar to resolve session: links in portfolios.
   Json sessions = Json::array();

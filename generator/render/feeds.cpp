@@ -12,10 +12,6 @@ namespace cartable {
 
 namespace {
 
-UtcSeconds local_midnight_utc(const TimeZone& tz, LocalTime t) {
-  return tz.to_utc(t);
-}
-
 std::string speaker_line(const Site& site, const Session& s) {
   std::string out;
   for (const Ref& r : s.speakers) {
@@ -46,7 +42,7 @@ UtcSeconds feed_timestamp(const Site& site) {
     for (const HistoryEntry& h : s.history) newest = std::max(newest, h.date);
   }
   if (newest.year == 0 || !tz) return 0;
-  return local_midnight_utc(*tz, newest);
+  return tz->to_utc(newest);  // the date's local midnight
 }
 
 std::string session_modified(const Site& site, const Session& s) {
