@@ -18,11 +18,29 @@ namespace cartable {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// CARTABLE_TRACE=1 prints the time spent since `start` after each phase.
+struct PhaseClock {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  bool on = std::getenv("CARTABLE_TRACE") != nullptr;
+  void lap(const char* what) const {
+    if (!on) return;
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "  %7.1f ms  %s\n", ms, what);
+  }
+};
+
+}  // namespace
+
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   BuildResult result;
+  PhaseClock clock;
   Site site = load_site(options.source, diags);
+  clock.lap("loaded");
   if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
   check_site(site, diags);
+  clock.lap("checked");
   if (!options.previous_ics.empty()) {
     std::string ics;
     if (read_file(options.previous_ics, ics, diags)) check_against_previous_feed(site, ics, options.previous_ics, diags);
@@ -35,6 +53,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   restrict_to_audience(site, audience);
 
   Index index(site);
+  clock.lap("indexed");
   std::string theme_dir = (std::filesystem::path(options.source) / "themes" / site.config.theme).lexically_normal().string();
   Theme theme = load_theme(theme_dir, site.config.language, diags);
   TemplateSet validate(theme, &diags);
@@ -50,6 +69,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (!staging) return result;
   std::string pagefind = options.search ? find_pagefind(options.source, options.pagefind) : std::string();
   result.stats = render_site(index, theme, *staging, diags, {options.threads, !pagefind.empty()});
+  clock.lap("rendered");
   if (diags.has_errors()) return result;  // the staging folder is removed, the old site stays
   if (!pagefind.empty() && !run_pagefind(pagefind, staging->staging_path(), site.config.language, diags)) {
     // No index after all: the search page must say so.
@@ -57,6 +77,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     render_site(index, theme, *staging, diags, {options.threads, false, &only});
   }
   result.ok = staging->commit(diags);
+  clock.lap("committed");
   return result;
 }
 
@@ -139,12 +160,8 @@ bool Workspace::update(const std::vector<std::string>& changed, Diagnostics& dia
 
 bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics& diags, size_t* pages, bool* handled) {
   Site& source = state_->source;
-  auto t0 = std::chrono::steady_clock::now();
-  auto lap = [&](const char* what) {
-    if (!std::getenv("CARTABLE_TRACE")) return;
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "  %7.1f ms  %s\n", ms, what);
-  };
+  PhaseClock clock;
+  auto lap = [&](const char* what) { clock.lap(what); };
   // Only entries of existing portfolios can be rebuilt alone.
   struct Change {
     Portfolio* portfolio;

@@ -237,3 +237,35 @@ TEST_F(PortfolioErrors, TwoPortfoliosWithTheSameSlug) {
   replace_in_file(dir / "portfolios/luca-ferrari-copie/portfolio.yaml", "name: Luca Ferrari", "slug: luca-ferrari\nname: Luca Ferrari");
   expect("portfolios/luca-ferrari-copie/portfolio.yaml", "slug: luca-ferrari", "duplicate portfolio id 'luca-ferrari'");
 }
+
+// A national cohort: a competency evidenced by more entries than a page can
+// list shows participants with their counts; a module counts a task's entries.
+TEST(PortfoliosAtScale, BigListsBecomeCounts) {
+  fs::path site = temp_dir("portfolios-scale");
+  copy_default_site(site);
+  for (int i = 0; i < 205; ++i) {
+    std::string slug = "p" + std::to_string(1000 + i);
+    write(site / "portfolios" / slug / "portfolio.yaml", "name: Participant " + std::to_string(i) + "\n");
+    write(site / "portfolios" / slug / "trace.md",
+          "---\ntitle: Trace " + std::to_string(i) + "\ndate: 2027-03-01\nmodule: m2\ntask: strategie\n"
+          "competencies: [rc-num-so/1.2]\nstatus: submitted\n---\nTexte.\n");
+  }
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  std::string comp = read(site / "public/referentiels/rc-num-so/1.2/index.html");
+  EXPECT_NE(comp.find("class=\"participant-counts\""), std::string::npos);
+  EXPECT_NE(comp.find("<a href=\"/portfolios/p1000/#couverture\">Participant 0</a> : 1</li>"), std::string::npos);
+  EXPECT_EQ(comp.find("/portfolios/p1000/trace/"), std::string::npos);  // entries are not listed
+  // Camille's own entries on 1.2 are counted under her name.
+  EXPECT_NE(comp.find("<a href=\"/portfolios/camille-rochat/#couverture\">Camille Rochat</a> : "), std::string::npos);
+  std::string m2 = read(site / "public/modules/m2/index.html");
+  size_t task = m2.find("id=\"tache-strategie\"");
+  ASSERT_NE(task, std::string::npos);
+  std::string item = m2.substr(task, m2.find("</li>", task) - task);
+  size_t label = item.find("Traces publiées : ");
+  ASSERT_NE(label, std::string::npos) << item;
+  EXPECT_GE(std::stoi(item.substr(label + std::string("Traces publiées : ").size())), 205) << item;
+  EXPECT_EQ(item.find("/portfolios/p1000/trace/"), std::string::npos);
+  // The participant's portfolio lists the entry in its coverage table.
+  EXPECT_NE(read(site / "public/portfolios/p1000/index.html").find("/portfolios/p1000/trace/"), std::string::npos);
+  fs::remove_all(site);
+}

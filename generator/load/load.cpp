@@ -1,6 +1,8 @@
 #include "load/load.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <cstdio>
 #include <filesystem>
@@ -261,25 +263,41 @@ struct Loader {
       if (e.is_directory() && !e.is_symlink() && e.path().filename().string()[0] != '.') dirs.push_back(e.path().filename());
     }
     std::sort(dirs.begin(), dirs.end());
-    for (const auto& dir : dirs) {
-      fs::path rel = fs::path("portfolios") / dir;
-      if (!fs::exists(fs::path(source) / rel / "portfolio.yaml")) {
-        diags.error({shown(rel / "portfolio.yaml"), 0, 0}, "portfolio folder without portfolio.yaml",
-                    "create portfolios/" + dir.string() + "/portfolio.yaml with at least 'name:'");
-        continue;
+    // Reading and parsing thousands of front matters is most of loading, and
+    // portfolios are independent: one thread per core, results kept in order.
+    // Diagnostics are thread-safe and sorted when printed.
+    std::vector<std::optional<Portfolio>> loaded(dirs.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i = next++; i < dirs.size(); i = next++) {
+        fs::path rel = fs::path("portfolios") / dirs[i];
+        if (!fs::exists(fs::path(source) / rel / "portfolio.yaml")) {
+          diags.error({shown(rel / "portfolio.yaml"), 0, 0}, "portfolio folder without portfolio.yaml",
+                      "create portfolios/" + dirs[i].string() + "/portfolio.yaml with at least 'name:'");
+          continue;
+        }
+        loaded[i] = load_portfolio(rel);
       }
-      load_portfolio(rel);
+    };
+    unsigned threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), std::max<size_t>(1, dirs.size()));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    for (auto& p : loaded) {
+      if (p) site.portfolios.push_back(std::move(*p));
     }
     std::sort(site.portfolios.begin(), site.portfolios.end(),
               [](const Portfolio& a, const Portfolio& b) { return a.slug < b.slug; });
   }
 
-  void load_portfolio(const fs::path& rel) {
+  // Runs on several threads at once: reads `site` only.
+  std::optional<Portfolio> load_portfolio(const fs::path& rel) {
     YamlSource src;
     auto root = read_yaml_file(rel / "portfolio.yaml", src);
-    if (!root) return;
+    if (!root) return std::nullopt;
     Fields f(*root, src, diags, "portfolio");
-    if (!f.ok()) return;
+    if (!f.ok()) return std::nullopt;
     Portfolio p;
     p.pos = f.pos();
     p.dir = (fs::path(source) / rel).string();
@@ -304,7 +322,7 @@ struct Loader {
     std::sort(p.entries.begin(), p.entries.end(), [](const Entry& a, const Entry& b) {
       return a.date != b.date ? a.date < b.date : a.slug < b.slug;
     });
-    site.portfolios.push_back(std::move(p));
+    return p;
   }
 
   std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p) {

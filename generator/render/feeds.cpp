@@ -1,5 +1,6 @@
 // The calendar feeds: iCalendar (RFC 5545, with RFC 7986 properties) written
 // line by line through calendar/ics.h, and an Atom feed of the changes.
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/text.h"
@@ -81,7 +82,7 @@ std::string ics_feed(const Index& index, const Theme& theme, const std::vector<c
     w.raw("TZID", site.config.timezone);
     w.raw("X-LIC-LOCATION", site.config.timezone);
     auto offset = [](int seconds) {
-      char buf[8];
+      char buf[16];
       int a = seconds < 0 ? -seconds : seconds;
       std::snprintf(buf, sizeof buf, "%c%02d%02d", seconds < 0 ? '-' : '+', a / 3600, (a % 3600) / 60);
       return std::string(buf);

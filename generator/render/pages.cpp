@@ -22,8 +22,6 @@ namespace cartable {
 
 namespace {
 
-using List = kainjow::mustache::list;
-
 struct Crumb {
   std::string label;
   std::string url;
@@ -95,7 +93,9 @@ class PageBuilder {
   std::string portfolio_page(TemplateSet& tmpl, const Portfolio& p) const;
   std::string entry_page(TemplateSet& tmpl, const Entry& e) const;
   std::string file_size(uintmax_t bytes) const;
-  List evidence_groups(const std::string& ref) const;
+  // `compact`: participants and counts only, for competencies evidenced by
+  // more entries than a page can usefully list.
+  List evidence_groups(const std::string& ref, bool compact = false) const;
   bool experts() const { return site_.audience == Visibility::Experts; }
   Data readiness_data(const Portfolio& p, bool* ready = nullptr) const;
   std::string experts_page(TemplateSet& tmpl, int filter) const;
@@ -110,23 +110,19 @@ class PageBuilder {
   RenderOptions options_;
 };
 
-// kainjow's set() and push_back() copy what they are given, deeply: a list
-// of a thousand entries copied at every level it is nested in. These move.
-void set(Data& obj, const std::string& key, Data&& value) {
-  obj.set(key, Data(false));  // a cheap placeholder, then the real value moved in
-  *const_cast<Data*>(obj.get(key)) = std::move(value);
-}
-void set(Data& obj, const std::string& key, List&& items) {
-  Data list(Data::type::list);
-  const_cast<List&>(list.list_value()) = std::move(items);
-  set(obj, key, std::move(list));
-}
+// Values are moved into place: a list of a thousand entries is never copied.
+void set(Data& obj, const std::string& key, Data&& value) { obj.set(key, std::move(value)); }
+void set(Data& obj, const std::string& key, List&& items) { obj.set(key, Data(std::move(items))); }
 
 // Sets `key` only when `value` is not empty: Mustache treats any string,
 // even "", as true in a section, and templates test optional text with one.
 void set_opt(Data& d, const std::string& key, const std::string& value) {
   if (!value.empty()) d.set(key, value);
 }
+
+// Past this many entries, a competency page lists participants, not
+// entries, and a module page counts a task's entries instead of listing them.
+constexpr size_t kEvidenceListLimit = 200;
 
 std::string path_of(const std::string& url, const std::string& base_path) {
   std::string rel = url.substr(base_path.size());
@@ -597,23 +593,28 @@ Data PageBuilder::coverage(const Portfolio& p) const {
   return d;
 }
 
-List PageBuilder::evidence_groups(const std::string& ref) const {
+List PageBuilder::evidence_groups(const std::string& ref, bool compact) const {
   // Grouped by participant: every author of an entry gets it in their group.
   std::map<std::string, std::vector<const Evidence*>> by_author;
   for (const Evidence& ev : index_.evidence_for(ref)) {
     for (const Portfolio* a : index_.authors(*ev.entry)) by_author[a->slug].push_back(&ev);
   }
   List groups;
+  groups.reserve(by_author.size());
   for (const auto& [slug, evidence] : by_author) {
     const Portfolio* p = site_.find_portfolio(slug);
     Data g = portfolio_summary(*p);
-    List entries;
-    for (const Evidence* ev : evidence) {
-      Data ed = entry_brief(*ev->entry);
-      ed.set("equivalent", ev->equivalent);
-      entries.push_back(std::move(ed));
+    g.set("count", std::to_string(evidence.size()));
+    if (!compact) {
+      List entries;
+      entries.reserve(evidence.size());
+      for (const Evidence* ev : evidence) {
+        Data ed = entry_brief(*ev->entry);
+        ed.set("equivalent", ev->equivalent);
+        entries.push_back(std::move(ed));
+      }
+      set(g, "entries", std::move(entries));
     }
-    set(g, "entries", std::move(entries));
     groups.push_back(std::move(g));
   }
   return groups;
@@ -1000,14 +1001,22 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     td.set("title", t.title);
     td.set("kind", ui(theme_, "task_kinds." + t.kind));
     set_opt(td, "description", t.description);
-    List entries;
-    for (const Entry* e : index_.entries_for_task(m.id, t.id)) entries.push_back(entry_brief(*e));
-    td.set("has_entries", !index_.entries_for_task(m.id, t.id).empty());
-    set(td, "entries", std::move(entries));
+    const auto& done = index_.entries_for_task(m.id, t.id);
+    td.set("has_entries", !done.empty());
+    td.set("entry_count", std::to_string(done.size()));
+    if (done.size() > kEvidenceListLimit) {
+      td.set("compact", true);  // counted, not listed: each portfolio lists its own
+    } else {
+      List entries;
+      entries.reserve(done.size());
+      for (const Entry* e : done) entries.push_back(entry_brief(*e));
+      set(td, "entries", std::move(entries));
+    }
     tasks.push_back(std::move(td));
   }
   set(d, "tasks", std::move(tasks));
   d.set("has_tasks", !m.tasks.empty());
+  d.set("portfolios_url", index_.portfolios_url());
   const auto& sessions = index_.sessions_of(m.id);
   d.set("sessions", session_list(sessions));
   d.set("has_sessions", !sessions.empty());
@@ -1115,8 +1124,16 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   for (const Module* m : index_.modules_developing(ref)) modules.push_back(module_summary(*m));
   set(d, "modules", std::move(modules));
   d.set("has_modules", !index_.modules_developing(ref).empty());
-  List evidence = evidence_groups(ref);
-  d.set("has_evidence", !index_.evidence_for(ref).empty());
+  // A cohort of twenty lists every entry here; a national cohort would make
+  // this page megabytes long, so past a limit it lists the participants
+  // with their counts, and each portfolio's coverage table lists the entries.
+  size_t count = index_.evidence_for(ref).size();
+  bool compact = count > kEvidenceListLimit;
+  List evidence = evidence_groups(ref, compact);
+  d.set("has_evidence", count > 0);
+  d.set("compact", compact);
+  d.set("evidence_count", std::to_string(count));
+  d.set("participant_count", std::to_string(evidence.size()));
   set(d, "evidence", std::move(evidence));
   auto sessions = index_.sessions_developing(ref);
   d.set("sessions", session_list(sessions));

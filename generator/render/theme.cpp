@@ -24,7 +24,7 @@ Data strings_to_data(const YAML::Node& node, const std::string& prefix, std::map
     diags.error(yaml_pos(src, node), "UI strings must be text or groups of texts");
     return Data(std::string());
   }
-  Data obj(Data::type::object);
+  Data obj;
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
     obj.set(key, strings_to_data(kv.second, prefix.empty() ? key : prefix + "." + key, flat, src, diags));
@@ -56,7 +56,11 @@ std::string inline_strings(const std::string& source, const std::map<std::string
       continue;
     }
     out.append(source, pos, open - pos);
-    out += raw ? it->second : kainjow::mustache::html_escape<std::string>(it->second);
+    if (raw) {
+      out += it->second;
+    } else {
+      append_html_escaped(it->second, out);
+    }
     pos = close + (raw ? 3 : 2);
   }
   out.append(source, pos, std::string::npos);
@@ -116,9 +120,8 @@ Theme load_theme(const std::string& dir, const std::string& language, Diagnostic
   // UI strings never change during a build: write them into the templates
   // once, instead of handing every page a copy of the whole table.
   for (auto& [name, source] : theme.templates) source = inline_strings(source, theme.string_table);
-  // Partials ({{> _name}}) are pasted in too: kainjow parses a partial each
-  // time it meets one, so one in a loop of a thousand items cost a thousand
-  // parses. Partials may not include themselves.
+  // Partials ({{> _name}}) are pasted in too, so each template compiles to
+  // one tree. Partials may not include themselves.
   for (auto& [name, source] : theme.templates) {
     for (int depth = 0; depth < 8 && source.find("{{> ") != std::string::npos; ++depth) {
       source = inline_partials(source, theme.templates);
@@ -137,18 +140,22 @@ Theme load_theme(const std::string& dir, const std::string& language, Diagnostic
 
 TemplateSet::TemplateSet(const Theme& theme, Diagnostics* diags) {
   for (const auto& [name, source] : theme.templates) {
-    kainjow::mustache::mustache tmpl(source);
-    if (!tmpl.is_valid() && diags) {
-      diags->error({theme.dir + "/templates/" + name + ".mustache", 0, 0}, "template error: " + tmpl.error_message());
-    }
+    Template tmpl(source);
+    // Lines count in the template as pasted together with its partials.
+    if (!tmpl.ok() && diags) diags->error({theme.dir + "/templates/" + name + ".mustache", 0, 0}, "template error: " + tmpl.error());
     compiled_.emplace(name, std::move(tmpl));
   }
 }
 
-std::string TemplateSet::render(const std::string& name, const Data& data) {
+std::string TemplateSet::render(const std::string& name, const Data& data) const {
+  std::string out;
+  render_to(name, data, out);
+  return out;
+}
+
+void TemplateSet::render_to(const std::string& name, const Data& data, std::string& out) const {
   auto it = compiled_.find(name);
-  if (it == compiled_.end()) return {};
-  return it->second.render(data);
+  if (it != compiled_.end()) it->second.render(data, out);
 }
 
 const std::string& ui(const Theme& theme, const std::string& key) {

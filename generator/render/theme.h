@@ -3,22 +3,21 @@
 // (strings.<lang>.yaml). C++ holds no markup and no French text.
 #pragma once
 
-#include <kainjow/mustache.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "render/template.h"
 
 namespace cartable {
 
-using Data = kainjow::mustache::data;
+using Data = Value;
 
 struct Theme {
   std::string dir;
   std::map<std::string, std::string> templates;  // name (no extension) -> source
-  Data strings{Data::type::object};              // exposed to templates as `t`
+  Data strings;                                  // exposed to templates as `t`
   std::map<std::string, std::string> string_table;  // flat "a.b" -> text, for C++ callers
   std::vector<std::string> static_files;         // paths relative to static/
 };
@@ -26,16 +25,17 @@ struct Theme {
 // Loads `dir`; problems become diagnostics.
 Theme load_theme(const std::string& dir, const std::string& language, Diagnostics& diags);
 
-// Compiled templates. Rendering mutates kainjow's state, so each thread owns
-// one TemplateSet; compiling is cheap next to rendering a site.
+// The theme's templates, compiled; shared by all rendering threads.
 class TemplateSet {
  public:
   TemplateSet(const Theme& theme, Diagnostics* diags = nullptr);
   bool has(const std::string& name) const { return compiled_.count(name) > 0; }
-  std::string render(const std::string& name, const Data& data);
+  std::string render(const std::string& name, const Data& data) const;
+  // Appends to `out`, which saves a copy when a page is assembled in one string.
+  void render_to(const std::string& name, const Data& data, std::string& out) const;
 
  private:
-  std::map<std::string, kainjow::mustache::mustache> compiled_;
+  std::map<std::string, Template> compiled_;
 };
 
 // A UI string by dotted key; the key itself when missing, so a gap shows.

@@ -168,7 +168,7 @@ std::string new_entry(const NewEntry& options, Diagnostics& diags) {
   d.set("module", m->id);
   d.set("task", task->id);
   d.set("kind", task->kind);
-  kainjow::mustache::list competencies;
+  List competencies;
   for (const Ref& r : m->competencies) {
     Data c;
     c.set("ref", r.id);
@@ -179,11 +179,11 @@ std::string new_entry(const NewEntry& options, Diagnostics& diags) {
   // The body follows the phases and items of the INSPÉ grid, when the site
   // has it: the participant writes under each.
   if (const Framework* grid = site.find_framework("inspe-grille")) {
-    kainjow::mustache::list phases;
+    List phases;
     for (const Domain& phase : grid->domains) {
       Data ph;
       ph.set("title", phase.title);
-      kainjow::mustache::list items;
+      List items;
       for (const Competency& item : phase.competencies) {
         Data it;
         it.set("title", item.title);

@@ -1,0 +1,87 @@
+// Templates: the theme's Mustache templates, compiled once into a tree and
+// rendered straight into a string from a Value built by the page code.
+//
+// Why not kainjow::mustache, which the theme was first written against: its
+// values allocate for every string and object (a hash map per object, a
+// deep copy whenever a list grows) and its renderer re-walks the tree through
+// std::function callbacks; on a site of 10,000 entries that was most of the
+// build. Output is byte-identical to kainjow's for the features themes use
+// (tests compare the two), including its whitespace rule: a line that held
+// a rendered section tag and ends up blank is dropped with its newline.
+//
+// Supported: {{name}} (HTML-escaped), {{{name}}} and {{&name}} (raw),
+// {{#name}}…{{/name}}, {{^name}}…{{/name}}, {{.}}, dotted names, {{! comments}}.
+// Partials are pasted in by the theme loader; set-delimiter tags and lambdas
+// are not supported. Only strings print; true, objects and non-empty lists
+// open sections.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cartable {
+
+class Value;
+using List = std::vector<Value>;
+
+class Value {
+ public:
+  enum class Kind : unsigned char { Object, String, List, True, False };
+
+  Value() = default;  // an empty object
+  Value(std::string text) : kind_(Kind::String), text_(std::move(text)) {}
+  Value(std::string_view text) : kind_(Kind::String), text_(text) {}
+  Value(const char* text) : kind_(Kind::String), text_(text) {}
+  Value(bool b) : kind_(b ? Kind::True : Kind::False) {}
+  Value(List items) : kind_(Kind::List), items_(std::move(items)) {}
+  static Value list() { return Value(List()); }
+
+  Kind kind() const { return kind_; }
+  bool is_object() const { return kind_ == Kind::Object; }
+  bool is_string() const { return kind_ == Kind::String; }
+  bool is_list() const { return kind_ == Kind::List; }
+  // What opens a section: not false, not an empty list.
+  bool is_truthy() const { return kind_ != Kind::False && !(kind_ == Kind::List && items_.empty()); }
+
+  // Objects: adds `key`, or replaces its value.
+  void set(std::string_view key, Value value);
+  const Value* get(std::string_view key) const;
+  // Lists.
+  void push_back(Value item) { items_.push_back(std::move(item)); }
+  const List& items() const { return items_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  Kind kind_ = Kind::Object;
+  std::string text_;
+  List items_;                     // list items, or object values
+  std::vector<std::string> keys_;  // object keys, beside their values
+};
+
+class Template {
+ public:
+  // Compiles `source`; on failure ok() is false and error() says where.
+  explicit Template(std::string_view source);
+  ~Template();
+  Template(Template&&) noexcept;
+  Template& operator=(Template&&) noexcept;
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }  // "line 3: unclosed section 'x'"
+  // Appends the rendering of `data` to `out`. Thread-safe: a compiled
+  // template is never modified.
+  void render(const Value& data, std::string& out) const;
+
+  struct Node;
+
+ private:
+  std::vector<Node> nodes_;
+  std::string error_;
+};
+
+// Escapes & < > " ' as kainjow does (&apos;), appending to `out`.
+void append_html_escaped(std::string_view s, std::string& out);
+
+}  // namespace cartable
