@@ -4,6 +4,8 @@
 # RUNS runs) and the ratios; then the cmark-gfm floor.
 #
 # usage: bench/run.sh [PARTICIPANTS] [ENTRIES] [RUNS]     (default 500 20 3)
+# BENCH_DIR: where the sites are generated; BENCH_OUT: where outputs go
+# (default BENCH_DIR/out; /dev/shm/x takes the disk out of the comparison).
 # Needs: build/cartable and build/bench/cmark_floor (scripts/build), hugo
 # (apt-get install hugo), GNU time (apt-get install time).
 set -eu
@@ -23,11 +25,17 @@ measure() {  # name, command...: appends "wall cpu rss" to $WORK/name.times
   awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$WORK/$name.one" >>"$WORK/$name.times"
 }
 rm -f "$WORK"/*.times
+# Each run writes into a new folder, and old outputs are deleted only after
+# the last run: on ext4 without a journal, creating files just after tens of
+# thousands were deleted is slow (the kernel skips recently freed inodes one
+# by one), which would charge our own clean-up to whichever tool runs next.
+OUT=${BENCH_OUT:-$WORK/out}
+rm -rf "$OUT" "$WORK/out-cartable" "$WORK/out-hugo"
+mkdir -p "$OUT"
 i=0
 while [ $i -lt "$RUNS" ]; do
-  rm -rf "$WORK/out-cartable" "$WORK/out-hugo"
-  measure cartable ./build/cartable build --source "$WORK/cartable" --out "$WORK/out-cartable" --no-search
-  measure hugo hugo --source "$WORK/hugo" --destination "$WORK/out-hugo" --quiet
+  measure cartable ./build/cartable build --source "$WORK/cartable" --out "$OUT/cartable-$i" --no-search
+  measure hugo hugo --source "$WORK/hugo" --destination "$OUT/hugo-$i" --quiet
   measure floor ./build/bench/cmark_floor "$WORK/cartable/portfolios"
   i=$((i + 1))
 done
@@ -39,10 +47,11 @@ for tool in cartable hugo floor; do
   printf '%-9s wall %6ss  cpu %6ss  peak RSS %7s MB  (%s pages)\n' "$tool" \
     "$(median "$WORK/$tool.times" 1)" "$(median "$WORK/$tool.times" 2)" \
     "$(( $(median "$WORK/$tool.times" 3) / 1024 ))" \
-    "$( [ $tool = floor ] && echo "-" || find "$WORK/out-$tool" -name '*.html' | wc -l)"
+    "$( [ $tool = floor ] && echo "-" || find "$OUT/$tool-0" -name '*.html' | wc -l)"
 done
 awk -v cw="$(median "$WORK/cartable.times" 1)" -v hw="$(median "$WORK/hugo.times" 1)" \
     -v cr="$(median "$WORK/cartable.times" 3)" -v hr="$(median "$WORK/hugo.times" 3)" \
     -v fw="$(median "$WORK/floor.times" 1)" 'BEGIN {
   printf "hugo / cartable wall: %.1fx   cartable / hugo peak RSS: %.2f   cartable / cmark floor wall: %.1fx\n",
     hw / cw, cr / hr, cw / fw }'
+rm -rf "$OUT"

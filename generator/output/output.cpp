@@ -1,6 +1,7 @@
 #include "output/output.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -67,15 +68,24 @@ StagingDir::~StagingDir() {
 }
 
 std::string StagingDir::prepare(const std::string& path) {
-  fs::path full = fs::path(staging_) / path;
-  std::string parent = full.parent_path().string();
+  std::string full = staging_ + "/" + path;
   std::lock_guard lock(mutex_);
-  if (made_dirs_.insert(parent).second) {
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec && first_error_.empty()) first_error_ = parent + ": " + ec.message();
+  make_parents(full, full.rfind('/'));
+  return full;
+}
+
+// The staging folder is new and only this object writes into it, so a folder
+// is made once, by one mkdir, without the stat() calls of create_directories:
+// at ten thousand pages those were a tenth of the build.
+void StagingDir::make_parents(const std::string& full, size_t end) {
+  if (end <= staging_.size()) return;
+  std::string dir = full.substr(0, end);
+  if (made_dirs_.count(dir)) return;
+  make_parents(full, full.rfind('/', end - 1));
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST && first_error_.empty()) {
+    first_error_ = dir + ": " + std::strerror(errno);
   }
-  return full.string();
+  made_dirs_.insert(std::move(dir));
 }
 
 void StagingDir::write(const std::string& path, std::string_view content) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 
@@ -61,12 +62,13 @@ class StagingDir : public OutputSink {
  private:
   StagingDir(std::string out, std::string staging) : out_(std::move(out)), staging_(std::move(staging)) {}
   std::string prepare(const std::string& path);
+  void make_parents(const std::string& full, size_t end);  // with mutex_ held
 
   std::string out_;
   std::string staging_;
   bool committed_ = false;
   std::mutex mutex_;
-  std::set<std::string> made_dirs_;
+  std::unordered_set<std::string> made_dirs_;
   std::string first_error_;
 };
 
