@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "support.h"
 
@@ -268,4 +269,28 @@ TEST(PortfoliosAtScale, BigListsBecomeCounts) {
   // The participant's portfolio lists the entry in its coverage table.
   EXPECT_NE(read(site / "public/portfolios/p1000/index.html").find("/portfolios/p1000/trace/"), std::string::npos);
   fs::remove_all(site);
+}
+
+// The print page shows every entry's body, rendered once for both pages: the
+// same text, with heading anchors that name the entry so none repeats.
+TEST_F(Portfolios, PrintPageRepeatsEntryBodiesWithTheirOwnAnchors) {
+  std::string entry = page("portfolios/camille-rochat/mon-mandat");
+  std::string print = page("portfolios/camille-rochat/impression");
+  std::regex id_re("<h[23] id=\"([^\"]+)\"");
+  std::vector<std::string> entry_ids;
+  for (auto it = std::sregex_iterator(entry.begin(), entry.end(), id_re); it != std::sregex_iterator(); ++it) {
+    std::string id = (*it)[1];
+    if (id.rfind("trace-", 0) == 0) entry_ids.push_back(id);
+  }
+  ASSERT_FALSE(entry_ids.empty());
+  for (const std::string& id : entry_ids) {
+    std::string printed = "trace-camille-rochat-mon-mandat-" + id.substr(6);
+    EXPECT_NE(print.find("id=\"" + printed + "\""), std::string::npos) << printed;
+  }
+  std::set<std::string> seen;
+  const std::regex any_id(" id=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(print.begin(), print.end(), any_id); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(seen.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
+  }
+  EXPECT_NE(print.find(element_text(entry, "h2")), std::string::npos);
 }

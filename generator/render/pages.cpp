@@ -9,6 +9,9 @@
 #include <atomic>
 #include <functional>
 #include <thread>
+#include <unordered_map>
+#include <optional>
+#include <mutex>
 
 #include "base/text.h"
 #include "check/check.h"
@@ -92,6 +95,15 @@ class PageBuilder {
   std::string portfolios_index(TemplateSet& tmpl) const;
   std::string portfolio_page(TemplateSet& tmpl, const Portfolio& p) const;
   std::string entry_page(TemplateSet& tmpl, const Entry& e) const;
+  // Entry bodies are rendered once, by the print page of their portfolio,
+  // whose job comes just before theirs: each entry page takes its own.
+  // A page that misses (another thread got there first) renders it and
+  // leaves a mark so the print page does not store it for nobody.
+  bool share_bodies() const { return options_.only == nullptr; }
+  std::optional<std::string> take_body(const Entry& e) const;
+  void offer_body(const Entry& e, std::string html) const;
+  mutable std::mutex bodies_mutex_;
+  mutable std::unordered_map<const Entry*, std::optional<std::string>> bodies_;
   std::string file_size(uintmax_t bytes) const;
   // `compact`: participants and counts only, for competencies evidenced by
   // more entries than a page can usefully list.
@@ -663,10 +675,52 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
   return tmpl.render("portfolio", d);
 }
 
+std::optional<std::string> PageBuilder::take_body(const Entry& e) const {
+  if (!share_bodies()) return std::nullopt;
+  std::lock_guard lock(bodies_mutex_);
+  auto it = bodies_.find(&e);
+  if (it == bodies_.end()) {
+    bodies_.emplace(&e, std::nullopt);  // rendered here: the print page need not keep it
+    return std::nullopt;
+  }
+  std::optional<std::string> html = std::move(it->second);
+  bodies_.erase(it);
+  return html;
+}
+
+void PageBuilder::offer_body(const Entry& e, std::string html) const {
+  if (!share_bodies()) return;
+  std::lock_guard lock(bodies_mutex_);
+  auto it = bodies_.find(&e);
+  if (it != bodies_.end()) {
+    bodies_.erase(it);  // its page was faster
+  } else {
+    bodies_.emplace(&e, std::move(html));
+  }
+}
+
+// On a print page every entry's heading anchors carry the entry's name, as
+// two entries may both have a "Contexte". Safe mode escapes any id="…" a
+// participant types, so the only ones in the HTML are the headings'.
+std::string prefix_heading_ids(const std::string& html, const std::string& from, const std::string& to) {
+  const std::string needle = " id=\"" + from;
+  std::string out;
+  size_t pos = 0;
+  for (size_t at = html.find(needle); at != std::string::npos; at = html.find(needle, pos)) {
+    out.append(html, pos, at - pos);
+    out += " id=\"" + to;
+    pos = at + needle.size();
+  }
+  if (pos == 0) return html;
+  out.append(html, pos, std::string::npos);
+  return out;
+}
+
 std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   Data d = base_data();
   d.set("entry", entry_summary(e));
-  d.set("body", markdown(tmpl, e.body, false, nullptr, &e, "trace-"));
+  std::optional<std::string> body = take_body(e);
+  d.set("body", body ? std::move(*body) : markdown(tmpl, e.body, false, nullptr, &e, "trace-"));
   List attachments;
   for (const Attachment& a : e.attachments) {
     Data ad;
@@ -866,7 +920,9 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
   List entries;
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
-    ed.set("body", markdown(tmpl, e->body, false, nullptr, e, "trace-" + e->portfolio + "-" + e->slug + "-"));
+    std::string html = markdown(tmpl, e->body, false, nullptr, e, "trace-");
+    ed.set("body", prefix_heading_ids(html, "trace-", "trace-" + e->portfolio + "-" + e->slug + "-"));
+    if (e->portfolio == p.slug) offer_body(*e, std::move(html));
     ed.set("anchor", "trace-" + e->portfolio + "-" + e->slug);
     List attachments;
     for (const Attachment& a : e->attachments) {
