@@ -53,7 +53,7 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
 }
 
 std::string format_diagnostic(const Diagnostic& d) {
-  std::string s = d.pos.path.empty() ? std::string("cartable") : d.pos.path;
+  std::string s = d.pos.path.empty() ? std::string("cartable") : d.pos.path.str();
   if (d.pos.line > 0) {
     s += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col > 0 ? d.pos.col : 1);
   }

@@ -2,6 +2,7 @@
 // user can jump to (`path:line:col: error: message`) and an optional hint.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -9,9 +10,34 @@
 
 namespace cartable {
 
+// A file name shared by every position in that file: a portfolio entry keeps
+// a dozen positions (its fields, its references), and at 500,000 entries
+// a copy of the path in each was a gigabyte.
+class SharedPath {
+ public:
+  SharedPath() = default;
+  SharedPath(std::string path) : path_(std::make_shared<const std::string>(std::move(path))) {}
+  SharedPath(const char* path) : SharedPath(std::string(path)) {}
+  const std::string& str() const { return path_ ? *path_ : empty_string(); }
+  operator const std::string&() const { return str(); }
+  bool empty() const { return str().empty(); }
+  friend bool operator==(const SharedPath& a, const SharedPath& b) { return a.str() == b.str(); }
+  friend bool operator<(const SharedPath& a, const SharedPath& b) { return a.str() < b.str(); }
+  friend std::string operator+(const SharedPath& a, const std::string& b) { return a.str() + b; }
+  friend std::string operator+(const std::string& a, const SharedPath& b) { return a + b.str(); }
+  friend std::ostream& operator<<(std::ostream& out, const SharedPath& p) { return out << p.str(); }
+
+ private:
+  static const std::string& empty_string() {
+    static const std::string empty;
+    return empty;
+  }
+  std::shared_ptr<const std::string> path_;
+};
+
 // A place in a source file. Lines and columns count from 1; 0 means unknown.
 struct SourcePos {
-  std::string path;
+  SharedPath path;
   int line = 0;
   int col = 0;
 };

@@ -650,10 +650,10 @@ struct Loader {
   // A Markdown file with front matter: returns its fields' YAML and body.
   std::optional<YAML::Node> read_markdown(const fs::path& rel, YamlSource& src, Markdown& body) {
     std::string text;
-    std::string path = shown(rel);
+    SharedPath path = shown(rel);
     if (!read_file((fs::path(source) / rel).string(), text, diags)) return std::nullopt;
     FrontMatter fm = split_front_matter(text, path, diags);
-    body = {fm.body, {path, fm.body_first_line, 1}};
+    body = {std::move(fm.body), {path, fm.body_first_line, 1}};
     src = {path, fm.yaml_first_line};
     if (!fm.present) {
       diags.error({path, 1, 1}, "missing front matter",

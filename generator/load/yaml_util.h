@@ -18,7 +18,7 @@ namespace cartable {
 // Where a YAML document sits: its file, and the file line of its first line
 // (front matter starts on line 2 of a Markdown file).
 struct YamlSource {
-  std::string path;
+  SharedPath path;  // shared by the positions made from it
   int first_line = 1;
 };
 

@@ -3,6 +3,9 @@
 // it. Stages after load read the model and never change it.
 #pragma once
 
+#include <algorithm>
+#include <string_view>
+
 #include <map>
 #include <optional>
 #include <set>
@@ -21,6 +24,31 @@ struct Ref {
 
 // Markdown text and where its first line sits in its file, so a diagnostic
 // about line N of the Markdown points at line N + first_line - 1 of the file.
+// Where each front-matter key was, for diagnostics: a handful of keys in
+// one small array (a std::map cost a kilobyte per entry).
+class FieldPositions {
+ public:
+  using Item = std::pair<std::string, SourcePos>;
+  SourcePos& operator[](const std::string& key) {
+    auto it = find(key);
+    if (it != items_.end()) return it->second;
+    items_.emplace_back(key, SourcePos{});
+    return items_.back().second;
+  }
+  std::vector<Item>::const_iterator find(std::string_view key) const {
+    return std::find_if(items_.begin(), items_.end(), [&](const Item& i) { return i.first == key; });
+  }
+  std::vector<Item>::iterator find(std::string_view key) {
+    return std::find_if(items_.begin(), items_.end(), [&](const Item& i) { return i.first == key; });
+  }
+  std::vector<Item>::const_iterator end() const { return items_.end(); }
+  size_t count(std::string_view key) const { return find(key) != items_.end() ? 1 : 0; }
+  const SourcePos& at(std::string_view key) const { return find(key)->second; }
+
+ private:
+  std::vector<Item> items_;
+};
+
 struct Markdown {
   std::string text;
   SourcePos start;
@@ -96,7 +124,7 @@ struct Module {
   std::vector<Task> tasks;
   Markdown body;
   SourcePos pos;
-  std::map<std::string, SourcePos> field_pos;  // where each front-matter key was
+  FieldPositions field_pos;  // where each front-matter key was
 };
 
 struct Competency {
@@ -229,7 +257,7 @@ struct Entry {
   std::string file;  // the source file, as loaded
   Markdown body;
   SourcePos pos;
-  std::map<std::string, SourcePos> field_pos;
+  FieldPositions field_pos;
 };
 
 struct Portfolio {
