@@ -44,7 +44,7 @@ struct PhaseClock {
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   BuildResult result;
   PhaseClock clock;
-  Site site = load_site(options.source, diags);
+  Site site = load_site(options.source, diags, /*keep_entry_bodies=*/false);
   clock.lap("loaded");
   if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
   check_site(site, diags);

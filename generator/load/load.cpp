@@ -55,6 +55,7 @@ struct Loader {
   std::string source;
   Diagnostics& diags;
   Site site;
+  bool keep_entry_bodies = true;
 
   std::string shown(const fs::path& rel) const { return display_path(source, rel); }
 
@@ -330,6 +331,10 @@ struct Loader {
     Entry e;
     auto root = read_markdown(dir / name, src, e.body);
     if (!root) return std::nullopt;
+    if (!keep_entry_bodies) {
+      e.body.text = std::string();
+      e.body_on_disk = true;
+    }
     Fields f(*root, src, diags, "entry");
     if (!f.ok()) return std::nullopt;
     e.pos = f.pos();
@@ -972,8 +977,15 @@ std::optional<Entry> load_entry_file(const Site& site, const Portfolio& portfoli
   return loader.load_entry(rel, fs::path(file).filename(), portfolio);
 }
 
-Site load_site(const std::string& source_dir, Diagnostics& diags) {
-  Loader loader{source_dir, diags, {}};
+Markdown entry_body(const Entry& e, Diagnostics& diags) {
+  if (!e.body_on_disk) return e.body;
+  std::string text;
+  if (!read_file(e.file, text, diags)) return {"", e.body.start};
+  return {split_front_matter(text, e.body.start.path, diags).body, e.body.start};
+}
+
+Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entry_bodies) {
+  Loader loader{source_dir, diags, {}, keep_entry_bodies};
   loader.site.source_dir = source_dir;
   if (!loader.load_config()) return std::move(loader.site);
   if (loader.site.config.catalogue.empty()) {

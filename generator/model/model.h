@@ -256,6 +256,9 @@ struct Entry {
   Visibility visibility = Visibility::Public;
   std::string file;  // the source file, as loaded
   Markdown body;
+  // One-shot builds drop the text after loading and read it again when the
+  // page is rendered: half a million bodies need not sit in memory at once.
+  bool body_on_disk = false;
   SourcePos pos;
   FieldPositions field_pos;
 };

@@ -16,6 +16,7 @@
 #include "base/text.h"
 #include "check/check.h"
 #include "index/readiness.h"
+#include "load/load.h"
 #include "render/markdown.h"
 #include "calendar/event.h"
 #include "calendar/timezone.h"
@@ -720,7 +721,7 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   Data d = base_data();
   d.set("entry", entry_summary(e));
   std::optional<std::string> body = take_body(e);
-  d.set("body", body ? std::move(*body) : markdown(tmpl, e.body, false, nullptr, &e, "trace-"));
+  d.set("body", body ? std::move(*body) : markdown(tmpl, entry_body(e, diags_), false, nullptr, &e, "trace-"));
   List attachments;
   for (const Attachment& a : e.attachments) {
     Data ad;
@@ -920,7 +921,7 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
   List entries;
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
-    std::string html = markdown(tmpl, e->body, false, nullptr, e, "trace-");
+    std::string html = markdown(tmpl, entry_body(*e, diags_), false, nullptr, e, "trace-");
     ed.set("body", prefix_heading_ids(html, "trace-", "trace-" + e->portfolio + "-" + e->slug + "-"));
     if (e->portfolio == p.slug) offer_body(*e, std::move(html));
     ed.set("anchor", "trace-" + e->portfolio + "-" + e->slug);
