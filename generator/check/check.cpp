@@ -65,7 +65,7 @@ void check_module(const Site& site, const Module& m, Diagnostics& diags) {
   check_competency_refs(site, m.competencies, diags);
   check_unique(m.tasks, [](const Task& t) -> const std::string& { return t.id; }, "task", diags);
   if (m.elective_periods > 0 && m.a_la_carte_min_periods > 0 && m.elective_periods != m.a_la_carte_min_periods) {
-    auto pos = m.field_pos.count("a_la_carte_min_periods") ? m.field_pos.at("a_la_carte_min_periods") : m.pos;
+    auto pos = m.field_pos.at_or("a_la_carte_min_periods", m.pos);
     diags.warning(pos,
                   "module " + m.id + ": the ECTS table counts " + std::to_string(m.elective_periods) +
                       " elective periods but the detailed programme asks for a minimum of " +
@@ -73,7 +73,7 @@ void check_module(const Site& site, const Module& m, Diagnostics& diags) {
                   "both figures are shown as printed; make them agree if one is a mistake");
   }
   if (m.elective_periods > m.periods) {
-    diags.error(m.field_pos.count("elective_periods") ? m.field_pos.at("elective_periods") : m.pos,
+    diags.error(m.field_pos.at_or("elective_periods", m.pos),
                 "module " + m.id + ": more elective periods (" + std::to_string(m.elective_periods) +
                     ") than periods in all (" + std::to_string(m.periods) + ")");
   }
@@ -163,8 +163,7 @@ const std::vector<std::string> kEntryKinds = {"digital-production", "session-des
 const std::vector<std::string> kEntryStatuses = {"submitted", "acquired", "not-acquired"};
 
 SourcePos field(const Entry& e, const char* key) {
-  auto it = e.field_pos.find(key);
-  return it == e.field_pos.end() ? e.pos : it->second;
+  return e.field_pos.at_or(key, e.pos);
 }
 
 void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnostics& diags) {
@@ -193,7 +192,7 @@ void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnosti
     diags.error(field(e, "status"), "unknown status '" + e.status + "'",
                 hint.empty() ? "write submitted, acquired or not-acquired" : hint);
   }
-  if (e.competencies.empty() && e.field_pos.count("competencies")) {
+  if (e.competencies.empty() && e.field_pos.has("competencies")) {
     diags.error(field(e, "competencies"), "entry evidences no competency", "list at least one, e.g. rc-num-so/3.1");
   }
   check_competency_refs(site, e.competencies, diags);
@@ -314,7 +313,7 @@ void check_site(const Site& site, Diagnostics& diags) {
   std::map<int, const Module*> numbers;
   for (const Module& m : site.modules) {
     if (m.number > 0 && !numbers.emplace(m.number, &m).second) {
-      diags.error(m.field_pos.count("number") ? m.field_pos.at("number") : m.pos,
+      diags.error(m.field_pos.at_or("number", m.pos),
                   "two modules have number " + std::to_string(m.number),
                   "the other is " + numbers[m.number]->id);
     }

@@ -317,7 +317,9 @@ struct Loader {
     }
     p.bio = {f.str("bio"), f.pos_of("bio")};
     f.warn_unknown_keys();
-    for (const auto& name : files_with_extension(fs::path(source) / rel, ".md")) {
+    std::vector<fs::path> names = files_with_extension(fs::path(source) / rel, ".md");
+    p.entries.reserve(names.size());
+    for (const auto& name : names) {
       if (auto e = load_entry(rel, name, p)) p.entries.push_back(std::move(*e));
     }
     std::sort(p.entries.begin(), p.entries.end(), [](const Entry& a, const Entry& b) {
@@ -381,7 +383,7 @@ struct Loader {
       }
     }
     for (const char* key : {"title", "date", "module", "task", "kind", "competencies", "status", "coauthors", "draft", "visibility"}) {
-      if (f.has(key)) e.field_pos[key] = f.pos_of(key);
+      if (f.has(key)) e.field_pos.set(key, f.pos_of(key));
     }
     f.warn_unknown_keys();
     return e;
@@ -771,7 +773,7 @@ struct Loader {
       for (const char* key : {"id", "kind", "number", "title", "ects_title", "ects", "periods", "periods_note",
                               "self_study_hours", "days", "training_moments", "elective_periods",
                               "a_la_carte_min_periods", "a_la_carte", "outcomes", "competencies", "tasks"}) {
-        if (f.has(key)) m.field_pos[key] = f.pos_of(key);
+        if (f.has(key)) m.field_pos.set(key, f.pos_of(key));
       }
       f.warn_unknown_keys();
       site.modules.push_back(std::move(m));

@@ -24,28 +24,31 @@ struct Ref {
 
 // Markdown text and where its first line sits in its file, so a diagnostic
 // about line N of the Markdown points at line N + first_line - 1 of the file.
-// Where each front-matter key was, for diagnostics: a handful of keys in
-// one small array (a std::map cost a kilobyte per entry).
+// Where each front-matter key was, for diagnostics. Keys are string
+// literals and every position is in the same file: 16 bytes a key (a
+// std::map of SourcePos cost a kilobyte per entry, half a gigabyte at scale).
 class FieldPositions {
  public:
-  using Item = std::pair<std::string, SourcePos>;
-  SourcePos& operator[](const std::string& key) {
-    auto it = find(key);
-    if (it != items_.end()) return it->second;
-    items_.emplace_back(key, SourcePos{});
-    return items_.back().second;
+  void set(const char* key, const SourcePos& pos) {
+    if (items_.empty()) path_ = pos.path;
+    items_.push_back({key, pos.line, pos.col});
   }
-  std::vector<Item>::const_iterator find(std::string_view key) const {
-    return std::find_if(items_.begin(), items_.end(), [&](const Item& i) { return i.first == key; });
+  std::optional<SourcePos> find(std::string_view key) const {
+    for (const Item& i : items_) {
+      if (key == i.key) return SourcePos{path_, i.line, i.col};
+    }
+    return std::nullopt;
   }
-  std::vector<Item>::iterator find(std::string_view key) {
-    return std::find_if(items_.begin(), items_.end(), [&](const Item& i) { return i.first == key; });
-  }
-  std::vector<Item>::const_iterator end() const { return items_.end(); }
-  size_t count(std::string_view key) const { return find(key) != items_.end() ? 1 : 0; }
-  const SourcePos& at(std::string_view key) const { return find(key)->second; }
+  bool has(std::string_view key) const { return find(key).has_value(); }
+  SourcePos at_or(std::string_view key, const SourcePos& fallback) const { return find(key).value_or(fallback); }
 
  private:
+  struct Item {
+    const char* key;
+    int line;
+    int col;
+  };
+  SharedPath path_;
   std::vector<Item> items_;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <atomic>
 #include <functional>
@@ -31,6 +32,23 @@ struct Crumb {
   std::string url;
 };
 
+// Breadcrumbs, shared: the twenty entry pages of a portfolio hold one copy.
+class Crumbs {
+ public:
+  Crumbs() = default;
+  Crumbs(std::initializer_list<Crumb> list) : items_(std::make_shared<const std::vector<Crumb>>(list)) {}
+  bool empty() const { return !items_ || items_->empty(); }
+  std::vector<Crumb>::const_iterator begin() const { return items_ ? items_->begin() : none().begin(); }
+  std::vector<Crumb>::const_iterator end() const { return items_ ? items_->end() : none().end(); }
+
+ private:
+  static const std::vector<Crumb>& none() {
+    static const std::vector<Crumb> empty;
+    return empty;
+  }
+  std::shared_ptr<const std::vector<Crumb>> items_;
+};
+
 // What every page gives the layout.
 struct PageMeta {
   std::string path;  // output file, e.g. "modules/m1/index.html"
@@ -38,7 +56,7 @@ struct PageMeta {
   std::string title;
   std::string description;
   std::string section;  // which main-menu entry is current
-  std::vector<Crumb> crumbs;
+  Crumbs crumbs;
   std::string json_ld;
   std::vector<std::string> scripts = {};  // site URLs of scripts, loaded with defer
   std::vector<std::string> styles = {};
@@ -1280,8 +1298,9 @@ std::vector<Job> PageBuilder::jobs() {
     print.searchable = false;  // the same text as the entry pages
     print.scripts = {index_.asset_url("js/print.js")};
     add(print, [this, &p](TemplateSet& t) { return print_page(t, p); }, {"portfolio:" + p.slug});
+    const Crumbs entry_crumbs{home_crumb, portfolios_crumb, owner};
     for (const Entry& e : p.entries) {
-      add({"", index_.entry_url(e), e.title, "", "portfolios", {home_crumb, portfolios_crumb, owner}, ""},
+      add({"", index_.entry_url(e), e.title, "", "portfolios", entry_crumbs, ""},
           [this, &e](TemplateSet& t) { return entry_page(t, e); }, {"entry:" + p.slug + "/" + e.slug});
     }
   }
