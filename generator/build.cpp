@@ -44,7 +44,7 @@ struct PhaseClock {
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   BuildResult result;
   PhaseClock clock;
-  Site site = load_site(options.source, diags, /*keep_entry_bodies=*/false);
+  Site site = load_site(options.source, diags, /*keep_entry_bodies=*/false, options.threads);
   clock.lap("loaded");
   if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
   check_site(site, diags);
@@ -107,7 +107,7 @@ Workspace::~Workspace() = default;
 
 bool Workspace::build(Diagnostics& diags) {
   auto state = std::make_unique<State>();
-  state->source = load_site(options_.source, diags);
+  state->source = load_site(options_.source, diags, true, options_.threads);
   if (state->source.config.base_url.empty() && diags.has_errors()) return false;
   check_site(state->source, diags);
   if (diags.has_errors()) return false;

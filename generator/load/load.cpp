@@ -56,6 +56,7 @@ struct Loader {
   Diagnostics& diags;
   Site site;
   bool keep_entry_bodies = true;
+  unsigned threads = 0;  // 0: one per core
 
   std::string shown(const fs::path& rel) const { return display_path(source, rel); }
 
@@ -280,9 +281,10 @@ struct Loader {
         loaded[i] = load_portfolio(rel);
       }
     };
-    unsigned threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), std::max<size_t>(1, dirs.size()));
+    unsigned wanted = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned workers = std::min<size_t>(wanted, std::max<size_t>(1, dirs.size()));
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    for (unsigned t = 1; t < workers; ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
     for (auto& p : loaded) {
@@ -986,8 +988,8 @@ Markdown entry_body(const Entry& e, Diagnostics& diags) {
   return {split_front_matter(text, e.body.start.path, diags).body, e.body.start};
 }
 
-Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entry_bodies) {
-  Loader loader{source_dir, diags, {}, keep_entry_bodies};
+Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entry_bodies, unsigned threads) {
+  Loader loader{source_dir, diags, {}, keep_entry_bodies, threads};
   loader.site.source_dir = source_dir;
   if (!loader.load_config()) return std::move(loader.site);
   if (loader.site.config.catalogue.empty()) {

@@ -39,8 +39,9 @@ std::optional<Entry> load_entry_file(const Site& site, const Portfolio& portfoli
 // Loads everything under `source_dir`. `display_root` prefixes the paths in
 // diagnostics ("" when the source is the current directory).
 // `keep_entry_bodies` false: entries keep where their text is, not the text
-// (Entry::body_on_disk; entry_body() reads it back).
-Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entry_bodies = true);
+// (Entry::body_on_disk; entry_body() reads it back). Portfolios load on
+// `threads` threads (0: one per core).
+Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entry_bodies = true, unsigned threads = 0);
 
 // An entry's Markdown: the loaded text, or read again from its file.
 Markdown entry_body(const Entry& e, Diagnostics& diags);
