@@ -194,10 +194,13 @@ struct Renderer {
   }
 
   // A line that held a section tag and rendered blank is dropped, newline and all.
+  bool drop_line() const {
+    return section_on_line &&
+           std::all_of(out.begin() + static_cast<long>(line_start), out.end(), [](char c) { return c == ' ' || c == '\t'; });
+  }
+
   void end_line(std::string_view newline) {
-    bool blank = section_on_line &&
-                 std::all_of(out.begin() + static_cast<long>(line_start), out.end(), [](char c) { return c == ' ' || c == '\t'; });
-    if (blank) {
+    if (drop_line()) {
       out.resize(line_start);
     } else {
       out += newline;
@@ -252,11 +255,7 @@ void Template::render(const Value& data, std::string& out) const {
   Renderer r{out, out.size(), false, {}};
   r.stack.push_back(&data);
   r.render(nodes_);
-  // The last line has no newline, but the same rule.
-  if (r.section_on_line && std::all_of(out.begin() + static_cast<long>(r.line_start), out.end(),
-                                       [](char c) { return c == ' ' || c == '\t'; })) {
-    out.resize(r.line_start);
-  }
+  if (r.drop_line()) out.resize(r.line_start);  // the last line has no newline, but the same rule
 }
 
 }  // namespace cartable
