@@ -39,7 +39,8 @@ TASKS = {
     "m4": ["formation", "accompagnement"],
 }
 CODES = ["1.0", "1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "6.0", "6.1", "6.2", "6.3"]
-STATUSES = ["acquired", "acquired", "submitted", "not-acquired"]
+# Participants only submit: decisions are the trainers' (content/assessments).
+STATUSES = ["submitted"]
 
 
 def body(rng, n):

@@ -1,4 +1,5 @@
 #include "build.h"
+#include "load/hep_records.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,9 +8,13 @@
 #include <filesystem>
 #include <set>
 
+#include "base/filesystem.h"
+#include "cache/cache.h"
 #include "check/check.h"
 #include "index/index.h"
 #include "load/load.h"
+#include "output/interrupt.h"
+#include "output/out_guard.h"
 #include "output/output.h"
 #include "render/theme.h"
 #include "search/pagefind.h"
@@ -39,53 +44,83 @@ struct PhaseClock {
   }
 };
 
+// The output guard (output/out_guard.h), before anything looks beside the
+// output: site.yaml alone says which folders of the site may hold one (its
+// own errors are reported by the full load).
+bool output_allowed(const std::string& source, const std::string& out, Diagnostics& diags) {
+  Diagnostics ignored;
+  SiteConfig config = load_site_config(source, ignored);
+  return check_output_folder(source, out, config.outputs, diags);
+}
+
 }  // namespace
 
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   BuildResult result;
   PhaseClock clock;
-  Site site = load_site(options.source, diags, /*keep_entry_bodies=*/false, options.threads);
+  if (options.write && !output_allowed(options.source, options.out, diags)) return result;
+  auto disk = std::make_shared<DiskFileSystem>(options.source);
+  std::string pagefind = options.write && options.search ? find_pagefind(options.source, options.pagefind) : std::string();
+  // Nothing changed since the last build into this folder: nothing to do (cache/cache.h).
+  std::string key = build_key(options.audience, !pagefind.empty(), pagefind);
+  if (options.write && options.cache && options.previous_ics.empty() && inputs_unchanged(options.out, key, *disk, diags)) {
+    clock.lap("inputs unchanged");
+    result.ok = result.up_to_date = true;
+    return result;
+  }
+  auto recording = std::make_shared<RecordingFileSystem>(disk);
+  Site site = load_site(recording, options.source, diags, /*keep_entry_bodies=*/false, options.threads);
   clock.lap("loaded");
   if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
+  std::string previous_ics;
+  bool has_previous = !options.previous_ics.empty() && read_file(options.previous_ics, previous_ics, diags);
+  if (has_previous) fill_history_from_previous(site, previous_ics, diags);
   check_site(site, diags);
   clock.lap("checked");
-  if (!options.previous_ics.empty()) {
-    std::string ics;
-    if (read_file(options.previous_ics, ics, diags)) check_against_previous_feed(site, ics, options.previous_ics, diags);
-  }
-  if (diags.has_errors()) return result;
 
   // From here on the site holds only what this audience may see.
   Visibility audience = Visibility::Public;
   parse_visibility(options.audience, audience);
   restrict_to_audience(site, audience);
+  fingerprint_assessed_entries(site);
 
   Index index(site);
   clock.lap("indexed");
-  std::string theme_dir = (std::filesystem::path(options.source) / "themes" / site.config.theme).lexically_normal().string();
-  Theme theme = load_theme(theme_dir, site.config.language, diags);
+  Theme theme = load_site_theme(site, diags);
   TemplateSet validate(theme, &diags);
+  // After the theme: the feed's titles and descriptions hold its words.
+  if (has_previous) check_against_previous_feed(site, event_words(theme), previous_ics, options.previous_ics, diags);
   if (diags.has_errors()) return result;
 
   if (!options.write) {
     NullSink sink;
-    result.stats = render_site(index, theme, sink, diags, {options.threads, false});
+    result.stats = render_site(index, theme, sink, diags, {options.threads, false, nullptr, options.strict_templates});
     result.ok = !diags.has_errors();
     return result;
   }
-  std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, diags);
+  StagingDir::Options output_options;
+  output_options.trust_manifest = options.cache;
+  std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, output_options, diags);
   if (!staging) return result;
-  std::string pagefind = options.search ? find_pagefind(options.source, options.pagefind) : std::string();
-  result.stats = render_site(index, theme, *staging, diags, {options.threads, !pagefind.empty()});
+  result.stats = render_site(index, theme, *staging, diags, {options.threads, !pagefind.empty(), nullptr, options.strict_templates});
   clock.lap("rendered");
-  if (diags.has_errors()) return result;  // the staging folder is removed, the old site stays
-  if (!pagefind.empty() && !run_pagefind(pagefind, staging->staging_path(), site.config.language, diags)) {
+  if (diags.has_errors()) return result;  // the old site stays
+  bool complete = true;
+  if (!pagefind.empty() && !index_site_for_search(pagefind, *staging, site.config.language, options.cache, diags)) {
+    if (diags.has_errors()) return result;  // a full disk: the build fails, the old site stays
     // No index after all: the search page must say so.
     std::set<std::string> only = {"search"};
     render_site(index, theme, *staging, diags, {options.threads, false, &only});
+    complete = false;  // the next build tries Pagefind again
   }
+  clock.lap("indexed for search");
+  staging->write(kOutputMarker, kOutputMarkerText);  // out_guard.h: the next build may replace this folder
   result.ok = staging->commit(diags);
   clock.lap("committed");
+  if (result.ok && complete) {
+    save_inputs(staging->state_path(), key, published_fingerprint(staging->out_path()), recording->records(), diags);
+    clock.lap("inputs recorded");
+  }
   return result;
 }
 
@@ -111,18 +146,20 @@ bool Workspace::build(Diagnostics& diags) {
   if (state->source.config.base_url.empty() && diags.has_errors()) return false;
   check_site(state->source, diags);
   if (diags.has_errors()) return false;
-  state->theme = load_theme((fs::path(options_.source) / "themes" / state->source.config.theme).lexically_normal().string(),
-                            state->source.config.language, diags);
+  state->theme = load_site_theme(state->source, diags);
   TemplateSet validate(state->theme, &diags);
   if (diags.has_errors()) return false;
 
   state->visible = state->source;
   parse_visibility(options_.audience, state->audience);
   restrict_to_audience(state->visible, state->audience, keep_drafts_);
+  fingerprint_assessed_entries(state->visible);
   Index index(state->visible);
+  if (!check_output_folder(options_.source, options_.out, state->source.config.outputs, diags)) return false;
   std::unique_ptr<StagingDir> staging = StagingDir::open(options_.out, diags);
   if (!staging) return false;
   render_site(index, state->theme, *staging, diags, {options_.threads, false, nullptr});
+  staging->write(kOutputMarker, kOutputMarkerText);
   if (diags.has_errors() || !staging->commit(diags)) return false;
   state_ = std::move(state);
   return true;
@@ -233,6 +270,9 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
   }
   source.build_lookups();
   visible.build_lookups();
+  // A changed entry may no longer be what its trainer validated.
+  for (const std::string& t : touched) visible.entry_fingerprints.erase(t);
+  fingerprint_assessed_entries(visible);
   lap("reloaded");
   if (diags.has_errors()) return false;
   check_site(source, diags);

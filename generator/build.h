@@ -20,10 +20,13 @@ struct BuildOptions {
   std::string previous_ics;  // compare the sessions with this published feed
   bool search = true;        // index the site with Pagefind when it is available
   std::string pagefind;      // its executable; empty: look for it (search/pagefind.h)
+  bool cache = true;         // false (`--no-cache`): trust nothing a previous build left
+  bool strict_templates = false;  // `--strict-templates`: unknown template names are errors
 };
 
 struct BuildResult {
   bool ok = false;
+  bool up_to_date = false;  // nothing changed since the last build: nothing written
   RenderStats stats;
 };
 

@@ -96,7 +96,7 @@ TEST_F(Incremental, EditingAnEntrysTextTitleStatusAndCompetencies) {
   expect_same_as_full(
       [&] {
         replace(file, "title: Veille sur la robotique pédagogique", "title: Veille robotique, version 2");
-        replace(file, "status: acquired", "status: submitted");
+        replace(file, "competencies:", "status: submitted\ncompetencies:");
         replace(file, "  - rc-num-so/6.2\n", "  - rc-num-so/6.1\n  - crcne/4\n");
         replace(file, "une question de science informatique.", "une question de science informatique, un défi.");
       },
@@ -128,8 +128,11 @@ TEST_F(Incremental, AddingDeletingAndDraftingEntries) {
 
 TEST_F(Incremental, ExpertsBuildWithReadiness) {
   fs::path file = root / "site/portfolios/ines-maillard/veille-histoire.md";
-  expect_same_as_full([&] { replace(file, "status: acquired", "status: not-acquired"); },
+  // Edited after its assessment: the task is « à revalider » on the
+  // experts' pages and table, incrementally as in a full build.
+  expect_same_as_full([&] { replace(file, "competencies:", "competencies:\n  - rc-num-so/6.1"); },
                       {"portfolios/ines-maillard/veille-histoire.md"}, "experts");
+  EXPECT_NE(slurp(root / "incremental/portfolios/ines-maillard/index.html").find("À revalider"), std::string::npos);
 }
 
 TEST_F(Incremental, OtherChangesRebuildEverything) {

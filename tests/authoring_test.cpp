@@ -119,10 +119,10 @@ namespace {
 struct Server {
   pid_t pid = 0;
   int port = 0;
-  Server(const fs::path& site) {
+  explicit Server(const fs::path& site, const std::string& options = "") {
     fs::path log = site / "serve.out";
-    std::string cmd = "cd '" + site.string() + "' && exec " + CARTABLE_BIN + " serve --port 0 --out '" +
-                      (site / "preview").string() + "' >'" + log.string() + "' 2>'" + (site / "serve.err").string() + "'";
+    std::string cmd = "cd '" + site.string() + "' && exec " + CARTABLE_BIN + " serve " + options + " --port 0 --out '" +
+                      (site / "build/preview").string() + "' >'" + log.string() + "' 2>'" + (site / "serve.err").string() + "'";
     const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
     posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ);
     for (int i = 0; i < 100 && port == 0; ++i) {
@@ -204,4 +204,25 @@ TEST_F(Authoring, ServeRebuildsShowsErrorsAndReloads) {
   ASSERT_TRUE(fixed);
   EXPECT_EQ(fixed->status, 200);
   EXPECT_NE(fixed->body.find("deuxième version"), std::string::npos);
+}
+
+// The jury's site, previewed: what `build --audience experts` writes, no
+// drafts, no private content.
+TEST_F(Authoring, ServeAudienceExpertsPreviewsTheJurysSite) {
+  Server server(dir, "--audience experts");
+  ASSERT_GT(server.port, 0) << read(dir / "serve.err");
+  httplib::Client client("127.0.0.1", server.port);
+  client.set_read_timeout(5, 0);
+  auto overview = client.Get("/experts/");
+  ASSERT_TRUE(overview);
+  EXPECT_EQ(overview->status, 200);
+  EXPECT_NE(overview->body.find("Inès Maillard"), std::string::npos);
+  auto csv = client.Get("/experts/certification.csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body.substr(0, 3), "\xEF\xBB\xBF");
+  auto priv = client.Get("/portfolios/luca-ferrari/notes-personnelles/");
+  ASSERT_TRUE(priv);
+  EXPECT_EQ(priv->body.find("Privé — visible seulement ici"), std::string::npos);
+  EXPECT_NE(priv->status, 200);
 }

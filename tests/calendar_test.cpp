@@ -19,8 +19,14 @@ class Calendar : public ::testing::Test {
     dir = temp_dir(std::string("cal-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     copy_default_site(dir);
     calendar = dir / "content/calendar.yaml";
+    // The build's reference date: 1 September 2027, after every history
+    // date these tests write (history may not be dated after it).
+    ::setenv("SOURCE_DATE_EPOCH", "1819756800", 1);
   }
-  void TearDown() override { fs::remove_all(dir); }
+  void TearDown() override {
+    ::unsetenv("SOURCE_DATE_EPOCH");
+    fs::remove_all(dir);
+  }
 
   // Breaks the calendar with `from` -> `to`, expects a build error whose
   // position is the line of `at` (after the edit) and whose text matches.
@@ -129,10 +135,27 @@ TEST_F(Calendar, EveryFeedIsByteLevelCorrect) {
     }
     EXPECT_FALSE(used.empty());
     for (const auto& tzid : used) EXPECT_TRUE(defined.count(tzid)) << "no VTIMEZONE for " << tzid;
-    for (const char* required : {"VERSION:2.0", "PRODID:", "BEGIN:VTIMEZONE", "TZID:Europe/Zurich", "NAME:", "X-WR-CALNAME:",
-                                 "REFRESH-INTERVAL;VALUE=DURATION:", "X-PUBLISHED-TTL:"}) {
+    for (const char* required : {"VERSION:2.0", "PRODID:", "BEGIN:VTIMEZONE", "TZID:Europe/Zurich"}) {
       EXPECT_NE(bytes.find(std::string("\r\n") + required), std::string::npos) << required;
     }
+    // No METHOD: PUBLISH would require an ORGANIZER (libical's iTIP checks).
+    EXPECT_EQ(bytes.find("\r\nMETHOD:"), std::string::npos);
+    EXPECT_EQ(bytes.find("\r\nORGANIZER"), std::string::npos);
+    // A session's own file is a one-time copy: calendar-level properties
+    // would make Outlook create a calendar per download.
+    bool one_time_copy = path.rfind("seances/", 0) == 0;
+    for (const char* calendar_level : {"NAME:", "X-WR-CALNAME:", "REFRESH-INTERVAL;VALUE=DURATION:", "X-PUBLISHED-TTL:"}) {
+      bool present = bytes.find(std::string("\r\n") + calendar_level) != std::string::npos;
+      EXPECT_EQ(present, !one_time_copy) << calendar_level;
+    }
+    // The zone as two yearly rules, whose first onsets precede every event.
+    EXPECT_NE(bytes.find("BEGIN:STANDARD\r\nDTSTART:"), std::string::npos);
+    EXPECT_NE(bytes.find("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"), std::string::npos);
+    EXPECT_NE(bytes.find("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"), std::string::npos);
+    size_t blocks = 0;
+    for (size_t at = 0; (at = bytes.find("BEGIN:STANDARD", at)) != std::string::npos; ++at) ++blocks;
+    for (size_t at = 0; (at = bytes.find("BEGIN:DAYLIGHT", at)) != std::string::npos; ++at) ++blocks;
+    EXPECT_EQ(blocks, 2u);
   }
   EXPECT_EQ(feeds, 1u + 4u + 21u);  // all, per module, per session
 }
@@ -159,17 +182,23 @@ TEST_F(Calendar, EventsCarryStableUidsAndEverythingASubscriberNeeds) {
             std::string::npos);
 }
 
-TEST_F(Calendar, DtstampIsReproducibleAndHonoursSourceDateEpoch) {
-  ASSERT_EQ(run_cartable(dir, "build --out a").status, 0);
-  ASSERT_EQ(run_cartable(dir, "build --out b").status, 0);
-  EXPECT_EQ(read(dir / "a/calendrier.ics"), read(dir / "b/calendrier.ics"));
-  ASSERT_EQ(run_cartable(dir, "build --out c").status, 0);
-  ::setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
-  RunResult r = run_cartable(dir, "build --out d");
-  ::unsetenv("SOURCE_DATE_EPOCH");
-  ASSERT_EQ(r.status, 0);
-  EXPECT_NE(read(dir / "d/calendrier.ics").find("DTSTAMP:20270115T080000Z"), std::string::npos);
-  EXPECT_EQ(read(dir / "c/calendrier.ics").find("DTSTAMP:20270115T080000Z"), std::string::npos);
+TEST_F(Calendar, DtstampComesFromEachEventsOwnHistory) {
+  replace_in_file(calendar, "start: 2027-06-05 09:00\n    end: 2027-06-05 16:45\n",
+                  "start: 2027-06-05 09:00\n    end: 2027-06-05 16:45\n"
+                  "    history:\n      - date: 2027-04-02\n        note: Lien de la visioconférence ajouté.\n");
+  ASSERT_EQ(run_cartable(dir, "build --out build/a").status, 0);
+  ::setenv("SOURCE_DATE_EPOCH", "1830000000", 1);  // another reference date: the same bytes
+  ASSERT_EQ(run_cartable(dir, "build --out build/b").status, 0);
+  EXPECT_EQ(read(dir / "build/a/calendrier.ics"), read(dir / "build/b/calendrier.ics"));
+  std::string ics = read(dir / "build/a/calendrier.ics");
+  std::string changed, unchanged;
+  for (const auto& l : content_lines(event_block(ics, "m2-reseau"))) changed += l + "\n";
+  for (const auto& l : content_lines(event_block(ics, "m2-tour-horizon"))) unchanged += l + "\n";
+  // 2 April 2027, 00:00 in Zurich (summer time); calendar.created, 1 September 2026.
+  EXPECT_NE(changed.find("DTSTAMP:20270401T220000Z\n"), std::string::npos) << changed;
+  EXPECT_NE(changed.find("LAST-MODIFIED:20270401T220000Z\n"), std::string::npos) << changed;
+  EXPECT_NE(unchanged.find("DTSTAMP:20260831T220000Z\n"), std::string::npos) << unchanged;
+  EXPECT_EQ(unchanged.find("LAST-MODIFIED:"), std::string::npos);
 }
 
 TEST_F(Calendar, PageListsEverySessionByMonthWithWeekdayPlaceAndSpeakers) {
@@ -214,6 +243,9 @@ TEST_F(Calendar, HistoryRaisesSequenceAndCancellationStaysInTheFeed) {
   std::string ev;
   for (const auto& l : content_lines(event_block(ics, "m3-equipement"))) ev += l + "\n";
   EXPECT_NE(ev.find("STATUS:CANCELLED\n"), std::string::npos) << ev;
+  // Outlook ignores STATUS: the title says it, and the time is free.
+  EXPECT_NE(ev.find("SUMMARY:Annulée : Participer au choix"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("TRANSP:TRANSPARENT\n"), std::string::npos) << ev;
   EXPECT_NE(ev.find("SEQUENCE:2\n"), std::string::npos);
   EXPECT_NE(ev.find("LAST-MODIFIED:20270209T230000Z\n"), std::string::npos) << ev;  // 10 Feb, 00:00 in Zurich
   std::string page = read(dir / "public/seances/m3-equipement/index.html");
@@ -225,36 +257,57 @@ TEST_F(Calendar, HistoryRaisesSequenceAndCancellationStaysInTheFeed) {
   std::string atom = read(dir / "public/calendrier/modifications/atom.xml");
   EXPECT_NE(atom.find("<summary>Séance annulée, reportée au module 4.</summary>"), std::string::npos);
   EXPECT_NE(atom.find("<updated>2027-02-10T00:00:00+01:00</updated>"), std::string::npos);
+  EXPECT_NE(atom.find("<title>Annulée : Participer au choix"), std::string::npos) << atom;
+  EXPECT_NE(atom.find("<title>Modifiée : Participer au choix"), std::string::npos) << atom;
+  // Ids name the session and the day, not a position: stable when entries
+  // are reordered or their notes corrected.
+  EXPECT_NE(atom.find("<id>tag:cas-cne.hep-bejune.ch,2026-09-01:seances/m3-equipement/2027-02-10</id>"), std::string::npos)
+      << atom;
+  replace_in_file(calendar, "note: Séance annulée, reportée au module 4.", "note: Séance annulée, reportée au module 5.");
+  ASSERT_EQ(run_cartable(dir, "build --out build/corrected").status, 0);
+  std::string corrected = read(dir / "build/corrected/calendrier/modifications/atom.xml");
+  auto ids = [](const std::string& xml) {
+    std::vector<std::string> out;
+    std::regex id("<id>[^<]*</id>");
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), id); it != std::sregex_iterator(); ++it) out.push_back(it->str());
+    return out;
+  };
+  EXPECT_EQ(ids(corrected), ids(atom));
+}
+
+TEST_F(Calendar, TentativeSessionsSayItInTheirTitle) {
+  replace_in_file(calendar, "start: 2027-09-15 13:30\n    end: 2027-09-15 17:30\n",
+                  "start: 2027-09-15 13:30\n    end: 2027-09-15 17:30\n    status: tentative\n");
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  std::string ev;
+  for (const auto& l : content_lines(event_block(read(dir / "public/calendrier.ics"), "m3-prevention"))) ev += l + "\n";
+  EXPECT_NE(ev.find("SUMMARY:À confirmer : La dimension prévention"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("STATUS:TENTATIVE\n"), std::string::npos);
+  EXPECT_NE(ev.find("TRANSP:OPAQUE\n"), std::string::npos);  // keep the time free for it
 }
 
 TEST_F(Calendar, MovingASessionWithHistoryRaisesSequenceAndKeepsUid) {
-  ASSERT_EQ(run_cartable(dir, "build --out before").status, 0);
+  ASSERT_EQ(run_cartable(dir, "build --out build/before").status, 0);
   replace_in_file(calendar, "start: 2027-06-05 09:00\n    end: 2027-06-05 16:45\n    place: en-ligne\n",
                   "start: 2027-06-19 09:00\n    end: 2027-06-19 16:45\n    place: sbi\n"
                   "    history:\n      - date: 2027-04-02\n        note: Déplacée au 19 juin, à Bienne.\n");
-  RunResult r = run_cartable(dir, "build --out after");
+  RunResult r = run_cartable(dir, "build --out build/after");
   ASSERT_EQ(r.status, 0) << r.err;
   std::string before, after;
-  for (const auto& l : content_lines(event_block(read(dir / "before/calendrier.ics"), "m2-reseau"))) before += l + "\n";
-  for (const auto& l : content_lines(event_block(read(dir / "after/calendrier.ics"), "m2-reseau"))) after += l + "\n";
+  for (const auto& l : content_lines(event_block(read(dir / "build/before/calendrier.ics"), "m2-reseau"))) before += l + "\n";
+  for (const auto& l : content_lines(event_block(read(dir / "build/after/calendrier.ics"), "m2-reseau"))) after += l + "\n";
   EXPECT_NE(before.find("SEQUENCE:0\n"), std::string::npos);
   EXPECT_NE(after.find("SEQUENCE:1\n"), std::string::npos);
   EXPECT_NE(after.find("UID:m2-reseau@cas-cne.hep-bejune.ch\n"), std::string::npos);
   EXPECT_NE(after.find("DTSTART;TZID=Europe/Zurich:20270619T090000\n"), std::string::npos);
   EXPECT_NE(after.find("LOCATION:HEP-BEJUNE\\, site de Bienne"), std::string::npos) << after;
-  // The other events did not change a byte (DTSTAMP is the feed's, and moved
-  // with the new history date, so compare without it).
-  auto strip = [](std::string ics) {
-    std::regex stamp("DTSTAMP:[0-9TZ]+\r\n");
-    return std::regex_replace(ics, stamp, "");
-  };
-  std::string b = strip(read(dir / "before/modules/m3/calendrier.ics"));
-  std::string a = strip(read(dir / "after/modules/m3/calendrier.ics"));
-  EXPECT_EQ(a, b);
+  // The other events did not change a byte, DTSTAMP included: each event's
+  // comes from its own history.
+  EXPECT_EQ(read(dir / "build/after/modules/m3/calendrier.ics"), read(dir / "build/before/modules/m3/calendrier.ics"));
 }
 
 TEST_F(Calendar, ReorderingTheYamlChangesNoByteOfAnyFeed) {
-  ASSERT_EQ(run_cartable(dir, "build --out ordered").status, 0);
+  ASSERT_EQ(run_cartable(dir, "build --out build/ordered").status, 0);
   // Reverse the order of the session entries in the file.
   std::string text = read(calendar);
   size_t first = text.find("  - id: ");
@@ -272,11 +325,11 @@ TEST_F(Calendar, ReorderingTheYamlChangesNoByteOfAnyFeed) {
   std::string reversed = text.substr(0, first);
   for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) reversed += *it;
   write(calendar, reversed);
-  RunResult r = run_cartable(dir, "build --out reversed");
+  RunResult r = run_cartable(dir, "build --out build/reversed");
   ASSERT_EQ(r.status, 0) << r.err;
   size_t feeds = 0;
-  auto a = snapshot(dir / "ordered");
-  auto b = snapshot(dir / "reversed");
+  auto a = snapshot(dir / "build/ordered");
+  auto b = snapshot(dir / "build/reversed");
   for (const auto& [path, bytes] : a) {
     if (path.size() > 4 && path.substr(path.size() - 4) == ".ics") {
       EXPECT_EQ(bytes, b[path]) << path;
@@ -317,6 +370,163 @@ TEST_F(Calendar, PreviousFeedCheckCatchesSilentChanges) {
       << dropped.err;
 }
 
+TEST_F(Calendar, PreviousFeedCheckSeesEveryFieldASubscriberSees) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  fs::copy_file(dir / "public/calendrier.ics", dir / "published.ics");
+  std::string original = read(calendar);
+  // A new title, silently.
+  replace_in_file(calendar, "title: Tour d'horizon de projets numériques", "title: Tour d'horizon de projets");
+  RunResult title = run_cartable(dir, "check --previous-ics published.ics");
+  EXPECT_EQ(title.status, 1);
+  EXPECT_NE(title.err.find("session m2-tour-horizon changed (title) since the published feed, without a new history entry"),
+            std::string::npos)
+      << title.err;
+  // A speaker removed, silently.
+  write(calendar, original);
+  replace_in_file(calendar, "speakers: [philippe-ruffieux, patrick-vuilleumier]", "speakers: [philippe-ruffieux]");
+  RunResult speaker = run_cartable(dir, "build --previous-ics published.ics --out build/after");
+  EXPECT_EQ(speaker.status, 1);
+  EXPECT_NE(speaker.err.find("session m2-tour-horizon changed (speakers) since the published feed"), std::string::npos)
+      << speaker.err;
+  EXPECT_FALSE(fs::exists(dir / "build/after"));
+  // Told in the history: accepted.
+  replace_in_file(calendar, "speakers: [philippe-ruffieux]\n",
+                  "speakers: [philippe-ruffieux]\n    history:\n      - date: 2027-05-02\n        note: Patrick Vuilleumier ne peut pas venir.\n");
+  EXPECT_EQ(run_cartable(dir, "check --previous-ics published.ics").status, 0);
+  // An id changed: reported as a rename, at the new id.
+  write(calendar, original);
+  replace_in_file(calendar, "  - id: m2-tour-horizon\n", "  - id: m2-tour-d-horizon\n");
+  RunResult renamed = run_cartable(dir, "check --previous-ics published.ics");
+  EXPECT_EQ(renamed.status, 1);
+  auto [line, col] = position_of(calendar, "  - id: m2-tour-d-horizon");
+  EXPECT_NE(renamed.err.find("content/calendar.yaml:" + std::to_string(line) + ":"), std::string::npos) << renamed.err;
+  EXPECT_NE(renamed.err.find("session m2-tour-d-horizon was published as m2-tour-horizon: its id changed"), std::string::npos)
+      << renamed.err;
+}
+
+TEST_F(Calendar, MovedSessionRemembersWhereItWasFromThePreviousFeed) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  fs::copy_file(dir / "public/calendrier.ics", dir / "published.ics");
+  replace_in_file(calendar, "start: 2027-06-05 09:00\n    end: 2027-06-05 16:45\n    place: en-ligne\n",
+                  "start: 2027-06-19 09:00\n    end: 2027-06-19 16:45\n    place: sbi\n"
+                  "    history:\n      - date: 2027-04-02\n        note: Nouvelle date.\n");
+  RunResult r = run_cartable(dir, "build --previous-ics published.ics --out build/after");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("from: {start: 2027-06-05 09:00, end: 2027-06-05 16:45, place: en-ligne}"), std::string::npos) << r.err;
+  std::string atom = read(dir / "build/after/calendrier/modifications/atom.xml");
+  EXPECT_NE(atom.find("<title>Déplacée : Comment s&#39;informer"), std::string::npos) << atom;
+  EXPECT_NE(atom.find("Déplacée du samedi 5 juin 2027, 09h00–16h45 (En ligne) au samedi 19 juin 2027, 09h00–16h45 (SBI)"),
+            std::string::npos)
+      << atom;
+}
+
+TEST_F(Calendar, MovedSessionShowsWhereAndWhenItWas) {
+  replace_in_file(calendar, "start: 2027-06-05 09:00\n    end: 2027-06-05 16:45\n    place: en-ligne\n",
+                  "start: 2027-06-26 09:00\n    end: 2027-06-26 16:45\n    place: sbi\n"
+                  "    history:\n      - date: 2027-04-02\n        note: Nouvelle date.\n"
+                  "        from: {start: 2027-06-05 09:00, end: 2027-06-05 16:45, place: en-ligne}\n"
+                  "      - date: 2027-05-03\n        note: Encore déplacée.\n"
+                  "        from: {start: 2027-06-19 09:00, end: 2027-06-19 16:45, place: sde}\n");
+  RunResult r = run_cartable(dir, "build");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string first = "Déplacée du samedi 5 juin 2027, 09h00–16h45 (En ligne) au samedi 19 juin 2027, 09h00–16h45 (SDE)";
+  std::string second = "Déplacée du samedi 19 juin 2027, 09h00–16h45 (SDE) au samedi 26 juin 2027, 09h00–16h45 (SBI)";
+  std::string page = visible_text(read(dir / "public/seances/m2-reseau/index.html"));
+  EXPECT_NE(page.find(first), std::string::npos) << page;
+  std::string html = read(dir / "public/seances/m2-reseau/index.html");
+  EXPECT_NE(html.find("\"eventStatus\": \"https://schema.org/EventRescheduled\""), std::string::npos);
+  EXPECT_NE(html.find("\"previousStartDate\": \"2027-06-05T09:00:00+02:00\""), std::string::npos);
+  std::string changes = visible_text(read(dir / "public/calendrier/modifications/index.html"));
+  EXPECT_LT(changes.find(second), changes.find(first));  // newest first
+  EXPECT_NE(page.find(second), std::string::npos) << page;
+  // The calendar marks it, with its latest move.
+  std::string calendar_page = read(dir / "public/calendrier/index.html");
+  size_t at = calendar_page.find("/seances/m2-reseau/");
+  ASSERT_NE(at, std::string::npos);
+  std::string item = visible_text(calendar_page.substr(calendar_page.rfind("<li", at), 1500));
+  EXPECT_NE(item.find("Déplacée"), std::string::npos) << item;
+  EXPECT_NE(item.find(second), std::string::npos) << item;
+  EXPECT_EQ(item.find(first), std::string::npos) << item;
+}
+
+TEST_F(Calendar, SessionFileIsAOneTimeCopyAndThePageSaysSo) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  std::string page = read(dir / "public/seances/m2-reseau/index.html");
+  EXPECT_NE(visible_text(page).find("il ne se met jamais à jour"), std::string::npos);
+  EXPECT_NE(page.find("href=\"/calendrier/#abonnement\""), std::string::npos);
+  std::string cal = read(dir / "public/calendrier/index.html");
+  EXPECT_NE(cal.find("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Fcas-cne.hep-bejune.ch%2Fcalendrier.ics"),
+            std::string::npos);
+  EXPECT_NE(cal.find("https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fcas-cne.hep-bejune.ch%2Fcalendrier.ics"),
+            std::string::npos);
+  EXPECT_NE(cal.find("value=\"https://cas-cne.hep-bejune.ch/calendrier.ics\""), std::string::npos);
+  EXPECT_NE(visible_text(cal).find("demandé aux agendas : 12 heures"), std::string::npos);
+}
+
+TEST_F(Calendar, ServersAreToldTheFeedsMediaTypes) {
+  ASSERT_EQ(run_cartable(dir, "build").status, 0);
+  std::string htaccess = read(dir / "public/.htaccess");
+  EXPECT_NE(htaccess.find("AddType \"text/calendar; charset=utf-8\" .ics"), std::string::npos) << htaccess;
+  EXPECT_NE(htaccess.find("ForceType \"application/atom+xml; charset=utf-8\""), std::string::npos);
+  std::string nginx = read(dir / "public/nginx-types.conf");
+  EXPECT_NE(nginx.find("location ~ \\.ics$ {\n  types { }\n  default_type \"text/calendar; charset=utf-8\";"), std::string::npos)
+      << nginx;
+  EXPECT_NE(nginx.find("default_type \"application/atom+xml; charset=utf-8\";"), std::string::npos);
+}
+
+TEST_F(Calendar, HistoryDatedAfterTheProgrammesPeriod) {
+  replace_in_file(calendar, "    end: 2027-03-24 17:30\n    place: sde\n",
+                  "    end: 2027-03-24 17:30\n    place: sde\n    history:\n      - date: 2062-02-10\n        note: Salle B201.\n");
+  ::setenv("SOURCE_DATE_EPOCH", "2900000000", 1);  // even with a reference date after it
+  auto [line, col] = position_of(calendar, "date: 2062-02-10");
+  RunResult r = run_cartable(dir, "build");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("content/calendar.yaml:" + std::to_string(line) + ":"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("history entry of session m3-equipement is dated 2062-02-10, after the end of the programme's period "
+                       "(2028-07-31)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Calendar, HistoryDatedAfterTheReferenceDate) {
+  expect_error("    end: 2027-03-24 17:30\n    place: sde\n",
+               "    end: 2027-03-24 17:30\n    place: sde\n    history:\n      - date: 2027-12-10\n        note: Salle B201.\n",
+               "date: 2027-12-10", "is dated 2027-12-10, after the build's reference date (2027-09-01)");
+}
+
+TEST_F(Calendar, HistoryDatedBeforeTheCalendarExisted) {
+  expect_error("    end: 2027-03-24 17:30\n    place: sde\n",
+               "    end: 2027-03-24 17:30\n    place: sde\n    history:\n      - date: 2025-12-10\n        note: Salle B201.\n",
+               "date: 2025-12-10", "before the calendar was first published (2026-09-01)");
+}
+
+TEST_F(Calendar, BaseSessionsOverlappingInDifferentPlaces) {
+  // The afternoon of 22 May 2027 moved to Bienne and into the morning session at Delémont.
+  expect_error("start: 2027-05-22 13:30\n    end: 2027-05-22 17:30\n    place: sde",
+               "start: 2027-05-22 11:00\n    end: 2027-05-22 17:30\n    place: sbi", "start: 2027-05-22 11:00",
+               "session m3-communication overlaps m2-tour-horizon (2027-05-22 09:00 to 12:00): the cohort attends every base session");
+}
+
+TEST_F(Calendar, ParallelSessionsMayOverlapElsewhere) {
+  replace_in_file(calendar, "start: 2027-05-22 13:30\n    end: 2027-05-22 17:30\n    place: sde",
+                  "start: 2027-05-22 11:00\n    end: 2027-05-22 17:30\n    place: sbi\n    parallel: true");
+  replace_in_file(calendar, "  - id: m2-tour-horizon\n", "  - id: m2-tour-horizon\n    parallel: true\n");
+  RunResult r = run_cartable(dir, "build");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+TEST_F(Calendar, RefreshIntervalMustBeADuration) {
+  replace_in_file(dir / "site.yaml", "refresh: PT12H", "refresh: 12h");
+  RunResult r = run_cartable(dir, "build");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("calendar.refresh '12h' is not a duration in hours, minutes or days"), std::string::npos) << r.err;
+}
+
+TEST_F(Calendar, ZeroLengthSession) {
+  expect_error("end: 2027-03-24 17:30", "end: 2027-03-24 13:30", "end: 2027-03-24 13:30",
+               "session m3-equipement ends when it starts (2027-03-24 13:30)");
+}
+
 TEST_F(Calendar, EndBeforeStart) {
   expect_error("end: 2027-03-24 17:30", "end: 2027-03-24 12:30", "end: 2027-03-24 12:30",
                "session m3-equipement ends (2027-03-24 12:30) before it starts (2027-03-24 13:30)");
@@ -324,7 +534,7 @@ TEST_F(Calendar, EndBeforeStart) {
 
 TEST_F(Calendar, OutsideTheProgrammesPeriod) {
   expect_error("start: 2028-03-22 13:30\n    end: 2028-03-22 17:30", "start: 2028-09-22 13:30\n    end: 2028-09-22 17:30",
-               "start: 2028-09-22 13:30", "is outside the programme's period");
+               "end: 2028-09-22 17:30", "session m4-formation-adultes-4 ends (2028-09-22 17:30) after the programme's period");
 }
 
 TEST_F(Calendar, TwoSessionsInTheSameRoomAtOnce) {

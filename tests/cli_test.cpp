@@ -87,10 +87,10 @@ TEST_F(Cli, MalformedSiteYamlFails) {
 }
 
 TEST_F(Cli, TwoBuildsAreByteIdentical) {
-  ASSERT_EQ(run_cartable(dir, "build --out one").status, 0);
-  ASSERT_EQ(run_cartable(dir, "build --out two -j 1").status, 0);
-  auto one = snapshot(dir / "one");
-  auto two = snapshot(dir / "two");
+  ASSERT_EQ(run_cartable(dir, "build --out build/one").status, 0);
+  ASSERT_EQ(run_cartable(dir, "build --out build/two -j 1").status, 0);
+  auto one = snapshot(dir / "build/one");
+  auto two = snapshot(dir / "build/two");
   ASSERT_GT(one.size(), 90u);
   EXPECT_EQ(one, two);
 }

@@ -1,58 +1,136 @@
 #!/bin/sh
-# End to end with real git: a bare repository with scripts/post-receive, a
-# good push published, a broken push refused with the diagnostics while the
-# live site stays byte for byte, two deploys at once leaving a consistent site.
+# End to end with real git: a bare repository carrying scripts/pre-receive,
+# scripts/post-receive and scripts/cartable-hook.sh. A broken push is refused
+# (`! [remote rejected]`, non-zero exit, main and the live site unchanged,
+# the diagnostic shown); each participant writes only their own portfolio;
+# staff write everything; a session moved without history is refused against
+# the live feed; nothing from the pushed tree runs; a failed redeploy of the
+# same commit leaves the live release intact; two deploys at once leave a
+# consistent site.
 #
 # usage: tests/deploy_test.sh CARTABLE_BIN SOURCE_DIR
 set -u
 BIN=$1; SRC=$2
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=t@example.org GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=t@example.org
-export CARTABLE_PAGEFIND=/nonexistent  # no search index: faster, and not what is tested here
+unset GL_USER GITEA_PUSHER_NAME GL_USERNAME CARTABLE_PUSHER
 passed=0; failed=0
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 fail() { failed=$((failed + 1)); echo "not ok - $1"; }
 check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 tree_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); }
+hub_main() { git -C "$T/hub.git" rev-parse main; }
+# push AS LOG: commit what is staged in the work copy and push as user AS.
+push() { (cd "$T/work" && git commit -qam "$3" && GL_USER=$1 git push origin main) >"$T/$2.log" 2>&1; }
+undo() { (cd "$T/work" && git reset -q --hard origin/main); }
 
 git init -q --bare -b main "$T/hub.git"
-cp "$SRC/scripts/post-receive" "$T/hub.git/hooks/post-receive"
+for hook in pre-receive post-receive cartable-hook.sh; do cp "$SRC/scripts/$hook" "$T/hub.git/hooks/"; done
 git -C "$T/hub.git" config cartable.deploy-dir "$T/www"
 git -C "$T/hub.git" config cartable.bin "$BIN"
 git -C "$T/hub.git" config cartable.keep 3
+git -C "$T/hub.git" config cartable.pagefind /nonexistent/pagefind  # the server has none
 
 git clone -q "$T/hub.git" "$T/work" 2>/dev/null
 for item in site.yaml content themes portfolios; do cp -r "$SRC/$item" "$T/work/"; done
-(cd "$T/work" && git add -A && git commit -qm "Programme" && git push -q origin main) >"$T/push1.log" 2>&1
-check "a good push is published" "grep -q 'cartable: published' '$T/push1.log'"
+printf 'publishing:\n  staff: [coord]\n  trainers: [formatrice]\n  trainer_paths: [content/assessments/]\n' >>"$T/work/site.yaml"
+sed -i '1a owners: [luca]' "$T/work/portfolios/luca-ferrari/portfolio.yaml"
+sed -i '1a owners: [camille]' "$T/work/portfolios/camille-rochat/portfolio.yaml"
+# A trap for the hook: programs a build might look for in the tree.
+mkdir -p "$T/work/scripts/node_modules/.bin"
+printf '#!/bin/sh\ntouch %s/EXECUTED\n' "$T" >"$T/work/scripts/node_modules/.bin/pagefind"
+cp "$T/work/scripts/node_modules/.bin/pagefind" "$T/work/cartable"
+chmod +x "$T/work/scripts/node_modules/.bin/pagefind" "$T/work/cartable"
+(cd "$T/work" && git add -A && git add -f scripts && git commit -qm "Programme" && GL_USER=coord PATH=".:$PATH" git push origin main) >"$T/push1.log" 2>&1
+check "a good push by staff is published" "grep -q 'cartable : publié' '$T/push1.log'"
 check "the live site is the build" "[ -f '$T/www/current/public/index.html' ] && [ -f '$T/www/current/public/calendrier.ics' ]"
 check "current is a symlink into releases/" "[ -L '$T/www/current' ] && readlink '$T/www/current' | grep -q '^releases/'"
-live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public")
+check "the push output says the site has no search" "grep -q 'publié SANS recherche' '$T/push1.log'"
+check "nothing from the pushed tree was executed" "[ ! -e '$T/EXECUTED' ]"
+live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public"); main_before=$(hub_main)
 
 sed -i 's|  - rc-num-so/3.1$|  - rc-num-so/3.2|' "$T/work/portfolios/luca-ferrari/atelier-robots.md"
-(cd "$T/work" && git commit -qam "Typo" && git push -q origin main) >"$T/push2.log" 2>&1
-check "a broken push shows the error to the pusher" \
-  "grep -q \"portfolios/luca-ferrari/atelier-robots.md:[0-9]*:[0-9]*: error: unknown competency 'rc-num-so/3.2'\" '$T/push2.log'"
-check "and its hint" "grep -q 'did you mean rc-num-so/3.1?' '$T/push2.log'"
-check "and says the site was not updated" "grep -q 'NOT updated' '$T/push2.log'"
+push luca broken "Typo"; code=$?
+check "a broken push exits non-zero" "[ $code -ne 0 ]"
+check "git reports it rejected" "grep -q '! \[remote rejected\] *main -> main' '$T/broken.log'"
+check "the pusher sees the diagnostic" \
+  "grep -q \"portfolios/luca-ferrari/atelier-robots.md:[0-9]*:[0-9]*: error: unknown competency 'rc-num-so/3.2'\" '$T/broken.log'"
+check "and its hint, in the site's language (the hook runs under env -i)" "grep -q 'conseil : vouliez-vous dire rc-num-so/3.1 ?' '$T/broken.log'"
+check "and that the push is refused" "grep -q 'poussée REFUSÉE' '$T/broken.log'"
+check "the bare repository's main is unchanged" "[ \"\$(hub_main)\" = '$main_before' ]"
 check "the live site is byte for byte the same" "[ '$(readlink "$T/www/current")' = '$live' ] && [ \"\$(tree_hash '$T/www/current/public')\" = '$before' ]"
+undo
 
-sed -i 's|  - rc-num-so/3.2$|  - rc-num-so/3.1|' "$T/work/portfolios/luca-ferrari/atelier-robots.md"
 sed -i 's|^title: Atelier robots pour les collègues de 3-4H|title: Atelier robots, deuxième édition|' "$T/work/portfolios/luca-ferrari/atelier-robots.md"
-(cd "$T/work" && git commit -qam "Fix" && git push -q origin main) >"$T/push3.log" 2>&1
-check "the fix is published" "grep -q 'deuxième édition' '$T/www/current/public/portfolios/luca-ferrari/atelier-robots/index.html'"
+push luca own "Own entry"; code=$?
+check "GL_USER=luca pushing his own entry succeeds" "[ $code -eq 0 ]"
+check "and publishes it" "grep -q 'deuxième édition' '$T/www/current/public/portfolios/luca-ferrari/atelier-robots/index.html'"
 
-# Two deploys at once (as two pushes arriving together): the lock serialises
-# them and the live site is one complete release of the tip.
-tip=$(git -C "$T/hub.git" rev-parse main)
+for target in portfolios/camille-rochat/prevention.md content/programme.md site.yaml; do
+  echo "<!-- luca -->" >>"$T/work/$target"
+  main_before=$(hub_main)
+  log=other-$(basename "$target"); push luca "$log" "Touch $target"; code=$?
+  check "luca touching $target is refused" "[ $code -ne 0 ] && [ \"\$(hub_main)\" = '$main_before' ]"
+  check "the refusal names $target and the rule" "grep -q 'cartable : $target : .*\\(owners:\\|publishing.staff\\)' '$T/$log.log'"
+  undo
+done
+check "a refusal says whose portfolio it is" "grep -q 'appartient à « camille »' '$T/other-prevention.md.log'"
+
+echo "<!-- coord -->" >>"$T/work/portfolios/camille-rochat/prevention.md"
+echo "Mise à jour." >>"$T/work/content/programme.md"
+push coord staff "Staff edits"; code=$?
+check "staff may write content/ and any portfolio" "[ $code -eq 0 ] && grep -q 'cartable : publié' '$T/staff.log'"
+
+# The calendar subscribers have is the reference: a session moved without a
+# history entry is refused; with one, published, saying where it was.
+sed -i 's|start: 2027-09-15 13:30|start: 2027-09-15 14:00|' "$T/work/content/calendar.yaml"
+main_before=$(hub_main)
+push coord moved "Silent move"; code=$?
+check "a session moved without history is refused" "[ $code -ne 0 ] && [ \"\$(hub_main)\" = '$main_before' ]"
+check "with the calendar's diagnostic" "grep -q 'session m3-prevention changed (time) since the published feed, without a new history entry' '$T/moved.log'"
+sed -i 's|    speakers: \[carole-barraud-vial\]|    speakers: [carole-barraud-vial]\n    history:\n      - date: 2026-09-15\n        note: Début à 14h00.|' "$T/work/content/calendar.yaml"
+(cd "$T/work" && git commit -qam "Told" && GL_USER=coord git push origin main) >"$T/told.log" 2>&1
+check "with a history entry it is published" "grep -q 'cartable : publié' '$T/told.log'"
+check "and its page says where it was" "grep -q 'Déplacée du mercredi 15 septembre 2027, 13h30–17h30 (SDE) au mercredi 15 septembre 2027, 14h00–17h30 (SDE)' '$T/www/current/public/seances/m3-prevention/index.html'"
+
+(cd "$T/work" && git checkout -qb brouillon && echo x >>portfolios/luca-ferrari/atelier-robots.md && git commit -qam wip && GL_USER=luca git push origin brouillon) >"$T/branch.log" 2>&1
+check "a push to an unpublished branch gets a one-line note" "grep -q 'la branche brouillon n.est pas publiée (seule main l.est)' '$T/branch.log'"
+(cd "$T/work" && git checkout -q main)
+
+# The same commit deployed again, failing: the live release survives.
+live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public")
+printf '#!/bin/sh\n[ "$1" = build ] && exit 1\nexec %s "$@"\n' "$BIN" >"$T/failing-cartable"; chmod +x "$T/failing-cartable"
+tip=$(hub_main)
+(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/redeploy-ok.log" 2>&1)
+(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. CARTABLE_BIN="$T/failing-cartable" hooks/post-receive >"$T/redeploy.log" 2>&1)
+check "a failed redeploy of the same commit says so" "grep -q 'le site n.a PAS changé' '$T/redeploy.log'"
+check "and the live release is intact" "[ -d \"$T/www/\$(readlink '$T/www/current')/public\" ] && [ -f \"$T/www/\$(readlink '$T/www/current')/public/index.html\" ]"
+
+# A deploy killed mid-build (SIGKILL: no trap runs) leaves no release that
+# sorts as newest and no checkout in the temporary folder; the next run
+# removes its leftovers.
+live=$(readlink "$T/www/current")
+printf '#!/bin/sh\n[ "$1" = build ] && sleep 60\nexec %s "$@"\n' "$BIN" >"$T/slow-cartable"; chmod +x "$T/slow-cartable"
+mkdir -p "$T/tmp"
+(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. TMPDIR="$T/tmp" CARTABLE_BIN="$T/slow-cartable" \
+  setsid sh -c 'echo $$ >"$1"; exec hooks/post-receive' sh "$T/killed.pid" >"$T/killed.log" 2>&1) &
+for _ in $(seq 100); do ls -a "$T/www/releases" | grep -q '^\.building-' && break; sleep 0.2; done
+[ -s "$T/killed.pid" ] && kill -KILL "-$(cat "$T/killed.pid")"
+wait
+check "a killed deploy leaves no release sorting as newest" "[ \"releases/\$(ls '$T/www/releases' | sort -r | head -1)\" = '$live' ]"
+check "and no checkout in the temporary folder" "[ -z \"\$(ls -A '$T/tmp')\" ]"
+
+# Two deploys at once: the lock serialises them.
 (cd "$T/hub.git" && echo "0 $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/a.log" 2>&1) &
 (cd "$T/hub.git" && echo "0 $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/b.log" 2>&1) &
 wait
-check "both concurrent deploys succeeded" "grep -q published '$T/a.log' && grep -q published '$T/b.log'"
+check "both concurrent deploys succeeded" "grep -q publié '$T/a.log' && grep -q publié '$T/b.log'"
+check "each run had its own release folder" "[ \$(ls '$T/www/releases' | sort -u | wc -l) -eq \$(ls '$T/www/releases' | wc -l) ]"
 "$BIN" build --source "$T/work" --out "$T/fresh" --no-search >/dev/null 2>&1
 check "the live site equals a fresh build of the tip" "[ \"\$(tree_hash '$T/www/current/public')\" = \"\$(tree_hash '$T/fresh')\" ]"
 check "no more than cartable.keep releases are kept" "[ \$(ls '$T/www/releases' | wc -l) -le 3 ]"
-check "no staging folder is left behind" "! ls -a '$T/www/releases'/*/ | grep -q '^\.public\.tmp-'"
+check "no half-built release or checkout is left" "[ -z \"\$(ls -A '$T/www/.work')\" ] && ! ls -a '$T/www/releases' | grep -q '^\.building-'"
+check "nothing from the pushed tree was ever executed" "[ ! -e '$T/EXECUTED' ]"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

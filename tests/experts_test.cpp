@@ -55,21 +55,26 @@ std::vector<std::string> files_containing(const fs::path& dir, const std::string
 
 }  // namespace
 
-// Expectations written by hand from portfolios/ and content/attendance.yaml.
+// Expectations written by hand from portfolios/, content/assessments/ and
+// content/attendance.yaml. Absences count by training time: the calendar's
+// 21 non-cancelled sessions last 115 h 45 in all.
 TEST_F(Experts, ReadinessOfTheExampleParticipants) {
   std::string html = exp("experts/index.html");
-  // Inès: every task acquired, one absence out of 21, defence fixed: ready.
+  // Inès: every task validated, 7 h 45 missed (6,7 %), 52 confirmed
+  // à-la-carte periods, defence held and passed: ready.
   EXPECT_EQ(overview_row(html, "ines-maillard"),
-            "Inès Maillard École secondaire du Plateau, Tavannes (exemple fictif) 3/3 2/2 3/3 2/2 1 (4,8 %) "
-            "mercredi 24 mai 2028, 09h00 Prêt·e");
-  // Camille: attendance fine, but tasks missing or only submitted.
+            "Inès Maillard École secondaire du Plateau, Tavannes (exemple fictif) 3/3 2/2 3/3 2/2 1 (6,7 %) "
+            "mercredi 24 mai 2028, 09h00 (tenue, réussie) Prêt·e");
+  // Camille: attendance fine, but tasks missing or only submitted; the
+  // defence is only planned.
   EXPECT_EQ(overview_row(html, "camille-rochat"),
-            "Camille Rochat Collège des Sorbiers, Delémont (exemple fictif) 2/3 1/2 1/3 1/2 1 (4,8 %) "
-            "mercredi 17 mai 2028, 14h00 À compléter");
-  // Luca: five absences out of 21 sessions is over the 20 % limit.
+            "Camille Rochat Collège des Sorbiers, Delémont (exemple fictif) 2/3 1/2 1/3 1/2 1 (3,5 %) "
+            "mercredi 17 mai 2028, 14h00 (planifiée) À compléter");
+  // Luca: five absences are 23,8 % of the sessions but 20,5 % of the
+  // training time (23 h 45 of 115 h 45): over the limit either way.
   EXPECT_EQ(overview_row(html, "luca-ferrari"),
-            "Luca Ferrari École primaire des Trois-Lacs, Bienne (exemple fictif) 2/3 2/2 1/3 1/2 5 (23,8 %) "
-            "mercredi 17 mai 2028, 15h30 À compléter");
+            "Luca Ferrari École primaire des Trois-Lacs, Bienne (exemple fictif) 2/3 2/2 1/3 1/2 5 (20,5 %) "
+            "mercredi 17 mai 2028, 15h30 (planifiée) À compléter");
 }
 
 TEST_F(Experts, PortfolioPagesDetailTheConditions) {
@@ -77,6 +82,11 @@ TEST_F(Experts, PortfolioPagesDetailTheConditions) {
   EXPECT_NE(camille.find("✓ remplie : suivi régulier de tous les temps de formation"), std::string::npos) << camille;
   EXPECT_NE(camille.find("✗ non remplie : réalisation des tâches de chacun des modules — 5/10"), std::string::npos);
   EXPECT_NE(camille.find("✗ non remplie : réalisation en continu du portfolio numérique de formation"), std::string::npos);
+  EXPECT_NE(camille.find("✗ non remplie : soutenance orale de celui-ci devant expert·e·s — mercredi 17 mai 2028, 14h00 (planifiée)"),
+            std::string::npos);
+  EXPECT_NE(camille.find("✗ non remplie : cours à la carte du module 1 (minimum 48 périodes de formation, confirmées par la HEP) — "
+                         "0/48 périodes confirmées"),
+            std::string::npos);
   // Each task with its state: a missing one, and one only submitted.
   EXPECT_NE(camille.find("Choix argumenté d'environnements numériques pour son établissement Manquante"), std::string::npos);
   EXPECT_NE(camille.find("Dispositif de veille techno-pédagogique et de diffusion aux collègues Soumise "
@@ -84,15 +94,27 @@ TEST_F(Experts, PortfolioPagesDetailTheConditions) {
             std::string::npos);
   // The draft answers its task nowhere: the task stays missing.
   EXPECT_NE(camille.find("Retour réflexif sur l'accompagnement d'un·e collègue Manquante"), std::string::npos);
+  // The missed session, with its date and duration.
+  EXPECT_NE(camille.find("mercredi 2 décembre 2026 Les écrans, quelle place et quel impact dans et en dehors de l'école ? 4 h justifiée"),
+            std::string::npos);
   std::string luca = visible_text(exp("portfolios/luca-ferrari/index.html"));
   EXPECT_NE(luca.find("✗ non remplie : suivi régulier de tous les temps de formation (au maximum 20% d'absence justifiée "
-                      "au temps de formation) — 5 absences sur 21 séances (23,8 %, limite 20 %)"),
+                      "au temps de formation) — 23 h 45 manquées sur 115 h 45 (20,5 %, limite 20 %)"),
             std::string::npos)
       << luca;
-  // Group work counts for both authors.
+  EXPECT_NE(luca.find("samedi 4 septembre 2027 Le numérique au service des besoins éducatifs particuliers. Que mettre en place "
+                      "dans son établissement ? 7 h 45 justifiée"),
+            std::string::npos);
+  // Group work counts for a coauthor who lists it under `coauthored`.
   EXPECT_NE(luca.find("Stratégie numérique de son établissement (document) Acquise"), std::string::npos);
   std::string ines = visible_text(exp("portfolios/ines-maillard/index.html"));
   EXPECT_NE(ines.find("Conditions de certification : Prêt·e"), std::string::npos);
+  EXPECT_NE(ines.find("52/48 périodes confirmées"), std::string::npos);
+  // The attestations, for the jury to open.
+  EXPECT_EQ(exp("portfolios/ines-maillard/attestations/attestations-a-la-carte.pdf"),
+            read(g_site / "portfolios/ines-maillard/attestations-a-la-carte.pdf"));
+  EXPECT_NE(ines.find("Accessibilité des documents numériques mercredi 22 septembre 2027 16 attestations-a-la-carte.pdf ✓ confirmé"),
+            std::string::npos);
 }
 
 TEST_F(Experts, FilteredViewsWorkWithoutJavaScript) {
@@ -114,7 +136,7 @@ TEST_F(Experts, FilteredViewsWorkWithoutJavaScript) {
 
 TEST_F(Experts, PublicBuildHasNoExpertsPagesNorAttendance) {
   EXPECT_FALSE(fs::exists(g_site / "public/experts"));
-  EXPECT_FALSE(fs::exists(g_site / "public/.htaccess"));
+  EXPECT_EQ(pub(".htaccess").find("AuthType"), std::string::npos);  // media types only
   EXPECT_EQ(files_containing(g_site / "public", "17 mai 2028"), std::vector<std::string>{});
   EXPECT_EQ(files_containing(g_site / "public", "Conditions de certification"), std::vector<std::string>{});
   EXPECT_EQ(pub("robots.txt").find("Disallow: /"), std::string::npos);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <vector>
 #include <fstream>
 #include <sstream>
 
@@ -33,8 +35,25 @@ RunResult run_cartable(const fs::path& cwd, const std::string& args) {
   return r;
 }
 
+namespace {
+// Every folder temp_dir made, removed when the test process exits (ctest
+// runs each test in a process of its own), so a run leaves nothing behind.
+// Never destroyed: it must outlive the atexit handler that reads it.
+std::vector<fs::path>& made_dirs() {
+  static auto* dirs = new std::vector<fs::path>;
+  return *dirs;
+}
+void remove_made_dirs() {
+  std::error_code ignored;
+  for (const fs::path& d : made_dirs()) fs::remove_all(d, ignored);
+}
+}  // namespace
+
 fs::path temp_dir(const std::string& name) {
+  static const bool registered = (std::atexit(remove_made_dirs), true);
+  (void)registered;
   fs::path d = fs::temp_directory_path() / ("cartable-e2e-" + std::to_string(::getpid()) + "-" + name);
+  made_dirs().push_back(d);
   fs::remove_all(d);
   fs::create_directories(d);
   return d;

@@ -6,13 +6,28 @@
 
 namespace cartable {
 
-void Diagnostics::error(const SourcePos& pos, std::string message, std::string hint) {
-  add({Severity::Error, pos, std::move(message), std::move(hint)});
+namespace {
+Diagnostic make(Severity severity, const SourcePos& pos, Text message, Text hint) {
+  Diagnostic d(severity, pos, english(message), english(hint));
+  d.message_text = std::move(message);
+  d.hint_text = std::move(hint);
+  return d;
+}
+}  // namespace
+
+void Diagnostics::error(const SourcePos& pos, Text message, Text hint) {
+  add(make(Severity::Error, pos, std::move(message), std::move(hint)));
 }
 
-void Diagnostics::warning(const SourcePos& pos, std::string message, std::string hint) {
-  add({Severity::Warning, pos, std::move(message), std::move(hint)});
+void Diagnostics::warning(const SourcePos& pos, Text message, Text hint) {
+  add(make(Severity::Warning, pos, std::move(message), std::move(hint)));
 }
+
+std::string localized_message(const Diagnostic& d) {
+  return d.message_text.empty() ? d.message : translate(d.message_text);
+}
+
+std::string localized_hint(const Diagnostic& d) { return d.hint_text.empty() ? d.hint : translate(d.hint_text); }
 
 void Diagnostics::add(Diagnostic d) {
   std::lock_guard lock(mutex_);
@@ -58,8 +73,9 @@ std::string format_diagnostic(const Diagnostic& d) {
     s += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col > 0 ? d.pos.col : 1);
   }
   s += d.severity == Severity::Error ? ": error: " : ": warning: ";
-  s += d.message;
-  if (!d.hint.empty()) s += "\n  hint: " + d.hint;
+  s += localized_message(d);
+  std::string hint = localized_hint(d);
+  if (!hint.empty()) s += "\n  " + translate(tr("hint:")) + " " + hint;
   return s;
 }
 
@@ -116,20 +132,21 @@ std::string diagnostics_json(const Diagnostics& diags) {
     first = false;
     out += "{\"severity\": " + json_string(d.severity == Severity::Error ? "error" : "warning") +
            ", \"file\": " + json_string(d.pos.path) + ", \"line\": " + std::to_string(d.pos.line) +
-           ", \"column\": " + std::to_string(d.pos.col) + ", \"message\": " + json_string(d.message) +
-           ", \"hint\": " + json_string(d.hint) + "}";
+           ", \"column\": " + std::to_string(d.pos.col) + ", \"message\": " + json_string(localized_message(d)) +
+           ", \"hint\": " + json_string(localized_hint(d)) + "}";
   }
   return out + (first ? "]\n" : "\n]\n");
 }
 
 std::string github_annotation(const Diagnostic& d) {
+  std::string hint = localized_hint(d);
   std::string out = d.severity == Severity::Error ? "::error " : "::warning ";
   out += "file=" + github_escape(d.pos.path, true);
   if (d.pos.line > 0) {
     out += ",line=" + std::to_string(d.pos.line);
     if (d.pos.col > 0) out += ",col=" + std::to_string(d.pos.col);
   }
-  out += ",title=cartable::" + github_escape(d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"), false);
+  out += ",title=cartable::" + github_escape(localized_message(d) + (hint.empty() ? "" : " (" + hint + ")"), false);
   return out;
 }
 

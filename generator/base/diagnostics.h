@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/messages.h"
+
 namespace cartable {
 
 // A file name shared by every position in that file: a portfolio entry keeps
@@ -44,19 +46,36 @@ struct SourcePos {
 
 enum class Severity { Warning, Error };
 
+// `message` and `hint` are in English (tests and logs compare them); the
+// Texts keep what is needed to print them in the reader's language
+// (base/messages.h). A Diagnostic built by hand, without Texts, prints its
+// English strings.
 struct Diagnostic {
+  Diagnostic() = default;
+  Diagnostic(Severity severity, SourcePos pos, std::string message, std::string hint = {})
+      : severity(severity), pos(std::move(pos)), message(std::move(message)), hint(std::move(hint)) {}
+
   Severity severity = Severity::Error;
   SourcePos pos;
   std::string message;
   std::string hint;  // e.g. "did you mean rc-num-so/3.1?"; may be empty
+  Text message_text;
+  Text hint_text;
 };
 
-// Collects diagnostics from any thread. Rendering runs in parallel, so
+// The message and hint in the current language (set_language()).
+std::string localized_message(const Diagnostic& d);
+std::string localized_hint(const Diagnostic& d);
+
+// Collects diagnostics from any thread. Write messages with tr() (see
+// base/messages.h): `diags.error(pos, tr("unknown module '{1}'", id),
+// tr("did you mean {1}?", best))`; a plain string still works and stays
+// English. Rendering runs in parallel, so
 // every method locks.
 class Diagnostics {
  public:
-  void error(const SourcePos& pos, std::string message, std::string hint = {});
-  void warning(const SourcePos& pos, std::string message, std::string hint = {});
+  void error(const SourcePos& pos, Text message, Text hint = {});
+  void warning(const SourcePos& pos, Text message, Text hint = {});
   void add(Diagnostic d);
 
   bool has_errors() const;
@@ -70,7 +89,8 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
 };
 
-// `path:line:col: error: message` then `  hint: ...` on its own line.
+// `path:line:col: error: message` then `  hint: ...` on its own line, in
+// the current language (the words `error`/`warning` stay, for editors).
 std::string format_diagnostic(const Diagnostic& d);
 void print_diagnostics(const Diagnostics& diags, std::ostream& out);
 

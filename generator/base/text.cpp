@@ -49,9 +49,9 @@ std::string closest_match(std::string_view wanted, const std::vector<std::string
   return best;
 }
 
-std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates) {
+Text did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates) {
   std::string best = closest_match(wanted, candidates);
-  return best.empty() ? std::string() : "did you mean " + best + "?";
+  return best.empty() ? Text() : tr("did you mean {1}?", best);
 }
 
 std::string html_escape(std::string_view s) {
@@ -128,6 +128,43 @@ std::string slugify(std::string_view text) {
     i += len;
   }
   return out.empty() ? std::string("section") : out;
+}
+
+size_t find_control_character(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string control_character_name(std::string_view s, size_t at) {
+  unsigned code = static_cast<unsigned char>(s[at]);
+  if (code == 0xC2 && at + 1 < s.size()) code = static_cast<unsigned char>(s[at + 1]);
+  char name[8];
+  std::snprintf(name, sizeof name, "U+%04X", code);
+  return name;
+}
+
+std::string url_path_escape(std::string_view path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (char ch : path) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) ? c < 0x80 : (c == '-' || c == '.' || c == '_' || c == '~' || c == '/')) {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace cartable

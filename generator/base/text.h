@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/messages.h"
+
 namespace cartable {
 
 // Damerau-free Levenshtein distance, in bytes.
@@ -15,8 +17,9 @@ size_t edit_distance(std::string_view a, std::string_view b);
 // plausible typo (distance at most a third of the length, minimum 2).
 std::string closest_match(std::string_view wanted, const std::vector<std::string>& candidates);
 
-// "did you mean X?" or "" when no candidate is close.
-std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates);
+// "did you mean X?" (to be translated) or an empty Text when no candidate is
+// close.
+Text did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates);
 
 std::string html_escape(std::string_view s);
 
@@ -24,6 +27,17 @@ std::string html_escape(std::string_view s);
 std::string format_number_fr(double v);
 
 bool starts_with(std::string_view s, std::string_view prefix);
+
+// The offset of the first control character other than tab, CR and LF (C0,
+// DEL, and C1 as UTF-8), or npos. Sources refuse them: they are invisible,
+// a NUL cuts C strings short, and they break the feeds and the search index.
+size_t find_control_character(std::string_view s);
+// "U+0001": the character at `at` (as found by find_control_character).
+std::string control_character_name(std::string_view s, size_t at);
+
+// A relative URL path with every byte outside A-Z a-z 0-9 - . _ ~ / written
+// as %XX: a file name with a space, '#' or '?' still links to itself.
+std::string url_path_escape(std::string_view path);
 
 }  // namespace cartable
 

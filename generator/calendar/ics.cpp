@@ -1,10 +1,27 @@
 #include "calendar/ics.h"
 
+#include <cstdio>
 #include <cstdlib>
+
+#include "calendar/timezone.h"
 
 namespace cartable {
 
-std::string ics_escape_text(std::string_view text) {
+std::string without_control_chars(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\v') out += '\n';
+    else if (u >= 0x20 && u != 0x7F) out += c;
+    else if (c == '\n' || c == '\r' || c == '\t') out += c;
+  }
+  return out;
+}
+
+std::string ics_escape_text(std::string_view raw) {
+  std::string clean = without_control_chars(raw);
+  std::string_view text = clean;
   std::string out;
   out.reserve(text.size() + 8);
   for (size_t i = 0; i < text.size(); ++i) {
@@ -116,8 +133,52 @@ std::vector<IcsEvent> parse_ics_events(std::string_view text) {
     else if (name == "DTEND") current.dtend = tzid + ":" + value;
     else if (name == "LOCATION") current.location = ics_unescape_text(value);
     else if (name == "STATUS") current.status = value;
+    else if (name == "SUMMARY") current.summary = ics_unescape_text(value);
+    else if (name == "DESCRIPTION") current.description = ics_unescape_text(value);
+    else if (name == "URL") current.url = value;
   }
   return events;
+}
+
+namespace {
+
+std::string utc_offset(int seconds) {
+  char buf[16];
+  int a = seconds < 0 ? -seconds : seconds;
+  std::snprintf(buf, sizeof buf, "%c%02d%02d", seconds < 0 ? '-' : '+', a / 3600, (a % 3600) / 60);
+  return buf;
+}
+
+void write_observance(IcsWriter& w, const Observance& o, const std::string& rrule) {
+  const char* kind = o.daylight ? "DAYLIGHT" : "STANDARD";
+  w.raw("BEGIN", kind);
+  w.raw("DTSTART", format_local_basic(o.onset));
+  if (!rrule.empty()) w.raw("RRULE", rrule);
+  w.raw("TZOFFSETFROM", utc_offset(o.offset_from));
+  w.raw("TZOFFSETTO", utc_offset(o.offset_to));
+  w.text("TZNAME", o.name);
+  w.raw("END", kind);
+}
+
+}  // namespace
+
+void write_vtimezone(IcsWriter& w, const TimeZone& tz, int first_year, int last_year) {
+  static const char* const kDays[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+  w.raw("BEGIN", "VTIMEZONE");
+  w.raw("TZID", tz.name());
+  w.raw("X-LIC-LOCATION", tz.name());
+  // Rules from the year before: each block's DTSTART then precedes every
+  // event (Ruby's icalendar fails on an event before a block's first onset).
+  if (std::optional<ZoneRules> rules = tz.yearly_rules(first_year - 1, last_year)) {
+    if (rules->fixed) write_observance(w, *rules->fixed, "");
+    for (const YearlyRule& r : rules->rules) {
+      std::string rrule = "FREQ=YEARLY;BYMONTH=" + std::to_string(r.month) + ";BYDAY=" + std::to_string(r.week) + kDays[r.weekday];
+      write_observance(w, r.first, rrule);
+    }
+  } else {
+    for (const Observance& o : tz.observances(first_year, last_year)) write_observance(w, o, "");
+  }
+  w.raw("END", "VTIMEZONE");
 }
 
 }  // namespace cartable

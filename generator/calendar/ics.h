@@ -11,7 +11,11 @@
 namespace cartable {
 
 // Backslash, semicolon, comma and newline escaped as RFC 5545 3.3.11 says.
+// Control characters are not allowed in TEXT (nor in XML): a vertical tab
+// (Word's soft line break) becomes a newline, the others are dropped.
 std::string ics_escape_text(std::string_view text);
+// The same clean-up for any text that goes into XML or iCalendar.
+std::string without_control_chars(std::string_view text);
 std::string ics_unescape_text(std::string_view text);
 
 // One content line, folded, with its CRLF.
@@ -37,10 +41,20 @@ struct IcsEvent {
   std::string dtend;
   std::string location;  // unescaped
   std::string status;
+  std::string summary;  // unescaped
+  std::string description;
+  std::string url;
 };
 
 // Unfolds the lines and collects the VEVENTs. Tolerant: unknown lines are
 // skipped.
 std::vector<IcsEvent> parse_ics_events(std::string_view text);
+
+class TimeZone;
+// The zone's VTIMEZONE for events in [first_year, last_year]: one STANDARD
+// and one DAYLIGHT block with a yearly RRULE when the tz database's
+// transitions of those years follow such rules (checked), else one block
+// per observance.
+void write_vtimezone(IcsWriter& w, const TimeZone& tz, int first_year, int last_year);
 
 }  // namespace cartable

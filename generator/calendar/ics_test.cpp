@@ -90,3 +90,54 @@ TEST(Ics, FoldingInvalidUtf8StillAdvances) {
     EXPECT_LE(end - start, 75u);
   }
 }
+
+TEST(TimeZone, YearlyRulesAgreeWithTheTzDatabaseAtEveryInstant) {
+  for (const char* name : {"Europe/Zurich", "America/New_York", "Australia/Sydney", "Asia/Tokyo"}) {
+    SCOPED_TRACE(name);
+    auto tz = TimeZone::find(name);
+    ASSERT_TRUE(tz);
+    auto rules = tz->yearly_rules(2025, 2028);
+    ASSERT_TRUE(rules);
+    // Every quarter hour of the years, as a client reading the VTIMEZONE
+    // computes it, against the tz database.
+    UtcSeconds from = tz->to_utc({2026, 1, 1, 0, 0}), to = tz->to_utc({2029, 1, 1, 0, 0});
+    for (UtcSeconds t = from; t < to; t += 900) {
+      ASSERT_EQ(offset_by_rules(*rules, t), tz->offset_at_utc(t)) << format_utc_basic(t);
+    }
+  }
+}
+
+TEST(TimeZone, ZurichRulesAreTheEuropeanOnes) {
+  auto rules = TimeZone::find("Europe/Zurich")->yearly_rules(2025, 2028);
+  ASSERT_TRUE(rules && rules->rules.size() == 2);
+  const YearlyRule& standard = rules->rules[0];
+  const YearlyRule& summer = rules->rules[1];
+  EXPECT_FALSE(standard.first.daylight);
+  EXPECT_EQ(standard.month, 10);
+  EXPECT_EQ(standard.week, -1);
+  EXPECT_EQ(standard.weekday, 6);
+  EXPECT_EQ(format_local_basic(summer.first.onset), "20250330T020000");
+  EXPECT_EQ(format_local_basic(rule_onset(summer, 2027)), "20270328T020000");
+  EXPECT_EQ(format_local_basic(rule_onset(standard, 2027)), "20271031T030000");
+}
+
+TEST(Ics, VtimezoneHasOneRuleOfEachKind) {
+  IcsWriter w;
+  write_vtimezone(w, *TimeZone::find("Europe/Zurich"), 2026, 2028);
+  EXPECT_NE(w.str().find("BEGIN:STANDARD\r\nDTSTART:20241027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"),
+            std::string::npos)
+      << w.str();
+  EXPECT_NE(w.str().find("BEGIN:DAYLIGHT\r\nDTSTART:20250330T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"),
+            std::string::npos);
+  // A zone without summer time: one block, no rule.
+  IcsWriter tokyo;
+  write_vtimezone(tokyo, *TimeZone::find("Asia/Tokyo"), 2026, 2028);
+  EXPECT_EQ(tokyo.str().find("RRULE"), std::string::npos);
+  EXPECT_NE(tokyo.str().find("TZOFFSETTO:+0900"), std::string::npos);
+}
+
+TEST(Ics, NoControlCharacters) {
+  // Word's soft line break (U+000B) becomes a line break; the rest go.
+  EXPECT_EQ(ics_escape_text("Salle\vB201\x01\x7f"), "Salle\\nB201");
+  EXPECT_EQ(without_control_chars("a\tb\x0c" "c\x1b"), "a\tbc");
+}

@@ -1,8 +1,11 @@
 #include "check/check.h"
+#include "load/hep_records.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -85,6 +88,11 @@ std::string show(const LocalTime& t) {
   return buf;
 }
 
+// "20270313T090000" -> LocalTime.
+bool parse_basic(const std::string& v, LocalTime& t) {
+  return std::sscanf(v.c_str(), "%4d%2d%2dT%2d%2d", &t.year, &t.month, &t.day, &t.hour, &t.minute) == 5;
+}
+
 void check_dst(const TimeZone& tz, const LocalTime& t, const SourcePos& pos, Diagnostics& diags) {
   switch (tz.classify(t)) {
     case LocalKind::Nonexistent:
@@ -113,54 +121,122 @@ void check_session_refs(const Site& site, const Session& s, Diagnostics& diags) 
   }
 }
 
+std::string show_day(const LocalTime& t) { return show(t).substr(0, 10); }
+
+// The date a history entry may not pass: SOURCE_DATE_EPOCH when set (a
+// reproducible build), else today. Only a check: no output depends on it.
+LocalTime reference_date(const TimeZone* tz) {
+  UtcSeconds now = static_cast<UtcSeconds>(std::time(nullptr));
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    char* end = nullptr;
+    long long v = std::strtoll(epoch, &end, 10);
+    if (end && *end == '\0' && end != epoch) now = v;
+  }
+  LocalTime t = from_utc(now + (tz ? tz->offset_at(from_utc(now)) : 0));
+  return {t.year, t.month, t.day, 23, 59};  // the whole day
+}
+
+void check_history(const Site& site, const Session& s, const LocalTime& reference, Diagnostics& diags) {
+  const CalendarConfig& c = site.calendar;
+  for (const HistoryEntry& h : s.history) {
+    std::string dated = "history entry of session " + s.id + " is dated " + show_day(h.date);
+    if (c.has_period && c.period_end < LocalTime{h.date.year, h.date.month, h.date.day, 0, 0}) {
+      diags.error(h.date_pos, dated + ", after the end of the programme's period (" + show_day(c.period_end) + ")",
+                  "a change is dated the day it was made: check the year");
+    } else if (LocalTime{h.date.year, h.date.month, h.date.day, 0, 0} < c.created && c.created.year > 0) {
+      diags.error(h.date_pos, dated + ", before the calendar was first published (" + show_day(c.created) + ")",
+                  "calendar.created in site.yaml is the first publication; check the year");
+    } else if (reference < h.date) {
+      diags.error(h.date_pos, dated + ", after the build's reference date (" + show_day(reference) + ")",
+                  "a change is dated the day it was made; SOURCE_DATE_EPOCH, when set, is the reference date");
+    }
+    if (h.from && !h.from->place.id.empty() && !site.find_place(h.from->place.id)) {
+      diags.error(h.from->place.pos, "unknown place '" + h.from->place.id + "'",
+                  did_you_mean(h.from->place.id, site.place_ids()));
+    }
+    if (h.from && h.from->has_time && !(h.from->start < h.from->end)) {
+      diags.error(h.from->pos, "history entry of session " + s.id + ": its former end is not after its former start");
+    }
+  }
+}
+
+void check_session_times(const Site& site, const TimeZone* tz, const Session& s, Diagnostics& diags) {
+  if (s.end == s.start) {
+    diags.error(s.end_pos, "session " + s.id + " ends when it starts (" + show(s.start) + ")",
+                "give it an end time after its start");
+  } else if (s.end < s.start) {
+    diags.error(s.end_pos, "session " + s.id + " ends (" + show(s.end) + ") before it starts (" + show(s.start) + ")");
+  }
+  const CalendarConfig& c = site.calendar;
+  if (c.has_period && (s.start < c.period_start || c.period_end < s.end)) {
+    bool late = !(s.start < c.period_start);
+    diags.error(late ? s.end_pos : s.start_pos,
+                "session " + s.id + (late ? " ends (" + show(s.end) + ") after" : " starts (" + show(s.start) + ") before") +
+                    " the programme's period",
+                "the period is " + show_day(c.period_start) + " to " + show_day(c.period_end) + " (site.yaml, calendar.period)");
+  }
+  if (tz) {
+    check_dst(*tz, s.start, s.start_pos, diags);
+    check_dst(*tz, s.end, s.end_pos, diags);
+  }
+}
+
+// One cohort attends every base session, so two may never overlap, wherever
+// they are; sessions marked `parallel` (options to choose from) may overlap
+// each other, but never share a room. Sessions are sorted by start.
+void check_overlaps(const Site& site, Diagnostics& diags) {
+  for (size_t i = 0; i < site.sessions.size(); ++i) {
+    const Session& a = site.sessions[i];
+    if (a.status == "cancelled") continue;
+    const Place* place = site.find_place(a.place.id);
+    for (size_t j = i + 1; j < site.sessions.size() && site.sessions[j].start < a.end; ++j) {
+      const Session& b = site.sessions[j];
+      if (b.status == "cancelled") continue;
+      std::string when = " (" + show(a.start) + " to " + show(a.end).substr(11) + ")";
+      if (b.place.id == a.place.id && place && !place->online) {
+        diags.error(b.start_pos, "session " + b.id + " overlaps " + a.id + " at " + place->short_name + when,
+                    "move one of them, or cancel one");
+      } else if (!a.parallel || !b.parallel) {
+        diags.error(b.start_pos, "session " + b.id + " overlaps " + a.id + when + ": the cohort attends every base session",
+                    "move one of them; if participants choose between them, mark both with parallel: true");
+      }
+    }
+  }
+}
+
 void check_calendar(const Site& site, Diagnostics& diags) {
   check_unique(site.sessions, [](const Session& s) -> const std::string& { return s.id; }, "session", diags);
   auto tz = TimeZone::find(site.config.timezone);
   if (!tz) {
     diags.error(site.config.pos, "unknown time zone '" + site.config.timezone + "'", "write a tz database name such as Europe/Zurich");
   }
+  LocalTime reference = reference_date(tz ? &*tz : nullptr);
+  const std::string& refresh = site.calendar.refresh;
+  int amount = 0;
+  char unit = 0, rest = 0;
+  bool duration = (std::sscanf(refresh.c_str(), "PT%d%c%c", &amount, &unit, &rest) == 2 && (unit == 'H' || unit == 'M')) ||
+                  (std::sscanf(refresh.c_str(), "P%d%c%c", &amount, &unit, &rest) == 2 && unit == 'D');
+  if (!duration || amount <= 0) {
+    diags.error(site.calendar.pos, "calendar.refresh '" + refresh + "' is not a duration in hours, minutes or days",
+                "write e.g. PT12H (12 hours), PT30M or P1D: calendar clients read it as REFRESH-INTERVAL");
+  }
   for (const Session& s : site.sessions) {
     if (s.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
       diags.error(s.pos, "session id '" + s.id + "' may only use a-z, 0-9 and '-'", "it becomes a URL and an event UID");
     }
     check_session_refs(site, s, diags);
-    if (!(s.start < s.end)) {
-      diags.error(s.end_pos, "session " + s.id + " ends (" + show(s.end) + ") before it starts (" + show(s.start) + ")");
-    }
-    const CalendarConfig& c = site.calendar;
-    if (c.has_period && (s.start < c.period_start || c.period_end < s.end)) {
-      diags.error(s.start_pos, "session " + s.id + " (" + show(s.start) + ") is outside the programme's period",
-                  "the period is " + show(c.period_start).substr(0, 10) + " to " + show(c.period_end).substr(0, 10) +
-                      " (site.yaml, calendar.period)");
-    }
-    if (tz) {
-      check_dst(*tz, s.start, s.start_pos, diags);
-      check_dst(*tz, s.end, s.end_pos, diags);
-    }
+    check_session_times(site, tz ? &*tz : nullptr, s, diags);
+    check_history(site, s, reference, diags);
     if (s.status == "cancelled" && s.history.empty()) {
       diags.error(s.status_pos, "session " + s.id + " is cancelled but its history says nothing",
-                  "add a history entry (date and note): subscribers' calendars update only when it grows");
+                  "add a history entry (date and note): it tells participants, on the pages and in the changes feed");
     }
   }
-  // Two sessions in the same room at once: sessions are sorted by start.
-  for (size_t i = 0; i < site.sessions.size(); ++i) {
-    const Session& a = site.sessions[i];
-    const Place* place = site.find_place(a.place.id);
-    if (!place || place->online || a.status == "cancelled") continue;
-    for (size_t j = i + 1; j < site.sessions.size() && site.sessions[j].start < a.end; ++j) {
-      const Session& b = site.sessions[j];
-      if (b.place.id == a.place.id && b.status != "cancelled") {
-        diags.error(b.start_pos, "session " + b.id + " overlaps " + a.id + " at " + place->short_name + " (" +
-                                     show(a.start) + " to " + show(a.end).substr(11) + ")",
-                    "move one of them, or cancel one");
-      }
-    }
-  }
+  check_overlaps(site, diags);
 }
 
 const std::vector<std::string> kEntryKinds = {"digital-production", "session-description", "resource-collection",
                                               "reflexive-text", "oral-defence"};
-const std::vector<std::string> kEntryStatuses = {"submitted", "acquired", "not-acquired"};
 
 SourcePos field(const Entry& e, const char* key) {
   return e.field_pos.at_or(key, e.pos);
@@ -180,17 +256,21 @@ void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnosti
     for (const Task& t : m->tasks) ids.push_back(t.id);
     std::string all;
     for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
-    std::string hint = did_you_mean(e.task.id, ids);
-    diags.error(e.task.pos, "module " + m->id + " has no task '" + e.task.id + "'",
-                hint.empty() ? "its tasks are: " + all : hint);
+    Text hint = did_you_mean(e.task.id, ids);
+    diags.error(e.task.pos, tr("module {1} has no task '{2}'", m->id, e.task.id),
+                hint.empty() ? tr("its tasks are: {1}", all) : hint);
   }
   if (!e.kind.empty() && std::find(kEntryKinds.begin(), kEntryKinds.end(), e.kind) == kEntryKinds.end()) {
     diags.error(field(e, "kind"), "unknown kind of entry '" + e.kind + "'", did_you_mean(e.kind, kEntryKinds));
   }
-  if (!e.status.empty() && std::find(kEntryStatuses.begin(), kEntryStatuses.end(), e.status) == kEntryStatuses.end()) {
-    std::string hint = did_you_mean(e.status, kEntryStatuses);
-    diags.error(field(e, "status"), "unknown status '" + e.status + "'",
-                hint.empty() ? "write submitted, acquired or not-acquired" : hint);
+  if (e.status == "acquired" || e.status == "not-acquired") {
+    // Mahara's SmartEvidence lets only staff set « meets »: a decision a
+    // participant writes would count as a trainer's.
+    diags.error(field(e, "status"), tr("a participant's entry cannot say it is {1}", e.status),
+                tr("trainers validate entries in the HEP's assessments (content/assessments/, `cartable assess`): "
+                   "remove this line, or write status: submitted"));
+  } else if (!e.status.empty() && e.status != "submitted") {
+    diags.error(field(e, "status"), tr("unknown status '{1}'", e.status), tr("write status: submitted, or remove the line"));
   }
   if (e.competencies.empty() && e.field_pos.has("competencies")) {
     diags.error(field(e, "competencies"), "entry evidences no competency", "list at least one, e.g. rc-num-so/3.1");
@@ -257,33 +337,122 @@ void check_portfolios(const Site& site, Diagnostics& diags) {
 
 }  // namespace
 
-void check_against_previous_feed(const Site& site, const std::string& ics, const std::string& path,
-                                 Diagnostics& diags) {
+namespace {
+
+std::string session_id_of(const IcsEvent& e, const std::string& suffix) {
+  if (e.uid.size() <= suffix.size() || e.uid.compare(e.uid.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+  return e.uid.substr(0, e.uid.size() - suffix.size());
+}
+
+// The line of a published description that lists the speakers.
+std::string speakers_in(const std::string& description, const std::string& label) {
+  std::string prefix = label + " : ";
+  size_t at = description.rfind("\n" + prefix);
+  if (at == std::string::npos) return {};
+  at += 1 + prefix.size();
+  return description.substr(at, description.find('\n', at) - at);
+}
+
+std::vector<std::string> differences(const EventFacts& now, const IcsEvent& old, const EventWords& words) {
+  std::vector<std::string> changes;
+  if (now.dtstart != old.dtstart || now.dtend != old.dtend) changes.push_back("time");
+  if (now.location != old.location) changes.push_back("place");
+  if (now.status != old.status) changes.push_back("status");
+  if (now.summary != old.summary) changes.push_back("title");
+  bool speakers = now.speakers != speakers_in(old.description, words.speakers_label);
+  if (speakers) changes.push_back("speakers");
+  if (!speakers && now.description != old.description) changes.push_back("description");
+  if (now.url != old.url) changes.push_back("URL");
+  return changes;
+}
+
+// A published event whose id is gone, and a new session at its time or
+// with its title: the id was changed.
+const Session* renamed_to(const Site& site, const IcsEvent& old, const std::set<std::string>& published,
+                          const EventWords& words) {
+  for (const Session& s : site.sessions) {
+    if (published.count(s.id)) continue;
+    EventFacts f = event_facts(site, s, words);
+    if ((f.dtstart == old.dtstart && f.dtend == old.dtend) || f.summary == old.summary) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void check_against_previous_feed(const Site& site, const EventWords& words, const std::string& ics,
+                                 const std::string& path, Diagnostics& diags) {
   std::vector<IcsEvent> previous = parse_ics_events(ics);
   if (previous.empty()) {
     diags.error({path, 0, 0}, "no events in this feed", "pass the calendrier.ics that subscribers received");
     return;
   }
   std::string suffix = "@" + site_host(site.config);
+  std::set<std::string> published;
+  for (const IcsEvent& old : previous) published.insert(session_id_of(old, suffix));
   for (const IcsEvent& old : previous) {
-    if (old.uid.size() <= suffix.size() || old.uid.compare(old.uid.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    std::string id = old.uid.substr(0, old.uid.size() - suffix.size());
+    std::string id = session_id_of(old, suffix);
+    if (id.empty()) continue;
     const Session* s = site.find_session(id);
     if (!s) {
+      if (const Session* renamed = renamed_to(site, old, published, words)) {
+        diags.error(renamed->pos, "session " + renamed->id + " was published as " + id + ": its id changed",
+                    "give it back the id " + id + ": the id makes the event's UID, and a new one shows the session twice "
+                    "in calendars that imported it");
+        continue;
+      }
       diags.warning({path, 0, 0}, "session " + id + " was published but is no longer in content/calendar.yaml",
-                    "subscribers keep it in their calendars: restore it with status: cancelled and a history entry");
+                    "subscribers' calendars drop it without a word: restore it with status: cancelled and a history entry");
       continue;
     }
-    EventFacts now = event_facts(site, *s);
-    std::vector<std::string> changes;
-    if (now.dtstart != old.dtstart || now.dtend != old.dtend) changes.push_back("time");
-    if (now.location != old.location) changes.push_back("place");
-    if (now.status != old.status) changes.push_back("status");
+    EventFacts now = event_facts(site, *s, words);
+    std::vector<std::string> changes = differences(now, old, words);
     if (changes.empty() || now.sequence > old.sequence) continue;
     std::string what;
     for (const auto& c : changes) what += (what.empty() ? "" : ", ") + c;
     diags.error(s->pos, "session " + id + " changed (" + what + ") since the published feed, without a new history entry",
-                "add a history entry (date and note): without it, subscribers' calendars keep the old version");
+                "add a history entry (date and note): it raises SEQUENCE, which copies imported from the .ics files "
+                "need to update, and tells participants on the changes page");
+  }
+}
+
+void fill_history_from_previous(Site& site, const std::string& ics, Diagnostics& diags) {
+  std::string suffix = "@" + site_host(site.config);
+  for (const IcsEvent& old : parse_ics_events(ics)) {
+    std::string id = session_id_of(old, suffix);
+    Session* s = nullptr;
+    for (Session& candidate : site.sessions) {
+      if (candidate.id == id) s = &candidate;
+    }
+    if (!s || s->history.empty() || static_cast<int>(s->history.size()) <= old.sequence) continue;
+    HistoryEntry* newest = &s->history.front();
+    for (HistoryEntry& h : s->history) {
+      if (newest->date < h.date) newest = &h;
+    }
+    if (newest->from) continue;
+    std::string tz = site.config.timezone + ":";
+    FormerSlot slot;
+    slot.filled = true;
+    slot.pos = newest->pos;
+    LocalTime start, end;
+    if (old.dtstart.rfind(tz, 0) == 0 && old.dtend.rfind(tz, 0) == 0 && parse_basic(old.dtstart.substr(tz.size()), start) &&
+        parse_basic(old.dtend.substr(tz.size()), end) && (start != s->start || end != s->end)) {
+      slot.has_time = true;
+      slot.start = start;
+      slot.end = end;
+    }
+    for (const Place& p : site.places) {
+      std::string location = p.online || p.address.empty() ? p.name : p.name + ", " + p.address;
+      if (location == old.location && p.id != s->place.id) slot.place = {p.id, newest->pos};
+    }
+    if (!slot.has_time && slot.place.id.empty()) continue;
+    std::string yaml = "from: {";
+    if (slot.has_time) yaml += "start: " + show(slot.start) + ", end: " + show(slot.end);
+    if (!slot.place.id.empty()) yaml += std::string(slot.has_time ? ", " : "") + "place: " + slot.place.id;
+    yaml += "}";
+    diags.warning(newest->pos, "session " + s->id + " moved since the published feed: the pages say where it was",
+                  "to keep saying it in later builds, add to this history entry: " + yaml);
+    newest->from = slot;
   }
 }
 
@@ -322,6 +491,7 @@ void check_site(const Site& site, Diagnostics& diags) {
   check_calendar(site, diags);
   check_portfolios(site, diags);
   check_certification(site, diags);
+  check_hep_records(site, diags);
   Totals totals = compute_totals(site);
   compare_total(site, "ects", totals.ects, "ECTS credits", diags);
   compare_total(site, "periods", totals.periods, "periods", diags);

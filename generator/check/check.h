@@ -4,6 +4,7 @@
 #pragma once
 
 #include "base/diagnostics.h"
+#include "calendar/event.h"
 #include "model/model.h"
 
 namespace cartable {
@@ -19,10 +20,16 @@ Totals compute_totals(const Site& site);
 void check_site(const Site& site, Diagnostics& diags);
 
 // Compares the sessions with a previously published feed: a session whose
-// time, place or status changed without a new history entry is an error,
-// since subscribers' calendars would never learn of it (their copy keeps the
-// old SEQUENCE). `path` names the feed in diagnostics.
-void check_against_previous_feed(const Site& site, const std::string& ics, const std::string& path,
-                                 Diagnostics& diags);
+// time, place, status, title, speakers, description or URL changed without
+// a new history entry is an error (imported copies update only when
+// SEQUENCE grows, and the changes page would not say it); a session whose
+// id changed is reported as renamed. `path` names the feed in diagnostics.
+void check_against_previous_feed(const Site& site, const EventWords& words, const std::string& ics,
+                                 const std::string& path, Diagnostics& diags);
+
+// When a session moved since the published feed and its newest history
+// entry has no `from:`, fills it in from the feed (so pages say « déplacée
+// du … au … ») and warns with the line to add to keep it.
+void fill_history_from_previous(Site& site, const std::string& ics, Diagnostics& diags);
 
 }  // namespace cartable

@@ -6,7 +6,12 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <yaml-cpp/yaml.h>
+
+#include "assess/assess.h"
+#include "access/access.h"
 #include "build.h"
+#include "output/interrupt.h"
 #include "scaffold/scaffold.h"
 #include "serve/serve.h"
 
@@ -22,10 +27,21 @@ int report(const Diagnostics& diags, bool ok) {
   }
   if (!ok) {
     size_t n = diags.error_count();
-    std::cerr << "cartable: " << n << (n == 1 ? " error" : " errors") << ", nothing written\n";
+    std::cerr << "cartable: " << translate(trn("{1} error, nothing written", "{1} errors, nothing written", n, n)) << "\n";
     return 1;
   }
   return 0;
+}
+
+// The `language:` of the site's configuration, or "" when it cannot be
+// read (the loader reports why, in the language chosen without it).
+std::string site_language(const std::string& source) {
+  try {
+    YAML::Node site = YAML::LoadFile(source + "/site.yaml");
+    if (site.IsMap() && site["language"] && site["language"].IsScalar()) return site["language"].as<std::string>();
+  } catch (const std::exception&) {
+  }
+  return "";
 }
 
 }  // namespace
@@ -33,6 +49,9 @@ int report(const Diagnostics& diags, bool ok) {
 int main(int argc, char** argv) {
   CLI::App app{"cartable: publishes a training programme and its participants' portfolios"};
   app.require_subcommand(1);
+  std::string lang;
+  app.add_option("--lang", lang, "Language of the messages: fr or en (default: the site's, English if $LANG is)");
+  app.fallthrough();
 
   BuildOptions build;
   CLI::App* build_cmd = app.add_subcommand("build", "Render the site into the output folder");
@@ -43,7 +62,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   build_cmd->add_option("-j,--jobs", build.threads, "Threads (default: one per core)");
   build_cmd->add_flag("!--no-search", build.search, "Do not index the site with Pagefind");
+  build_cmd->add_option("--previous-ics", build.previous_ics,
+                        "The calendrier.ics subscribers have: refuse silent changes, say where moved sessions were")
+      ->check(CLI::ExistingFile);
   build_cmd->add_option("--pagefind", build.pagefind, "Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)");
+  build_cmd->add_flag("--strict-templates", build.strict_templates, "Theme authors: a template name no page sets is an error");
+  build_cmd->add_flag("!--no-cache", build.cache, "Full build: reuse nothing from the previous one (compare every output file)");
 
   BuildOptions check;
   check.write = false;
@@ -85,10 +109,77 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--source", serve_options.source, "Site folder")->capture_default_str();
   serve_cmd->add_option("--port", serve_options.port, "Port on 127.0.0.1 (0: any free port)")->capture_default_str();
   serve_cmd->add_option("--out", serve_options.out, "Where to write the preview (default: a temporary folder)");
+  serve_cmd->add_option("--audience", serve_options.audience, "experts: preview the jury's site")
+      ->check(CLI::IsMember({"experts"}));
+
+  AssessOptions assess_options;
+  CLI::App* assess_cmd = app.add_subcommand("assess", "Record a trainer's decision on an entry (content/assessments/)");
+  assess_cmd->add_option("entry", assess_options.entry, "The entry: portfolios/<participant>/<entry>.md")->required();
+  assess_cmd->add_option("--status", assess_options.status, "acquired, not-acquired or to-redo")
+      ->required()
+      ->check(CLI::IsMember({"acquired", "not-acquired", "to-redo"}));
+  assess_cmd->add_option("--by", assess_options.by, "The trainer's person id (content/people.yaml)")->required();
+  assess_cmd->add_option("--feedback-file", assess_options.feedback_file, "Feedback in Markdown")->check(CLI::ExistingFile);
+  assess_cmd->add_option("--date", assess_options.date, "Date of the decision (default: today)");
+  assess_cmd->add_option("--coauthors", assess_options.coauthors, "Coauthors this decision also counts for")->delimiter(',');
+  assess_cmd->add_option("--source", assess_options.source, "Site folder")->capture_default_str();
+
+  struct {
+    std::string source = ".";
+    std::string published;
+    std::string format;
+    std::string repo = "cas";
+    std::string user;
+  } access;
+  CLI::App* access_cmd = app.add_subcommand(
+      "access", "Who may write what: CODEOWNERS or gitolite rules, or check a push's paths (read on stdin)");
+  access_cmd->add_option("--source", access.source, "Site folder (the pushed tree)")->capture_default_str();
+  access_cmd->add_option("--format", access.format, "Print the rules for a forge")
+      ->check(CLI::IsMember({"codeowners", "gitolite"}));
+  access_cmd->add_option("--repo", access.repo, "Repository name in the gitolite rules")->capture_default_str();
+  auto* check_user = access_cmd->add_option("--check", access.user,
+                                            "Check the paths on stdin for this user; print one line per refused path");
+  access_cmd->add_option("--published", access.published,
+                         "Folder with the published tree's site.yaml and portfolio.yaml files (default: --source)");
+  check_user->excludes(access_cmd->get_option("--format"));
 
   CLI11_PARSE(app, argc, argv);
 
+  std::string source = *build_cmd ? build.source
+                       : *check_cmd ? check.source
+                       : *serve_cmd ? serve_options.source
+                       : *new_portfolio_cmd ? new_portfolio_options.source
+                       : *assess_cmd        ? assess_options.source
+                       : *access_cmd        ? access.source
+                                            : new_entry_options.source;
+  set_language(choose_language(lang, site_language(source)));
+
+  if (*access_cmd) {
+    if (access.format.empty() && access.user.empty()) {
+      std::cerr << "cartable access: give --format codeowners|gitolite or --check USER\n";
+      return 2;
+    }
+    Diagnostics diags;
+    AccessRules pushed = load_access_rules(access.source, diags);
+    AccessRules published = access.published.empty() ? pushed : load_access_rules(access.published, diags);
+    if (diags.error_count() > 0) return report(diags, false);
+    print_diagnostics(diags, std::cerr);
+    if (access.format == "codeowners") std::cout << codeowners(pushed);
+    if (access.format == "gitolite") std::cout << gitolite_conf(pushed, access.repo);
+    if (!access.user.empty()) return check_paths(published, pushed, access.user, std::cin, std::cout) ? 1 : 0;
+    return 0;
+  }
+
   if (*serve_cmd) return serve(serve_options);
+
+  if (*assess_cmd) {
+    Diagnostics diags;
+    std::string path = assess(assess_options, diags);
+    if (path.empty()) print_diagnostics(diags, std::cerr);  // the site's warnings are not the trainer's business
+    if (path.empty()) return 1;
+    std::cout << path << '\n';
+    return 0;
+  }
 
   if (*new_portfolio_cmd || *new_entry_cmd) {
     Diagnostics diags;
@@ -100,14 +191,19 @@ int main(int argc, char** argv) {
   }
 
   if (*build_cmd) {
+    interrupt::handle_signals();  // before any thread starts
     Diagnostics diags;
     auto start = std::chrono::steady_clock::now();
     BuildResult r = build_site(build, diags);
     int code = report(diags, r.ok);
-    if (r.ok) {
+    if (r.ok && r.up_to_date) {
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-      std::cerr << "cartable: " << r.stats.pages << " pages, " << r.stats.files << " files in " << build.out << " ("
-                << ms << " ms)\n";
+      std::cerr << "cartable: nothing changed since the last build; " << build.out << " is up to date (" << ms << " ms)\n";
+    } else if (r.ok) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+      std::cerr << "cartable: "
+                << translate(tr("{1} pages, {2} files in {3} ({4} ms)", r.stats.pages, r.stats.files, build.out, ms))
+                << "\n";
     }
     return code;
   }
@@ -120,7 +216,7 @@ int main(int argc, char** argv) {
       return r.ok ? 0 : 1;
     }
     int code = report(diags, r.ok);
-    if (r.ok) std::cerr << "cartable: no errors\n";
+    if (r.ok) std::cerr << "cartable: " << translate(tr("no errors")) << "\n";
     return code;
   }
   return 0;

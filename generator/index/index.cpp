@@ -199,7 +199,7 @@ const std::vector<const Module*>& Index::modules_developing(const std::string& r
   return it == modules_by_competency_.end() ? none : it->second;
 }
 
-std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::string& id, std::string& hint) const {
+std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::string& id, Text& hint) const {
   if (site_.withheld.count(kind + ":" + id)) return LinkTarget{};
   if (kind == "module") {
     if (const Module* m = site_.find_module(id)) return LinkTarget{module_url(id), m->title};
@@ -230,7 +230,7 @@ std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::str
       for (const Entry& e : p.entries) ids.push_back(p.slug + "/" + e.slug);
     }
     hint = did_you_mean(id, ids);
-    if (hint.empty() && slash == std::string::npos) hint = "write entry:<portfolio>/<entry>";
+    if (hint.empty() && slash == std::string::npos) hint = tr("write entry:<portfolio>/<entry>");
   } else if (kind == "page") {
     auto it = site_.page_by_id.find(id);
     if (it != site_.page_by_id.end()) return LinkTarget{page_url(id), site_.pages[it->second].title};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/messages.h"
 #include "model/model.h"
 
 namespace cartable {
@@ -89,7 +90,7 @@ class Index {
 
   // Resolves "module:m1", "competency:rc-num-so/3.1", ... Returns nullopt and
   // fills `hint` when the kind is known but the id is not.
-  std::optional<LinkTarget> resolve(const std::string& kind, const std::string& id, std::string& hint) const;
+  std::optional<LinkTarget> resolve(const std::string& kind, const std::string& id, Text& hint) const;
 
  private:
   const Site& site_;

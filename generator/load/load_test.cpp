@@ -107,3 +107,59 @@ TEST(Load, MissingSiteYamlSaysWhatToDo) {
   ASSERT_TRUE(diags.has_errors());
   EXPECT_NE(diags.sorted()[0].hint.find("--source"), std::string::npos);
 }
+
+// A site held in memory (base/filesystem.h): what fixture sites build on.
+TEST(Load, FromMemoryWithALinkedEntryRefused) {
+  auto files = std::make_shared<MemoryFileSystem>();
+  files->add_file("site.yaml", "title: T\nbase_url: https://example.org/\n");
+  files->add_file("content/programme.md", "---\ntitle: Programme\n---\nTexte.\n");
+  files->add_file("portfolios/ana/portfolio.yaml", "name: Ana\n");
+  files->add_link("portfolios/ana/lien.md");
+  files->add_link("portfolios/bob");
+  Diagnostics diags;
+  Site site = load_site(files, "site", diags);
+  auto all = diags.sorted();
+  ASSERT_EQ(all.size(), 2u) << format_diagnostic(all[0]);
+  EXPECT_EQ(format_diagnostic(all[0]).rfind("site/portfolios/ana/lien.md: error: 'site/portfolios/ana/lien.md' is a symbolic link", 0), 0u)
+      << format_diagnostic(all[0]);
+  EXPECT_NE(all[1].message.find("'site/portfolios/bob' is a symbolic link"), std::string::npos) << all[1].message;
+  ASSERT_EQ(site.portfolios.size(), 1u);
+  EXPECT_EQ(site.portfolios[0].name, "Ana");
+  EXPECT_TRUE(site.portfolios[0].entries.empty());
+}
+
+TEST(Load, DuplicateKeyIsAnErrorAtTheSecondKey) {
+  Diagnostics diags;
+  auto node = parse_yaml("draft: false\ntitle: T\ndraft: true\nnested:\n  a: 1\n  a: 2\n", YamlSource{"e.md", 2}, diags);
+  ASSERT_TRUE(node.has_value());
+  auto all = diags.sorted();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(format_diagnostic(all[0]).rfind("e.md:4:1: error: duplicate key 'draft' (first given on line 2)", 0), 0u)
+      << format_diagnostic(all[0]);
+  EXPECT_EQ(all[1].pos.line, 7);
+  EXPECT_EQ(all[1].pos.col, 3);
+  // The same key in two different maps is no duplicate; an alias is one event.
+  Diagnostics fine;
+  parse_yaml("a: {x: 1}\nb: {x: 2}\nc: &c [1, 2]\nd: *c\n", YamlSource{"f.yaml", 1}, fine);
+  EXPECT_FALSE(fine.has_errors());
+}
+
+TEST(Load, DatesAreIsoWithAPlausibleYear) {
+  Diagnostics diags;
+  LocalTime t;
+  SourcePos at{"x.yaml", 1, 1};
+  EXPECT_TRUE(parse_local_time("2027-03-13 09:00", false, t, at, diags));
+  EXPECT_TRUE(parse_local_time("2027-03-13T09:00", false, t, at, diags));
+  EXPECT_TRUE(parse_local_time("2027-03-13", true, t, at, diags));
+  EXPECT_FALSE(diags.has_errors());
+  for (const char* bad : {"2027-3-13", " 2027-03-13", "+2027-03-13", "2027-03-13 9:00", "13.03.2027", "2027-03-13 09:00:00"}) {
+    Diagnostics d;
+    EXPECT_FALSE(parse_local_time(bad, true, t, at, d)) << bad;
+  }
+  Diagnostics far;
+  EXPECT_FALSE(parse_local_time("1899-12-31", true, t, at, far));
+  EXPECT_FALSE(parse_local_time("2201-01-01", true, t, at, far));
+  EXPECT_NE(far.sorted()[0].message.find("outside 1900-2200"), std::string::npos);
+  EXPECT_TRUE(parse_local_time("1900-01-01", true, t, at, diags));
+  EXPECT_TRUE(parse_local_time("2200-12-31", true, t, at, diags));
+}

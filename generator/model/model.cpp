@@ -88,6 +88,10 @@ void Site::build_lookups() {
   portfolio_by_slug.clear();
   record_by_slug.clear();
   for (size_t i = 0; i < records.size(); ++i) record_by_slug.emplace(records[i].participant.id, i);
+  assessments_by_entry.clear();
+  for (size_t i = 0; i < assessments.size(); ++i) {
+    assessments_by_entry[assessments[i].participant.id + "/" + assessments[i].entry.id].push_back(i);
+  }
   for (size_t i = 0; i < portfolios.size(); ++i) portfolio_by_slug.emplace(portfolios[i].slug, i);
   for (size_t i = 0; i < sessions.size(); ++i) session_by_id.emplace(sessions[i].id, i);
   for (size_t i = 0; i < modules.size(); ++i) module_by_id.emplace(modules[i].id, i);
@@ -138,6 +142,27 @@ void restrict_to_audience(Site& site, Visibility audience, bool keep_drafts) {
   std::erase_if(site.records, [&](const ParticipantRecord& r) {
     return std::none_of(site.portfolios.begin(), site.portfolios.end(),
                         [&](const Portfolio& p) { return p.slug == r.participant.id; });
+  });
+  // Trainers' assessments: the public build knows at most that an entry was
+  // validated (site.yaml public_validation), never by whom, when or why;
+  // à-la-carte declarations are the experts' only.
+  if (audience < Visibility::Experts) {
+    if (!site.config.public_validation) site.assessments.clear();
+    // The dates go, yet they decide which of an entry's assessments is the
+    // latest (index/readiness.cpp keeps the order of equal dates): put them
+    // in date order first, so the public reads the jury's verdict.
+    std::stable_sort(site.assessments.begin(), site.assessments.end(),
+                     [](const Assessment& a, const Assessment& b) { return a.date < b.date; });
+    for (Assessment& a : site.assessments) {
+      a.assessor = {};
+      a.feedback = {};
+      a.date = {};
+    }
+    for (Portfolio& p : site.portfolios) p.a_la_carte.clear();
+  }
+  std::erase_if(site.assessments, [&](const Assessment& a) {
+    return site.withheld.count("entry:" + a.participant.id + "/" + a.entry.id) ||
+           site.withheld.count("portfolio:" + a.participant.id);
   });
   site.audience = audience;
   site.build_lookups();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "base/filesystem.h"
 
 namespace cartable {
 
@@ -66,6 +68,15 @@ struct Institution {
   std::string url;
 };
 
+// Who may write what in the site's repository (site.yaml `publishing:`);
+// generator/access/ turns it, with the portfolios' owners, into the
+// publishing gate's rules and the forges' CODEOWNERS / gitolite files.
+struct Publishing {
+  std::vector<std::string> staff;          // HEP staff: may write everything
+  std::vector<std::string> trainers;       // may write trainer_paths
+  std::vector<std::string> trainer_paths;  // folders, e.g. content/assessments/
+};
+
 struct SiteConfig {
   std::string title;
   std::string base_url;   // absolute, ends with '/'
@@ -75,9 +86,18 @@ struct SiteConfig {
   std::string theme = "default";
   Institution institution;
   std::string experts_htpasswd = "/etc/cartable/experts.htpasswd";  // basic auth users of the experts' site
+  // Whether the public site says which entries trainers validated (never
+  // who, when or with what feedback). Off by default.
+  bool public_validation = false;
   // A portfolio-only repository: the programme comes from a saved
   // /api/catalogue.json instead of content/.
   std::string catalogue;
+  // Folders directly under the source folder that may hold a build's output
+  // (out_guard.h): public/ and those named by `outputs:`.
+  std::vector<std::string> outputs = {"public"};
+  // The largest attachment published (site.yaml `max_attachment_mb`).
+  uint64_t max_attachment_bytes = 20 * 1024 * 1024;
+  Publishing publishing;
   SourcePos pos;
 };
 
@@ -94,6 +114,7 @@ struct Person {
   std::string id;
   std::string name;
   std::vector<std::string> roles;  // as printed in the programme
+  bool trainer = false;            // may assess entries (content/assessments/)
   std::string organisation;
   SourcePos pos;
 };
@@ -194,10 +215,22 @@ struct LocalTime {
   bool operator==(const LocalTime&) const = default;
 };
 
+// Where and when a session was before a change (`from:` of a history entry),
+// so pages can say « déplacée du … au … » without anyone retyping it.
+struct FormerSlot {
+  bool has_time = false;
+  LocalTime start, end;
+  Ref place;  // empty id: the place did not change
+  bool filled = false;  // filled in by the build from the previous feed
+  SourcePos pos;
+};
+
 struct HistoryEntry {
   LocalTime date;  // when the change was made (time optional, 00:00)
   std::string note;
+  std::optional<FormerSlot> from;
   SourcePos pos;
+  SourcePos date_pos;
 };
 
 // A dated session of the calendar. `id` is stable: it makes the event's UID,
@@ -212,6 +245,9 @@ struct Session {
   Ref place;
   std::vector<Ref> speakers;
   std::string status = "confirmed";  // confirmed, tentative, cancelled
+  // Marked parallel (an option among others): may overlap other sessions.
+  // Base sessions may not, since one cohort attends them all.
+  bool parallel = false;
   std::vector<HistoryEntry> history;
   SourcePos pos;
   SourcePos start_pos, end_pos, status_pos;
@@ -232,7 +268,7 @@ struct Attachment {
   std::string alt;    // required for images
   std::string title;  // link text for documents
   SourcePos pos;
-  std::string source_path;  // resolved, inside the portfolio's folder
+  std::string source_path;  // relative to the source folder (Site::files), checked at load
   uintmax_t size = 0;
   std::string type;   // "image/png", "application/pdf", ...
   bool image = false;
@@ -243,6 +279,18 @@ struct Attachment {
 // restricted, and an entry is never more visible than its portfolio.
 enum class Visibility { Public = 0, Experts = 1, Private = 2 };
 
+// A course « à la carte » (module 1: « Minimum 48 périodes ») as the
+// participant declares it.
+struct AlaCarteCourse {
+  std::string id;     // unique in the portfolio; the HEP confirms it by this id
+  std::string title;
+  LocalTime date;
+  int periods = 0;
+  Ref module;         // defaults to the module with a_la_carte_min_periods
+  Attachment attestation;
+  SourcePos pos;
+};
+
 struct Entry {
   std::string slug;       // file name without .md: the URL segment
   std::string portfolio;  // slug of the owner
@@ -252,7 +300,7 @@ struct Entry {
   Ref task;
   std::string kind;
   std::vector<Ref> competencies;
-  std::string status;  // submitted, acquired, not-acquired
+  std::string status;  // "submitted" or empty: decisions are trainers' (Assessment)
   std::vector<Ref> coauthors;
   std::vector<Attachment> attachments;
   bool draft = false;
@@ -271,10 +319,18 @@ struct Portfolio {
   std::string name;
   std::string school;
   std::string cohort;
+  std::vector<std::string> owners;  // the names the server knows its writers by
   Visibility visibility = Visibility::Public;
   Markdown bio;
-  std::string dir;  // the folder, as loaded
+  std::string dir;     // the folder, as shown to users (with the source folder)
+  std::string folder;  // the folder relative to the source folder: portfolios/<name>
   std::vector<Entry> entries;  // by date, then slug
+  // Courses « à la carte » the participant declares (portfolio.yaml); they
+  // count only once the HEP confirms them (ParticipantRecord). Experts only.
+  std::vector<AlaCarteCourse> a_la_carte;
+  // Coauthored entries of others this participant agrees to share
+  // ("<portfolio>/<entry>"): without it, being named coauthor gives nothing.
+  std::vector<Ref> coauthored;
   SourcePos pos;
 };
 
@@ -298,18 +354,51 @@ struct CertificationRules {
 
 struct Absence {
   Ref session;
-  bool justified = true;
+  bool justified = false;  // required in the file: no default is safe
   SourcePos pos;
 };
 
-// What the HEP records about one participant: absences and the defence.
-// Personal data: it exists only in the experts' build.
+enum class DefenceState { None, Planned, Held };
+
+// The HEP's confirmation of a declared à-la-carte course.
+struct AlaCarteConfirmation {
+  Ref course;       // AlaCarteCourse::id in the participant's portfolio
+  int periods = 0;  // as attested; 0: as declared
+  SourcePos pos;
+};
+
+// What the HEP records about one participant: absences, the defence,
+// confirmed à-la-carte courses. Personal data: experts' build only.
 struct ParticipantRecord {
   Ref participant;  // portfolio slug
   std::vector<Absence> absences;
   LocalTime defence;
   bool has_defence = false;
+  DefenceState defence_state = DefenceState::None;  // planned until recorded as held
+  std::string defence_outcome;                      // held: "passed" or "failed"
+  std::vector<AlaCarteConfirmation> a_la_carte;
   SourcePos pos;
+};
+
+enum class AssessmentStatus { Acquired, NotAcquired, ToRedo };
+
+// A trainer's decision on one entry (content/assessments/<module>.yaml),
+// kept by the HEP. `fingerprint` is the SHA-256 of the entry file and its
+// attachments as validated (load/fingerprint.h): if the entry changes
+// afterwards, the decision no longer holds.
+struct Assessment {
+  Ref participant;               // the entry's portfolio
+  Ref entry;                     // entry slug in that portfolio
+  Ref task;                      // the task it was assessed for
+  std::string module;            // from the file name
+  AssessmentStatus status = AssessmentStatus::NotAcquired;
+  LocalTime date;
+  Ref assessor;                  // a person with `trainer: true`
+  std::vector<Ref> coauthors;    // coauthors this decision also counts for
+  std::string fingerprint;       // "sha256:<hex>"
+  Markdown feedback;
+  SourcePos pos;
+  SourcePos status_pos;
 };
 
 // Where a competency ref points: indexes into Site::frameworks.
@@ -321,6 +410,9 @@ struct CompetencyLocation {
 
 struct Site {
   std::string source_dir;
+  // Every read of the sources goes through it (base/filesystem.h): no
+  // symbolic link is followed, no path leaves the source folder.
+  std::shared_ptr<const FileSystem> files;
   SiteConfig config;
   Programme programme;
   std::vector<Page> pages;  // pages[0] is the programme
@@ -334,6 +426,10 @@ struct Site {
   std::vector<Crosswalk> crosswalks;
   CertificationRules certification;
   std::vector<ParticipantRecord> records;  // content/attendance.yaml
+  std::vector<Assessment> assessments;     // content/assessments/*.yaml, by file then order
+  // The current fingerprint of every assessed entry ("portfolio/entry"),
+  // computed at load: compared with the assessment's.
+  std::map<std::string, std::string> entry_fingerprints;
   Visibility audience = Visibility::Public;  // set by restrict_to_audience
 
   // Look-ups, filled by load after everything is read.
@@ -346,6 +442,8 @@ struct Site {
   std::map<std::string, size_t> session_by_id;
   std::map<std::string, size_t> portfolio_by_slug;
   std::map<std::string, size_t> record_by_slug;
+  // "portfolio/entry" -> indexes into assessments, in file order.
+  std::map<std::string, std::vector<size_t>> assessments_by_entry;
   // Links that exist in the sources but not for this build's audience
   // ("portfolio:x", "entry:x/y"): rendered as plain text, never as errors.
   std::set<std::string> withheld;

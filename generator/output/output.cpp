@@ -1,11 +1,20 @@
 #include "output/output.h"
 
+#include "base/filesystem.h"
+
+#include "output/interrupt.h"
+
 #include <fcntl.h>
+#include <sys/file.h>
+#include <xxhash.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <vector>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,7 +23,27 @@ namespace fs = std::filesystem;
 
 namespace cartable {
 
+namespace {
+
+// Output paths are built from validated names (entry slugs, names read from
+// folder listings); one that would leave the output folder ('..', absolute,
+// empty component) is a bug, reported as an internal error and never written.
+bool leaves_output(const std::string& path) {
+  std::vector<std::string> parts;
+  return !split_relative_path(path, &parts) || parts.empty();
+}
+
+std::string escape_error(const std::string& path) {
+  return "internal error: output path '" + path + "' would leave the output folder";
+}
+
+}  // namespace
+
 void DirectoryWriter::write(const std::string& path, std::string_view content) {
+  if (leaves_output(path)) {
+    std::fprintf(stderr, "cartable: %s\n", escape_error(path).c_str());
+    return;
+  }
   fs::path full = fs::path(dir_) / path;
   std::error_code ec;
   fs::create_directories(full.parent_path(), ec);
@@ -28,6 +57,10 @@ void DirectoryWriter::write(const std::string& path, std::string_view content) {
 }
 
 void DirectoryWriter::copy_file(const std::string& path, const std::string& from) {
+  if (leaves_output(path)) {
+    std::fprintf(stderr, "cartable: %s\n", escape_error(path).c_str());
+    return;
+  }
   fs::path full = fs::path(dir_) / path;
   std::error_code ec;
   fs::create_directories(full.parent_path(), ec);
@@ -38,85 +71,437 @@ void DirectoryWriter::copy_file(const std::string& path, const std::string& from
 }
 
 void DirectoryWriter::remove(const std::string& path) {
+  if (leaves_output(path)) return;
   std::error_code ec;
   fs::remove_all(fs::path(dir_) / path, ec);
 }
 
-std::unique_ptr<StagingDir> StagingDir::open(const std::string& out_dir, Diagnostics& diags) {
-  fs::path out = fs::absolute(out_dir).lexically_normal();
-  if (out.filename().empty()) out = out.parent_path();
-  std::error_code ec;
-  if (fs::exists(out, ec) && !fs::is_directory(out, ec)) {
-    diags.error({out_dir, 0, 0}, "output path exists and is not a folder");
-    return nullptr;
-  }
-  fs::create_directories(out.parent_path(), ec);
-  std::string pattern = (out.parent_path() / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
-  if (!mkdtemp(pattern.data())) {
-    diags.error({out_dir, 0, 0}, std::string("cannot create a staging folder beside the output: ") + std::strerror(errno));
-    return nullptr;
-  }
-  // mkdtemp makes it 0700; a published site must be world-readable.
-  fs::permissions(pattern, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                               fs::perms::others_read | fs::perms::others_exec, ec);
-  return std::unique_ptr<StagingDir>(new StagingDir(out.string(), pattern));
+ContentHash hash_content(std::string_view bytes) {
+  XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  return {static_cast<unsigned long long>(h.low64), static_cast<unsigned long long>(h.high64)};
 }
 
-StagingDir::~StagingDir() {
-  std::error_code ec;
-  if (!committed_) fs::remove_all(staging_, ec);
-}
+namespace {
 
-std::string StagingDir::prepare(const std::string& path) {
-  std::string full = staging_ + "/" + path;
-  std::lock_guard lock(mutex_);
-  make_parents(full, full.rfind('/'));
-  return full;
-}
+constexpr const char* kManifestHeader = "cartable-manifest 1";
 
-// The staging folder is new and only this object writes into it, so a folder
-// is made once, by one mkdir, without the stat() calls of create_directories:
-// at ten thousand pages those were a tenth of the build.
-void StagingDir::make_parents(const std::string& full, size_t end) {
-  if (end <= staging_.size()) return;
-  std::string dir = full.substr(0, end);
-  if (made_dirs_.count(dir)) return;
-  make_parents(full, full.rfind('/', end - 1));
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST && first_error_.empty()) {
-    first_error_ = dir + ": " + std::strerror(errno);
-  }
-  made_dirs_.insert(std::move(dir));
-}
-
-void StagingDir::write(const std::string& path, std::string_view content) {
-  std::string full = prepare(path);
-  // One open, one write, one close: the staging folder is new, nothing to truncate.
-  bool ok = false;
-  int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd >= 0) {
+bool read_whole(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok) {
+    out.resize(static_cast<size_t>(st.st_size));
     size_t done = 0;
-    while (done < content.size()) {
-      ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    while (done < out.size()) {
+      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
       if (n <= 0) break;
       done += static_cast<size_t>(n);
     }
-    ok = done == content.size();
-    ok = (::close(fd) == 0) && ok;
+    ok = done == out.size();
   }
-  if (!ok) {
-    std::lock_guard lock(mutex_);
-    if (first_error_.empty()) first_error_ = full + ": " + std::strerror(errno);
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return ok;
+}
+
+// Device, inode and birth time: they survive renames, and a folder created
+// in the place of another does not get all three.
+std::string identity_of(const std::string& tree) {
+  struct statx sx {};
+  if (::statx(AT_FDCWD, tree.c_str(), AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME, &sx) != 0) return "";
+  if (!S_ISDIR(sx.stx_mode)) return "";
+  std::string id = std::to_string(sx.stx_dev_major) + "." + std::to_string(sx.stx_dev_minor) + "-" +
+                   std::to_string(sx.stx_ino);
+  if (sx.stx_mask & STATX_BTIME) id += "-" + std::to_string(sx.stx_btime.tv_sec) + "." + std::to_string(sx.stx_btime.tv_nsec);
+  return id;
+}
+
+bool is_directory_nofollow(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool parse_hex(std::string_view hex, unsigned long long& value) {
+  value = 0;
+  for (char c : hex) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    value = value << 4 | static_cast<unsigned>(d);
+  }
+  return true;
+}
+
+// Reads a manifest; false when absent or not exactly what we write.
+bool load_manifest(const std::string& path, std::unordered_map<std::string, ContentHash>& files) {
+  std::string text;
+  if (!read_whole(path, text)) return false;
+  size_t pos = text.find('\n');
+  if (pos == std::string::npos || text.compare(0, pos, kManifestHeader) != 0) return false;
+  ++pos;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos || end < pos + 34 || text[pos + 32] != ' ') return false;
+    ContentHash h;
+    if (!parse_hex(std::string_view(text).substr(pos, 16), h.high) ||
+        !parse_hex(std::string_view(text).substr(pos + 16, 16), h.low)) {
+      return false;
+    }
+    files.emplace(text.substr(pos + 33, end - pos - 33), h);
+    pos = end + 1;
+  }
+  return true;
+}
+
+// Every file under `tree` (not folders), by relative path. Types come from
+// the folder listings: no stat per file.
+template <typename Visit>
+bool walk_files(const std::string& tree, Visit visit) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
+    visit(it->path().lexically_relative(tree).generic_string());
+  }
+  return !ec;
+}
+
+}  // namespace
+
+std::string tree_identity(const std::string& tree) { return identity_of(tree); }
+
+std::string published_fingerprint(const std::string& out_dir) {
+  std::string out = resolved_output(out_dir);
+  std::string id = identity_of(out);
+  if (id.empty() || ::access((state_folder_of(out_dir) + "/manifest-" + id).c_str(), F_OK) != 0) return "";
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(out, ec)) {
+    names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
+  }
+  if (ec) return "";
+  std::sort(names.begin(), names.end());
+  std::string listing;
+  for (const std::string& n : names) listing += n + "\n";
+  ContentHash h = hash_content(listing);
+  return id + "-" + std::to_string(h.high) + std::to_string(h.low);
+}
+
+std::string resolved_output(const std::string& out_dir) {
+  fs::path out = fs::absolute(out_dir).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();
+  struct stat st {};
+  std::error_code ec;
+  if (::lstat(out.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    fs::path target = fs::canonical(out, ec);
+    if (!ec) out = target;
+  }
+  return out.string();
+}
+
+std::string state_folder_of(const std::string& out_dir) {
+  fs::path out = resolved_output(out_dir);
+  return (out.parent_path() / ("." + out.filename().string() + ".cartable")).string();
+}
+
+std::unique_ptr<StagingDir> StagingDir::open(const std::string& out_dir, Diagnostics& diags) {
+  return open(out_dir, Options{}, diags);
+}
+
+std::unique_ptr<StagingDir> StagingDir::open(const std::string& out_dir, const Options& options, Diagnostics& diags) {
+  std::unique_ptr<StagingDir> staging(new StagingDir());
+  if (!staging->prepare(out_dir, options, diags)) return nullptr;
+  return staging;
+}
+
+bool StagingDir::prepare(const std::string& out_dir, const Options& options, Diagnostics& diags) {
+  // A symbolic link to a folder is updated through its target: swapping the
+  // link itself away would leave whatever points at it dangling.
+  fs::path out = resolved_output(out_dir);
+  std::error_code ec;
+  struct stat st {};
+  if (::lstat(out.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    diags.error({out_dir, 0, 0}, "output path exists and is not a folder");
+    return false;
+  }
+  fs::path parent = out.parent_path();
+  std::string name = out.filename().string();
+  fs::create_directories(parent, ec);
+  out_ = out.string();
+  state_ = (parent / ("." + name + ".cartable")).string();
+  if (::mkdir(state_.c_str(), 0700) != 0 && errno != EEXIST) {
+    diags.error({out_dir, 0, 0}, "cannot create " + state_ + " beside the output: " + std::strerror(errno));
+    return false;
+  }
+  // Private: the idle copy of an experts' site must not be world-readable.
+  if (!is_directory_nofollow(state_) || ::chmod(state_.c_str(), 0700) != 0) {
+    diags.error({out_dir, 0, 0}, state_ + " is not a folder of ours", "remove it and build again");
+    return false;
+  }
+  lock_fd_ = ::open((state_ + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    diags.error({out_dir, 0, 0}, "another build is writing to " + out_, "wait for it to finish");
+    return false;
+  }
+  // Leftovers of builds that were killed: staging folders of older versions
+  // beside the output, scratch space in the state folder.
+  std::string leftover = "." + name + ".tmp-";
+  for (const auto& e : fs::directory_iterator(parent, ec)) {
+    if (e.path().filename().string().rfind(leftover, 0) == 0) fs::remove_all(e.path(), ec);
+  }
+  fs::remove_all(state_ + "/scratch", ec);
+
+  tree_ = state_ + "/idle";
+  if (is_directory_nofollow(tree_)) {
+    mode_ = options.trust_manifest && load_manifest(manifest_path(tree_), previous_) ? Mode::Known : Mode::Unknown;
+    // Files someone else put in the tree (while it was live) are not in its
+    // manifest: as files of unknown content, they are rewritten or removed.
+    if (mode_ == Mode::Known) {
+      walk_files(tree_, [&](const std::string& rel) { previous_.emplace(rel, ContentHash{~0ull, ~0ull}); });
+    }
+    ::chmod(tree_.c_str(), 0755);
+  } else {
+    fs::remove_all(tree_, ec);
+    if (::mkdir(tree_.c_str(), 0755) != 0) {
+      diags.error({out_dir, 0, 0}, "cannot create " + tree_ + ": " + std::strerror(errno));
+      return false;
+    }
+    ::chmod(tree_.c_str(), 0755);  // whatever the umask: a published site is world-readable
+    mode_ = Mode::Fresh;
+  }
+  // Manifests of trees that are neither the idle one nor the live one.
+  std::string keep_idle = "manifest-" + identity_of(tree_), keep_live = "manifest-" + identity_of(out_);
+  for (const auto& e : fs::directory_iterator(state_, ec)) {
+    std::string f = e.path().filename().string();
+    if (f.rfind("manifest-", 0) == 0 && f != keep_idle && f != keep_live) fs::remove(e.path(), ec);
+  }
+  return true;
+}
+
+StagingDir::~StagingDir() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+std::string StagingDir::manifest_path(const std::string& tree) const {
+  return state_ + "/manifest-" + identity_of(tree);
+}
+
+void StagingDir::note_error(const std::string& what) {
+  std::lock_guard lock(mutex_);
+  if (first_error_.empty()) first_error_ = what;
+}
+
+// Before the first change to the idle copy, its manifest goes: a build killed
+// half-way leaves a tree that the next one compares byte by byte.
+void StagingDir::forget_manifest() {
+  std::call_once(forgotten_, [this] {
+    if (mode_ == Mode::Known) ::unlink(manifest_path(tree_).c_str());
+  });
+}
+
+// Folders are made once, by one mkdir, remembered: at ten thousand pages the
+// stat() calls of create_directories were a tenth of the build. In an idle
+// copy something else may sit where a folder must go (a page that became a
+// folder): it is removed.
+void StagingDir::make_parents(const std::string& full) {
+  std::lock_guard lock(mutex_);
+  size_t end = full.rfind('/');
+  std::vector<std::string> missing;
+  while (end > tree_.size()) {
+    std::string dir = full.substr(0, end);
+    if (made_dirs_.count(dir)) break;
+    missing.push_back(std::move(dir));
+    end = full.rfind('/', end - 1);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0755) != 0 && errno == EEXIST && mode_ != Mode::Fresh && !is_directory_nofollow(*it)) {
+      std::error_code ec;
+      fs::remove_all(*it, ec);
+      ::mkdir(it->c_str(), 0755);
+    }
+    made_dirs_.insert(*it);
   }
 }
 
-void StagingDir::copy_file(const std::string& path, const std::string& from) {
-  std::string full = prepare(path);
-  std::error_code ec;
-  fs::copy_file(from, full, fs::copy_options::overwrite_existing, ec);
-  if (ec) {
-    std::lock_guard lock(mutex_);
-    if (first_error_.empty()) first_error_ = from + ": " + ec.message();
+// One open, one write, one close; truncating in place keeps the inode.
+bool StagingDir::write_file(const std::string& full, std::string_view content) {
+  int fd = -1;
+  for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
+    fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd >= 0) break;
+    if (errno == ENOENT || errno == ENOTDIR) {
+      make_parents(full);
+    } else if (errno == EISDIR || errno == ELOOP) {  // a folder or a link where the file goes
+      std::error_code ec;
+      fs::remove_all(full, ec);
+    } else {
+      return false;
+    }
   }
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  int saved = errno;
+  bool ok = ::close(fd) == 0 && done == content.size();
+  if (done != content.size()) errno = saved;
+  return ok;
+}
+
+bool StagingDir::same_on_disk(const std::string& path, const std::string& full, std::string_view content,
+                              ContentHash hash) {
+  {
+    std::lock_guard lock(mutex_);
+    auto now = written_files_.find(path);  // written earlier in this build
+    if (now != written_files_.end()) return now->second == hash;
+  }
+  if (mode_ == Mode::Known) {
+    auto before = previous_.find(path);
+    return before != previous_.end() && before->second == hash;
+  }
+  // Mode::Unknown: look at the bytes.
+  std::string existing;
+  return read_whole(full, existing) && existing == content;
+}
+
+void StagingDir::write(const std::string& path, std::string_view content) {
+  if (leaves_output(path)) {
+    note_error(escape_error(path));  // commit() then fails: nothing is published
+    return;
+  }
+  ContentHash hash = hash_content(content);
+  std::string full = tree_ + "/" + path;
+  bool unchanged = mode_ != Mode::Fresh && same_on_disk(path, full, content, hash);
+  if (!unchanged) {
+    forget_manifest();
+    if (mode_ == Mode::Fresh) make_parents(full);
+    if (!write_file(full, content)) note_error(full + ": " + std::strerror(errno));
+  }
+  std::lock_guard lock(mutex_);
+  written_files_[path] = hash;
+  if (!unchanged) ++written_;
+}
+
+void StagingDir::copy_file(const std::string& path, const std::string& from) {
+  std::string bytes;
+  if (!read_whole(from, bytes)) {
+    note_error(from + ": " + std::strerror(errno));
+    return;
+  }
+  write(path, bytes);
+}
+
+void StagingDir::copy_known(const std::string& path, const std::string& from, ContentHash hash) {
+  if (mode_ == Mode::Known && same_on_disk(path, tree_ + "/" + path, {}, hash)) {
+    std::lock_guard lock(mutex_);
+    written_files_[path] = hash;
+    return;
+  }
+  copy_file(path, from);
+}
+
+void StagingDir::import_folder(const std::string& dir, const std::string& prefix) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    copy_file(prefix + it->path().lexically_relative(dir).generic_string(), it->path().string());
+  }
+  if (ec) note_error(dir + ": " + ec.message());
+}
+
+namespace {
+
+bool under(const std::string& path, const std::string& prefix) {
+  return !prefix.empty() && path.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Removes `dirs` that are empty, deepest first, and the parents they leave empty.
+void remove_empty_folders(std::vector<std::string> dirs, const std::string& root) {
+  std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (std::string dir : dirs) {
+    while (dir.size() > root.size() && ::rmdir(dir.c_str()) == 0) dir = dir.substr(0, dir.rfind('/'));
+  }
+}
+
+}  // namespace
+
+void StagingDir::remove_stale(const std::string& keep_prefix) {
+  if (mode_ == Mode::Known) prune_known(keep_prefix);
+  if (mode_ == Mode::Unknown) prune_unknown(keep_prefix);
+}
+
+void StagingDir::prune_known(const std::string& keep_prefix) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> dirs;
+  for (auto it = previous_.begin(); it != previous_.end();) {
+    if (written_files_.count(it->first) || under(it->first, keep_prefix)) {
+      ++it;
+      continue;
+    }
+    std::string full = tree_ + "/" + it->first;
+    ::unlink(full.c_str());
+    ++removed_;
+    dirs.push_back(full.substr(0, full.rfind('/')));
+    it = previous_.erase(it);
+  }
+  if (!dirs.empty()) {
+    forget_manifest();
+    made_dirs_.clear();  // some of them may be gone now
+  }
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  remove_empty_folders(std::move(dirs), tree_);
+}
+
+void StagingDir::prune_unknown(const std::string& keep_prefix) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> dirs, stale;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(tree_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::string rel = it->path().lexically_relative(tree_).generic_string();
+    if (it->is_directory(ec) && !it->is_symlink(ec)) {
+      dirs.push_back(it->path().string());
+    } else if (!written_files_.count(rel) && !under(rel, keep_prefix)) {
+      stale.push_back(it->path().string());
+    }
+  }
+  for (const std::string& f : stale) {
+    ::unlink(f.c_str());
+    ++removed_;
+  }
+  made_dirs_.clear();
+  remove_empty_folders(std::move(dirs), tree_);
+}
+
+bool StagingDir::save_manifest(const std::string& tree) {
+  std::vector<const std::pair<const std::string, ContentHash>*> files;
+  files.reserve(written_files_.size());
+  for (const auto& f : written_files_) {
+    if (f.first.find('\n') != std::string::npos) return false;  // cannot be written down: no manifest
+    files.push_back(&f);
+  }
+  std::sort(files.begin(), files.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  std::string text = std::string(kManifestHeader) + "\n";
+  text.reserve(files.size() * 80);
+  char hex[40];
+  for (auto* f : files) {
+    std::snprintf(hex, sizeof hex, "%016llx%016llx ", f->second.high, f->second.low);
+    text += hex;
+    text += f->first;
+    text += '\n';
+  }
+  std::string path = manifest_path(tree), tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = ::close(fd) == 0 && ok;
+  return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
 }
 
 bool StagingDir::commit(Diagnostics& diags) {
@@ -124,31 +509,30 @@ bool StagingDir::commit(Diagnostics& diags) {
     diags.error({out_, 0, 0}, "could not write the site: " + first_error_);
     return false;
   }
-  std::error_code ec;
-  if (!fs::exists(out_, ec)) {
-    if (::rename(staging_.c_str(), out_.c_str()) != 0) {
-      diags.error({out_, 0, 0}, std::string("could not move the site into place: ") + std::strerror(errno));
-      return false;
-    }
-    committed_ = true;
-    return true;
-  }
+  remove_stale();
+  save_manifest(tree_);  // without it the next build compares bytes: slower, same result
+  std::lock_guard hold(interrupt::critical_section());
+  committed_ = swap_in(diags);
+  if (committed_) interrupt::note_published();
+  return committed_;
+}
+
+bool StagingDir::swap_in(Diagnostics& diags) {
+  if (!is_directory_nofollow(out_) && ::rename(tree_.c_str(), out_.c_str()) == 0) return true;
   // One atomic step: the old site and the new one trade places.
-  if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, out_.c_str(), RENAME_EXCHANGE) == 0) {
-    fs::remove_all(staging_, ec);  // now holds the previous site
-    committed_ = true;
-    return true;
-  }
+  if (::renameat2(AT_FDCWD, tree_.c_str(), AT_FDCWD, out_.c_str(), RENAME_EXCHANGE) == 0) return true;
   // File systems without RENAME_EXCHANGE: two renames, a brief gap.
-  std::string old = staging_ + ".old";
-  if (::rename(out_.c_str(), old.c_str()) != 0 || ::rename(staging_.c_str(), out_.c_str()) != 0) {
+  std::string old = state_ + "/old";
+  std::error_code ec;
+  fs::remove_all(old, ec);
+  if (::rename(out_.c_str(), old.c_str()) != 0 || ::rename(tree_.c_str(), out_.c_str()) != 0) {
     diags.error({out_, 0, 0}, std::string("could not move the site into place: ") + std::strerror(errno));
     ::rename(old.c_str(), out_.c_str());
     return false;
   }
-  fs::remove_all(old, ec);
-  committed_ = true;
+  ::rename(old.c_str(), tree_.c_str());
   return true;
 }
+
 
 }  // namespace cartable

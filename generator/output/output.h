@@ -1,15 +1,33 @@
-// Output: where rendered files go. A build writes into a fresh staging folder
-// beside the output folder and, only if everything succeeded, swaps it in
-// with one atomic rename, so readers see the old site or the new one, never
-// a mix, and a failed build leaves the previous site byte-for-byte intact.
+// Output: where rendered files go, updated in place and still atomic.
+//
+// Beside the output folder `out` lives a state folder `.<out>.cartable/`
+// (mode 0700) that holds a second, idle copy of the site. A build brings the
+// idle copy up to date -- writing only the files whose bytes changed and
+// removing only the files no longer produced -- and, only if everything
+// succeeded, trades it with `out` in one renameat2(RENAME_EXCHANGE). Readers
+// see the old site or the new one, never a mix; a failed build leaves `out`
+// untouched. The previous site becomes the idle copy for the next build, so
+// nothing is deleted wholesale and unchanged pages cost no inode: on ext4,
+// creating and deleting a whole tree per build was most of a rebuild.
+//
+// Which bytes each tree holds is remembered in a manifest per tree (path ->
+// XXH3-128 of the content), named after the tree's inode so that a manifest
+// can never be applied to another tree, even after a crash between the swap
+// and the bookkeeping. A tree without a trustworthy manifest (killed build,
+// `--no-cache`, the folder restored from a CI cache) is compared file by file
+// instead: slower, same result.
+//
+// Cost: twice the site on disk, plus the manifests (about 80 bytes a file).
 #pragma once
+
+#include <sys/types.h>
 
 #include <memory>
 #include <mutex>
-#include <set>
-#include <unordered_set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "base/diagnostics.h"
 
@@ -44,32 +62,95 @@ class DirectoryWriter : public OutputSink {
   std::string dir_;
 };
 
+struct ContentHash {
+  unsigned long long low = 0, high = 0;
+  bool operator==(const ContentHash& o) const { return low == o.low && high == o.high; }
+  bool operator!=(const ContentHash& o) const { return !(*this == o); }
+};
+ContentHash hash_content(std::string_view bytes);
+
+// The folder a build into `out_dir` writes: absolute, a symbolic link to a
+// folder resolved (it is updated through its target).
+std::string resolved_output(const std::string& out_dir);
+// The state folder beside it: `.<out>.cartable`.
+std::string state_folder_of(const std::string& out_dir);
+// Names a tree for the bookkeeping: device, inode and birth time, which
+// survive renames. "" when it is not a folder.
+std::string tree_identity(const std::string& tree);
+// Names the tree in `out_dir` as published: its identity and its top-level
+// listing (a file dropped there by hand changes it); "" when it has no
+// manifest, i.e. is not a tree a build published. Cheap at any size: files
+// added deeper are not seen, and are removed by the next build that writes.
+std::string published_fingerprint(const std::string& out_dir);
+
+// The idle copy of the site, being brought up to date (see the top of this file).
 class StagingDir : public OutputSink {
  public:
-  // Creates the staging folder next to `out_dir`; nullptr and a diagnostic
-  // if that is impossible.
+  struct Options {
+    bool trust_manifest = true;  // false (`--no-cache`): compare every file's bytes
+  };
+  // Prepares the idle copy beside `out_dir` (creating what is missing, and
+  // removing `.<out>.tmp-*` folders that killed builds of older versions
+  // left). nullptr and a diagnostic if that is impossible or another build
+  // is writing to the same folder.
   static std::unique_ptr<StagingDir> open(const std::string& out_dir, Diagnostics& diags);
-  ~StagingDir() override;  // removes the staging folder unless committed
+  static std::unique_ptr<StagingDir> open(const std::string& out_dir, const Options& options, Diagnostics& diags);
+  ~StagingDir() override;  // an uncommitted idle copy stays, marked as unknown
 
   void write(const std::string& path, std::string_view content) override;
   void copy_file(const std::string& path, const std::string& from) override;
 
-  // Puts the staged site in place of `out_dir`; false and a diagnostic when
+  // Removes the files the previous contents of the idle copy had and this
+  // build did not write, except those under `keep_prefix` (e.g. "pagefind/"
+  // before the indexer runs). commit() does it for everything.
+  void remove_stale(const std::string& keep_prefix = "");
+  // Writes every file under `dir` at `prefix` + its relative path.
+  void import_folder(const std::string& dir, const std::string& prefix);
+  // copy_file() of a file whose bytes the caller knows hash to `hash`: when
+  // the idle copy already holds them (by its manifest), `from` is not read.
+  void copy_known(const std::string& path, const std::string& from, ContentHash hash);
+
+  // Puts the updated copy in place of `out_dir`; false and a diagnostic when
   // a write failed earlier or the swap failed (the old site is then intact).
   bool commit(Diagnostics& diags);
-  const std::string& staging_path() const { return staging_; }
+  const std::string& staging_path() const { return tree_; }  // the idle copy
+  const std::string& state_path() const { return state_; }   // .<out>.cartable
+  const std::string& out_path() const { return out_; }
+  size_t files_written() const { return written_; }
+  // Every file this build wrote so far (changed or not), with its hash. Not
+  // thread-safe: for after rendering.
+  const std::unordered_map<std::string, ContentHash>& files() const { return written_files_; }
+  size_t files_removed() const { return removed_; }
 
  private:
-  StagingDir(std::string out, std::string staging) : out_(std::move(out)), staging_(std::move(staging)) {}
-  std::string prepare(const std::string& path);
-  void make_parents(const std::string& full, size_t end);  // with mutex_ held
+  enum class Mode { Fresh, Known, Unknown };
+  StagingDir() = default;
+  bool prepare(const std::string& out_dir, const Options& options, Diagnostics& diags);
+  bool write_file(const std::string& full, std::string_view content);
+  bool same_on_disk(const std::string& path, const std::string& full, std::string_view content, ContentHash hash);
+  void make_parents(const std::string& full);
+  void note_error(const std::string& what);
+  void forget_manifest();
+  void prune_known(const std::string& keep_prefix);
+  void prune_unknown(const std::string& keep_prefix);
+  std::string manifest_path(const std::string& tree) const;
+  bool save_manifest(const std::string& tree);
+  bool swap_in(Diagnostics& diags);
 
   std::string out_;
-  std::string staging_;
+  std::string state_;
+  std::string tree_;
+  Mode mode_ = Mode::Fresh;
+  int lock_fd_ = -1;
   bool committed_ = false;
-  std::mutex mutex_;
+  std::once_flag forgotten_;
+  std::unordered_map<std::string, ContentHash> previous_;  // the idle copy as it was (Mode::Known)
+  std::mutex mutex_;  // guards everything below
+  std::unordered_map<std::string, ContentHash> written_files_;
   std::unordered_set<std::string> made_dirs_;
   std::string first_error_;
+  size_t written_ = 0;
+  size_t removed_ = 0;
 };
 
 }  // namespace cartable

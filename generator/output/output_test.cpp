@@ -1,9 +1,16 @@
+// The output folder on a real file system: atomic swaps, in-place updates
+// that touch only what changed, and what a killed or failed build leaves.
 #include "output/output.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <sstream>
 
 using namespace cartable;
@@ -22,6 +29,37 @@ fs::path fresh_dir(const std::string& name) {
   fs::create_directories(d);
   return d;
 }
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+std::map<std::string, std::string> tree(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files[e.path().lexically_relative(dir).generic_string()] = slurp(e.path());
+  }
+  return files;
+}
+// One build: writes `files` and commits.
+bool build(const fs::path& out, const std::map<std::string, std::string>& files, bool trust = true) {
+  Diagnostics diags;
+  auto staging = StagingDir::open(out.string(), {trust}, diags);
+  bool ok = staging != nullptr;
+  if (ok) {
+    for (const auto& [path, text] : files) staging->write(path, text);
+    ok = staging->commit(diags);
+  }
+  if (!ok) print_diagnostics(diags, std::cerr);
+  return ok;
+}
+struct timespec mtime_of(const fs::path& p) {
+  struct stat st {};
+  ::stat(p.c_str(), &st);
+  return st.st_mtim;
+}
+bool same_time(struct timespec a, struct timespec b) { return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec; }
 }  // namespace
 
 TEST(Output, CommitReplacesTheOldSiteWhole) {
@@ -37,9 +75,9 @@ TEST(Output, CommitReplacesTheOldSiteWhole) {
   EXPECT_EQ(slurp(root / "public/modules/m1/index.html"), "new");
   EXPECT_FALSE(fs::exists(root / "public/old"));
   staging.reset();
-  // No staging folder is left behind.
-  size_t entries = std::distance(fs::directory_iterator(root), fs::directory_iterator());
-  EXPECT_EQ(entries, 1u);
+  // Beside the site, only the state folder, private to its owner.
+  EXPECT_EQ(names_in(root), (std::vector<std::string>{".public.cartable", "public"}));
+  EXPECT_EQ(fs::status(root / ".public.cartable").permissions() & fs::perms::all, fs::perms::owner_all);
   fs::remove_all(root);
 }
 
@@ -52,18 +90,178 @@ TEST(Output, AbandonedStagingLeavesTheOldSiteUntouched) {
     auto staging = StagingDir::open((root / "public").string(), diags);
     staging->write("index.html", "half-done");
   }  // destroyed without commit, as after a build error
-  EXPECT_EQ(slurp(root / "public/index.html"), "old");
-  size_t entries = std::distance(fs::directory_iterator(root), fs::directory_iterator());
-  EXPECT_EQ(entries, 1u);
+  EXPECT_EQ(tree(root / "public"), (std::map<std::string, std::string>{{"index.html", "old"}}));
+  EXPECT_EQ(names_in(root), (std::vector<std::string>{".public.cartable", "public"}));
+  // The next build still gets every byte right from the half-updated copy.
+  ASSERT_TRUE(build(root / "public", {{"index.html", "new"}, {"a.txt", "a"}}));
+  EXPECT_EQ(tree(root / "public"), (std::map<std::string, std::string>{{"index.html", "new"}, {"a.txt", "a"}}));
   fs::remove_all(root);
 }
 
 TEST(Output, FirstBuildCreatesTheFolder) {
   fs::path root = fresh_dir("first");
-  Diagnostics diags;
-  auto staging = StagingDir::open((root / "site").string(), diags);
-  staging->write("a/b/c.txt", "x");
-  ASSERT_TRUE(staging->commit(diags));
+  ASSERT_TRUE(build(root / "site", {{"a/b/c.txt", "x"}}));
   EXPECT_EQ(slurp(root / "site/a/b/c.txt"), "x");
+  EXPECT_EQ(fs::status(root / "site").permissions() & fs::perms::all,
+            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                fs::perms::others_exec);
+  fs::remove_all(root);
+}
+
+// Builds 1..4 alternate between two trees; from the third on, the idle tree
+// is updated in place: files whose bytes did not change keep their inode and
+// time stamp, gone files and the folders they leave empty are removed.
+TEST(Output, RebuildsWriteOnlyWhatChanged) {
+  fs::path root = fresh_dir("inplace");
+  fs::path out = root / "public";
+  std::map<std::string, std::string> v1 = {{"index.html", "home"}, {"a/index.html", "a1"}, {"b/x/index.html", "b"}};
+  std::map<std::string, std::string> v2 = {{"index.html", "home"}, {"a/index.html", "a2"}, {"c/index.html", "c"}};
+  ASSERT_TRUE(build(out, v1));
+  ASSERT_TRUE(build(out, v1));
+  EXPECT_EQ(tree(out), v1);
+  // The idle tree now holds v1 too; the next build into it changes a/ and b/, adds c/.
+  fs::path idle = root / ".public.cartable/idle";
+  auto home_before = mtime_of(idle / "index.html");
+  ino_t home_inode = fs::status(idle / "index.html").type() == fs::file_type::regular ? 0 : 1;
+  struct stat st {};
+  ::stat((idle / "index.html").c_str(), &st);
+  home_inode = st.st_ino;
+  ::usleep(20000);
+  Diagnostics diags;
+  auto staging = StagingDir::open(out.string(), diags);
+  ASSERT_TRUE(staging);
+  for (const auto& [path, text] : v2) staging->write(path, text);
+  ASSERT_TRUE(staging->commit(diags));
+  EXPECT_EQ(staging->files_written(), 2u);  // a/index.html, c/index.html
+  EXPECT_EQ(staging->files_removed(), 1u);  // b/x/index.html
+  staging.reset();
+  EXPECT_EQ(tree(out), v2);
+  EXPECT_FALSE(fs::exists(out / "b")) << "an emptied folder stays";
+  ::stat((out / "index.html").c_str(), &st);
+  EXPECT_EQ(st.st_ino, home_inode);
+  EXPECT_TRUE(same_time(mtime_of(out / "index.html"), home_before)) << "an unchanged page was rewritten";
+  // And the tree that was live is brought up to date in its turn.
+  ASSERT_TRUE(build(out, v2));
+  EXPECT_EQ(tree(out), v2);
+  EXPECT_EQ(tree(idle), v2);
+  fs::remove_all(root);
+}
+
+// Without a manifest (--no-cache, or a copy killed half-way) the idle tree is
+// compared byte by byte: same result, including files put there by others.
+TEST(Output, UntrustedCopyIsComparedByBytes) {
+  fs::path root = fresh_dir("untrusted");
+  fs::path out = root / "public";
+  std::map<std::string, std::string> v1 = {{"index.html", "home"}, {"p/index.html", "p1"}};
+  ASSERT_TRUE(build(out, v1));
+  ASSERT_TRUE(build(out, v1));
+  fs::path idle = root / ".public.cartable/idle";
+  std::ofstream(idle / "p/index.html") << "tampered";
+  std::ofstream(idle / "stray.html") << "stray";
+  fs::create_directories(idle / "index.html.d");
+  std::map<std::string, std::string> v2 = {{"index.html", "home"}, {"p/index.html", "p1"}, {"p/q", "file"}};
+  ASSERT_TRUE(build(out, v2, /*trust=*/false));
+  EXPECT_EQ(tree(out), v2);
+  EXPECT_FALSE(fs::exists(out / "index.html.d"));
+  fs::remove_all(root);
+}
+
+// A page that becomes a folder, and a folder that becomes a page.
+TEST(Output, FilesAndFoldersTradePlaces) {
+  fs::path root = fresh_dir("shapes");
+  fs::path out = root / "public";
+  std::map<std::string, std::string> v1 = {{"a", "file a"}, {"b/c", "c"}};
+  std::map<std::string, std::string> v2 = {{"a/x", "x"}, {"b", "file b"}};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(build(out, v1));
+    EXPECT_EQ(tree(out), v1);
+    ASSERT_TRUE(build(out, v2));
+    EXPECT_EQ(tree(out), v2);
+  }
+  fs::remove_all(root);
+}
+
+// A reader that holds the site's folder open sees one version whole: the
+// swap replaces the folder, it never changes the files under the reader.
+TEST(Output, AReaderSeesTheOldSiteOrTheNewNeverAMix) {
+  fs::path root = fresh_dir("reader");
+  fs::path out = root / "public";
+  auto version = [](const std::string& v) {
+    return std::map<std::string, std::string>{{"index.html", v}, {"a/index.html", v}, {"b/index.html", v}};
+  };
+  ASSERT_TRUE(build(out, version("1")));
+  ASSERT_TRUE(build(out, version("2")));
+  int held = ::open(out.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(held, 0);
+  Diagnostics diags;
+  auto staging = StagingDir::open(out.string(), diags);
+  for (const auto& [path, text] : version("3")) {
+    staging->write(path, text);
+    EXPECT_EQ(tree(out), version("2"));  // in the middle of a build: the old site
+  }
+  ASSERT_TRUE(staging->commit(diags));
+  EXPECT_EQ(tree(out), version("3"));
+  for (const char* page : {"index.html", "a/index.html", "b/index.html"}) {
+    int fd = ::openat(held, page, O_RDONLY);
+    char c = 0;
+    ASSERT_EQ(::read(fd, &c, 1), 1);
+    EXPECT_EQ(c, '2') << page;
+    ::close(fd);
+  }
+  ::close(held);
+  fs::remove_all(root);
+}
+
+TEST(Output, LeftoversOfKilledBuildsAreRemoved) {
+  fs::path root = fresh_dir("leftovers");
+  fs::create_directories(root / ".public.tmp-abc123/modules");
+  fs::create_directories(root / ".publicity.tmp-keep");  // not ours
+  fs::create_directories(root / ".public.cartable/scratch/pagefind");
+  ASSERT_TRUE(build(root / "public", {{"index.html", "x"}}));
+  EXPECT_EQ(names_in(root), (std::vector<std::string>{".public.cartable", ".publicity.tmp-keep", "public"}));
+  EXPECT_FALSE(fs::exists(root / ".public.cartable/scratch"));
+  fs::remove_all(root);
+}
+
+TEST(Output, TwoBuildsCannotWriteTheSameFolderAtOnce) {
+  fs::path root = fresh_dir("lock");
+  Diagnostics first_diags, second_diags;
+  auto first = StagingDir::open((root / "public").string(), first_diags);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(StagingDir::open((root / "public").string(), second_diags));
+  EXPECT_TRUE(second_diags.has_errors());
+  first.reset();
+  EXPECT_TRUE(build(root / "public", {{"index.html", "x"}}));
+  fs::remove_all(root);
+}
+
+TEST(Output, ASymlinkedOutputIsUpdatedThroughItsTarget) {
+  fs::path root = fresh_dir("symlink");
+  fs::create_directories(root / "real");
+  fs::create_directory_symlink("real", root / "link");
+  ASSERT_TRUE(build(root / "link", {{"index.html", "1"}}));
+  ASSERT_TRUE(build(root / "link", {{"index.html", "2"}}));
+  EXPECT_TRUE(fs::is_symlink(root / "link"));
+  EXPECT_EQ(slurp(root / "real/index.html"), "2");
+  fs::remove_all(root);
+}
+
+// A file someone put into the published site is gone after the builds that
+// bring that tree back, although its manifest never listed it.
+TEST(Output, FilesPutIntoTheSiteByOthersAreRemoved) {
+  fs::path root = fresh_dir("strays");
+  fs::path out = root / "public";
+  std::map<std::string, std::string> v1 = {{"index.html", "home"}, {"a/index.html", "a"}};
+  ASSERT_TRUE(build(out, v1));
+  ASSERT_TRUE(build(out, v1));
+  std::string published = published_fingerprint(out.string());
+  EXPECT_FALSE(published.empty());
+  std::ofstream(out / "a/stray.html") << "stray";
+  EXPECT_EQ(published_fingerprint(out.string()), published);  // deeper: not seen without a build
+  std::ofstream(out / "stray.html") << "stray";
+  EXPECT_NE(published_fingerprint(out.string()), published);
+  ASSERT_TRUE(build(out, v1));
+  ASSERT_TRUE(build(out, v1));  // into the tree that holds the strays
+  EXPECT_EQ(tree(out), v1);
   fs::remove_all(root);
 }

@@ -93,9 +93,10 @@ struct Walk {
     std::string path = url.substr(0, url.find_first_of("?#"));
     if (path.rfind("./", 0) == 0) path.erase(0, 2);
     if (std::find(options.local_files.begin(), options.local_files.end(), path) != options.local_files.end()) return;
-    std::string hint = did_you_mean(path, options.local_files);
-    diags.error(link_pos(md, node, url), "'" + path + "' is not an attachment of this entry",
-                hint.empty() ? "list the file under 'attachments:' in the front matter, or link to a web address" : hint);
+    Text hint = did_you_mean(path, options.local_files);
+    diags.error(link_pos(md, node, url), tr("'{1}' is not an attachment of this entry", path),
+                hint.empty() ? tr("list the file under 'attachments:' in the front matter, or link to a web address")
+                             : hint);
   }
 
   void visit_link(cmark_node* link) {
@@ -122,15 +123,15 @@ struct Walk {
       if (kind == "javascript" || kind == "data" || kind == "vbscript" || kind == "file") {
         return;  // cmark's safe mode already empties these
       }
-      diags.error(link_pos(md, link, url), "unknown kind of link '" + kind + ":'",
-                  did_you_mean(kind, kLinkKinds).empty() ? "internal links are module:, competency:, framework: or page:"
-                                                         : did_you_mean(kind, kLinkKinds));
+      Text hint = did_you_mean(kind, kLinkKinds);
+      diags.error(link_pos(md, link, url), tr("unknown kind of link '{1}:'", kind),
+                  hint.empty() ? tr("internal links are module:, competency:, framework: or page:") : hint);
       return;
     }
-    std::string hint;
+    Text hint;
     auto target = options.index ? options.index->resolve(kind, id, hint) : std::nullopt;
     if (!target) {
-      diags.error(link_pos(md, link, url), "unresolved link: no " + kind + " '" + id + "'", hint);
+      diags.error(link_pos(md, link, url), tr("unresolved link: no {1} '{2}'", kind, id), hint);
       return;
     }
     if (target->url.empty()) {
@@ -243,7 +244,7 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
     doc.reset(cmark_parser_finish(parser));
   }
 
-  Walk walk{md, options, diags, {}, {}};
+  Walk walk{md, options, diags, {}, {}, {}};
   cmark_iter* it = cmark_iter_new(doc.get());
   cmark_event_type ev;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {

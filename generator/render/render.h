@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "calendar/event.h"
 #include "index/index.h"
 #include "output/output.h"
 #include "render/theme.h"
@@ -27,6 +28,9 @@ struct RenderOptions {
   // ("entry:x/y", "portfolio:x", "competency:ref", "task:m/t", "portfolios"),
   // the sitemap and those entries' attachments: an incremental rebuild.
   const std::set<std::string>* only = nullptr;
+  // A template tag that no page of the build ever finds a value for is an
+  // error (theme.h, TemplateUsage): catches typos in themes.
+  bool strict_templates = false;
 };
 
 RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink, Diagnostics& diags,
@@ -37,13 +41,38 @@ std::string catalogue_json(const Index& index);
 std::string course_json_ld(const Index& index);
 std::string sitemap_xml(const Index& index, const std::vector<std::string>& urls);
 
+// The jury's table, /experts/certification.csv (render/certification_csv.cpp).
+std::string certification_csv(const Index& index, const Theme& theme);
+
 // Calendar feeds (render/feeds.cpp).
 std::string ics_feed(const Index& index, const Theme& theme, const std::vector<const Session*>& sessions,
                      const std::string& name, const std::string& feed_url);
 std::string atom_changes(const Index& index, const Theme& theme);
-// DTSTAMP of every event: SOURCE_DATE_EPOCH when set, else the newest date in
-// the sources (calendar.created, history), never the clock.
-int64_t feed_timestamp(const Site& site);
+// The theme's words inside events (prefixes of cancelled and tentative
+// sessions, labels of the description).
+EventWords event_words(const Theme& theme);
+// « samedi 12 juin 2027, 09h00–16h45 (SDE) »
+std::string slot_label(const Site& site, const Theme& theme, const LocalTime& start, const LocalTime& end,
+                       const std::string& place_id);
+// A change of time or place recorded by a history entry's `from:`.
+struct Move {
+  size_t entry = 0;        // index in the session's history
+  std::string from, to;    // slot labels
+  LocalTime from_start;
+  std::string text;        // « Déplacée du … au … »
+};
+// Newest first.
+std::vector<Move> session_moves(const Site& site, const Theme& theme, const Session& s);
+// Ways to subscribe to a feed: its https URL (to copy), webcal://, and the
+// add-by-URL pages of Google Agenda and Outlook.
+struct Subscription {
+  std::string https, webcal, google, outlook;
+};
+Subscription subscription_links(const Index& index, const std::string& feed_url, const std::string& name);
+// « 12 heures » for PT12H (calendar.refresh of site.yaml).
+std::string refresh_label(const Theme& theme, const std::string& duration);
+// XML text: escaped, without control characters.
+std::string xml_escape(const std::string& text);
 
 // Makes JSON safe inside <script>: "</" cannot close the element.
 std::string escape_json_for_script(const std::string& json);

@@ -40,6 +40,7 @@ struct Template::Node {
   bool dot = false;               // {{.}}: the current item itself
   std::vector<std::string> path;  // the name split on '.'
   std::vector<Node> children;     // sections
+  size_t id = 0;                  // tags: the index in Template::tags()
 };
 
 namespace {
@@ -101,6 +102,12 @@ Template::Template(std::string_view source) {
   };
   std::vector<Open> open;  // sections being filled, innermost last
   auto current = [&]() -> std::vector<Node>& { return open.empty() ? nodes_ : open.back().node.children; };
+  auto tag = [&](Node::Type type, std::string_view name, size_t at) {
+    Node n = tag_node(type, name);
+    n.id = tags_.size();
+    tags_.push_back({std::string(name), line_of(source, at)});
+    return n;
+  };
   auto fail = [&](size_t pos, const std::string& what) {
     error_ = "line " + std::to_string(line_of(source, pos)) + ": " + what;
     nodes_.clear();
@@ -117,7 +124,7 @@ Template::Template(std::string_view source) {
     pos = end + (triple ? 3 : 2);
     std::string_view contents = trim(source.substr(inner, end - inner));
     if (triple) {
-      current().push_back(tag_node(Node::Type::Raw, contents));
+      current().push_back(tag(Node::Type::Raw, contents, start));
       continue;
     }
     char sigil = contents.empty() ? '\0' : contents[0];
@@ -125,7 +132,7 @@ Template::Template(std::string_view source) {
     switch (sigil) {
       case '#':
       case '^':
-        open.push_back({tag_node(sigil == '#' ? Node::Type::Section : Node::Type::Inverted, name), start});
+        open.push_back({tag(sigil == '#' ? Node::Type::Section : Node::Type::Inverted, name, start), start});
         break;
       case '/': {
         if (open.empty()) { fail(start, "'{{/" + std::string(name) + "}}' closes no section"); return; }
@@ -137,11 +144,11 @@ Template::Template(std::string_view source) {
         current().push_back(std::move(done));
         break;
       }
-      case '&': current().push_back(tag_node(Node::Type::Raw, name)); break;
+      case '&': current().push_back(tag(Node::Type::Raw, name, start)); break;
       case '!': break;
       case '>': break;  // partials are pasted in by the theme loader; an unknown one shows nothing
       case '=': { fail(start, "set-delimiter tags are not supported"); return; }
-      default: current().push_back(tag_node(Node::Type::Escaped, contents)); break;
+      default: current().push_back(tag(Node::Type::Escaped, contents, start)); break;
     }
   }
   if (!open.empty()) fail(open.back().pos, "section '" + open.back().node.text + "' is never closed");
@@ -179,9 +186,19 @@ struct Renderer {
   size_t line_start;
   bool section_on_line = false;  // a rendered section tag was on this line
   std::vector<const Value*> stack;
+  TagUse* uses = nullptr;
 
   const Value* lookup(const Node& n) const {
     if (n.dot) return stack.back();
+    const Value* v = find(n);
+    if (uses) {
+      uses[n.id].looked_up.store(true, std::memory_order_relaxed);
+      if (v) uses[n.id].found.store(true, std::memory_order_relaxed);
+    }
+    return v;
+  }
+
+  const Value* find(const Node& n) const {
     for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
       const Value* v = *it;
       for (const std::string& part : n.path) {
@@ -251,8 +268,8 @@ struct Renderer {
 
 }  // namespace
 
-void Template::render(const Value& data, std::string& out) const {
-  Renderer r{out, out.size(), false, {}};
+void Template::render(const Value& data, std::string& out, TagUse* uses) const {
+  Renderer r{out, out.size(), false, {}, uses};
   r.stack.push_back(&data);
   r.render(nodes_);
   if (r.drop_line()) out.resize(r.line_start);  // the last line has no newline, but the same rule

@@ -16,6 +16,7 @@
 // open sections.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,6 +61,15 @@ class Value {
   std::vector<std::string> keys_;  // object keys, beside their values
 };
 
+// Strict templates: whether a tag was looked up by any render of a build, and
+// whether it ever found a value. Looked up but never found is a typo
+// (`{{place_adress}}`) that would otherwise render nothing. A table of these,
+// one per tag, is shared by every thread rendering the same template.
+struct TagUse {
+  std::atomic<bool> looked_up{false};
+  std::atomic<bool> found{false};
+};
+
 class Template {
  public:
   // Compiles `source`; on failure ok() is false and error() says where.
@@ -72,12 +82,21 @@ class Template {
   const std::string& error() const { return error_; }  // "line 3: unclosed section 'x'"
   // Appends the rendering of `data` to `out`. Thread-safe: a compiled
   // template is never modified.
-  void render(const Value& data, std::string& out) const;
+  // `uses`, when given, has tags().size() slots (strict templates).
+  void render(const Value& data, std::string& out, TagUse* uses = nullptr) const;
+
+  // The variable and section tags, numbered in the order they appear.
+  struct Tag {
+    std::string name;
+    int line = 0;  // in the source as compiled
+  };
+  const std::vector<Tag>& tags() const { return tags_; }
 
   struct Node;
 
  private:
   std::vector<Node> nodes_;
+  std::vector<Tag> tags_;
   std::string error_;
 };
 

@@ -1,5 +1,7 @@
 #include "render/theme.h"
 
+#include <set>
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -88,30 +90,73 @@ std::string inline_partials(const std::string& source, const std::map<std::strin
 
 }  // namespace
 
+namespace {
+
+std::string shown(const Theme& theme, const std::string& rel) {
+  return (fs::path(theme.dir) / rel).lexically_normal().generic_string();
+}
+
+// Every file under static/, as paths relative to it. Each name comes from a
+// folder listing, so it is one plain component: the output paths built from
+// them cannot leave the output folder. Links are refused, not followed.
+void list_static(const Theme& theme, const std::string& rel, std::vector<std::string>& out, Diagnostics& diags) {
+  std::vector<FolderEntry> entries;
+  theme.files->list(join_path(theme.folder, join_path("static", rel)), &entries);
+  for (const FolderEntry& e : entries) {
+    std::string path = join_path(rel, e.name);
+    if (e.kind == FileKind::Link) {
+      std::string where = shown(theme, "static/" + path);
+      report_file_error({FileStatus::Link, ""}, where, {where, 0, 0}, diags);
+    } else if (e.kind == FileKind::Folder) {
+      list_static(theme, path, out, diags);
+    } else if (e.kind == FileKind::File) {
+      out.push_back(path);
+    }
+  }
+}
+
+}  // namespace
+
 Theme load_theme(const std::string& dir, const std::string& language, Diagnostics& diags) {
+  return load_theme(std::make_shared<DiskFileSystem>(dir), dir, "", language, diags);
+}
+
+Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& source_dir, const std::string& folder,
+                 const std::string& language, Diagnostics& diags) {
   Theme theme;
+  const std::string dir = (fs::path(source_dir) / folder).lexically_normal().generic_string();
   theme.dir = dir;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  theme.files = std::move(files);
+  theme.folder = folder;
+  theme.source_dir = source_dir;
+  FileInfo info;
+  FileResult found = theme.files->stat(folder, &info);
+  if (found.status == FileStatus::Link || found.status == FileStatus::BadPath) {
+    std::string where = found.at.empty() ? dir : (fs::path(source_dir) / found.at).lexically_normal().generic_string();
+    report_file_error(found, where, {where, 0, 0}, diags);
+    return theme;
+  }
+  if (!found || info.kind != FileKind::Folder) {
     diags.error({dir, 0, 0}, "theme folder not found", "set 'theme' in site.yaml to a folder of themes/");
     return theme;
   }
-  std::vector<fs::path> names;
-  for (const auto& e : fs::directory_iterator(fs::path(dir) / "templates", ec)) {
-    if (e.path().extension() == ".mustache") names.push_back(e.path());
-  }
-  std::sort(names.begin(), names.end());
-  for (const auto& p : names) {
+  std::vector<FolderEntry> entries;
+  theme.files->list(join_path(folder, "templates"), &entries);
+  for (const FolderEntry& e : entries) {
+    if (fs::path(e.name).extension() != ".mustache") continue;
     std::string text;
-    if (read_file(p.string(), text, diags)) theme.templates[p.stem().string()] = std::move(text);
+    // A link is refused by read_text, with its diagnostic.
+    if (read_text(*theme.files, source_dir, join_path(folder, "templates/" + e.name), text, diags)) {
+      theme.templates[fs::path(e.name).stem().string()] = std::move(text);
+    }
   }
 
-  fs::path strings = fs::path(dir) / ("strings." + language + ".yaml");
+  std::string strings = "strings." + language + ".yaml";
   std::string text;
-  YamlSource src{strings.lexically_normal().generic_string(), 1};
-  if (!fs::exists(strings)) {
+  YamlSource src{shown(theme, strings), 1};
+  if (theme.files->stat(join_path(folder, strings), &info).status == FileStatus::Missing) {
     diags.error({src.path, 0, 0}, "no UI strings for language '" + language + "' in this theme");
-  } else if (read_file(strings.string(), text, diags)) {
+  } else if (read_text(*theme.files, source_dir, join_path(folder, strings), text, diags)) {
     if (auto root = parse_yaml(text, src, diags)) {
       theme.strings = strings_to_data(*root, "", theme.string_table, src, diags);
     }
@@ -128,14 +173,24 @@ Theme load_theme(const std::string& dir, const std::string& language, Diagnostic
     }
   }
 
-  fs::path static_dir = fs::path(dir) / "static";
-  if (fs::is_directory(static_dir, ec)) {
-    for (const auto& e : fs::recursive_directory_iterator(static_dir, ec)) {
-      if (e.is_regular_file()) theme.static_files.push_back(fs::relative(e.path(), static_dir).generic_string());
-    }
+  if (theme.files->is_folder(join_path(folder, "static"))) {
+    list_static(theme, "", theme.static_files, diags);
     std::sort(theme.static_files.begin(), theme.static_files.end());
   }
   return theme;
+}
+
+Theme load_site_theme(const Site& site, Diagnostics& diags) {
+  return load_theme(site.files, site.source_dir, "themes/" + site.config.theme, site.config.language, diags);
+}
+
+bool read_static_file(const Theme& theme, const std::string& path, std::string& bytes, Diagnostics& diags) {
+  FileResult r = theme.files->read(join_path(theme.folder, "static/" + path), &bytes);
+  if (!r) {
+    std::string where = shown(theme, "static/" + path);
+    report_file_error(r, where, {where, 0, 0}, diags);
+  }
+  return static_cast<bool>(r);
 }
 
 TemplateSet::TemplateSet(const Theme& theme, Diagnostics* diags) {
@@ -155,7 +210,33 @@ std::string TemplateSet::render(const std::string& name, const Data& data) const
 
 void TemplateSet::render_to(const std::string& name, const Data& data, std::string& out) const {
   auto it = compiled_.find(name);
-  if (it != compiled_.end()) it->second.render(data, out);
+  if (it != compiled_.end()) it->second.render(data, out, usage_ ? usage_->uses(name) : nullptr);
+}
+
+TemplateUsage::TemplateUsage(const TemplateSet& set) {
+  for (const auto& [name, tmpl] : set.compiled()) {
+    tables_[name] = {tmpl.tags(), std::make_unique<TagUse[]>(tmpl.tags().size())};
+  }
+}
+
+TagUse* TemplateUsage::uses(const std::string& name) {
+  auto it = tables_.find(name);
+  return it == tables_.end() ? nullptr : it->second.uses.get();
+}
+
+void TemplateUsage::report(const Theme& theme, Diagnostics& diags) const {
+  for (const auto& [name, table] : tables_) {
+    std::set<std::string> reported;  // a partial's tag is met once per use
+    const auto& tags = table.tags;
+    for (size_t i = 0; i < tags.size(); ++i) {
+      const TagUse& use = table.uses[i];
+      if (!use.looked_up || use.found || !reported.insert(tags[i].name).second) continue;
+      // Lines count in the template as pasted together with its partials.
+      diags.error({theme.dir + "/templates/" + name + ".mustache", tags[i].line, 0},
+                  "template variable or section '" + tags[i].name + "' is never set by cartable",
+                  "check its spelling against the page's other variables; strict templates refuse unknown names");
+    }
+  }
 }
 
 const std::string& ui(const Theme& theme, const std::string& key) {

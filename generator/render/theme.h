@@ -4,10 +4,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "base/filesystem.h"
+#include "model/model.h"
 #include "render/template.h"
 
 namespace cartable {
@@ -15,7 +18,12 @@ namespace cartable {
 using Data = Value;
 
 struct Theme {
-  std::string dir;
+  std::string dir;     // as shown to users
+  // Where its files are read from (base/filesystem.h: no link followed), and
+  // its folder there ("themes/default"; "" when the theme is the root).
+  std::shared_ptr<const FileSystem> files;
+  std::string folder;
+  std::string source_dir;  // how diagnostics show the root of `files`
   std::map<std::string, std::string> templates;  // name (no extension) -> source
   Data strings;                                  // exposed to templates as `t`
   std::map<std::string, std::string> string_table;  // flat "a.b" -> text, for C++ callers
@@ -24,6 +32,17 @@ struct Theme {
 
 // Loads `dir`; problems become diagnostics.
 Theme load_theme(const std::string& dir, const std::string& language, Diagnostics& diags);
+// Loads the theme in `folder` of `files` (a site's sources: Site::files);
+// `source_dir` is how diagnostics show the root of `files`. Links in the
+// theme are refused, like in content.
+Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& source_dir, const std::string& folder,
+                 const std::string& language, Diagnostics& diags);
+
+// The theme named in site.yaml (themes/<theme>), read from the site's sources.
+Theme load_site_theme(const Site& site, Diagnostics& diags);
+
+// Reads a static file of the theme (`path` relative to static/) to copy it.
+bool read_static_file(const Theme& theme, const std::string& path, std::string& bytes, Diagnostics& diags);
 
 // The theme's templates, compiled; shared by all rendering threads.
 class TemplateSet {
@@ -33,9 +52,32 @@ class TemplateSet {
   std::string render(const std::string& name, const Data& data) const;
   // Appends to `out`, which saves a copy when a page is assembled in one string.
   void render_to(const std::string& name, const Data& data, std::string& out) const;
+  const std::map<std::string, Template>& compiled() const { return compiled_; }
+  // Strict templates: renders record their look-ups in `usage`.
+  void record_usage(class TemplateUsage* usage) { usage_ = usage; }
 
  private:
   std::map<std::string, Template> compiled_;
+  TemplateUsage* usage_ = nullptr;
+};
+
+// Strict templates (RenderOptions::strict_templates): every TemplateSet of a
+// build records into one TemplateUsage which tags were looked up and which
+// found a value. Optional values are absent from some pages, so a tag is only
+// wrong when no render of the whole build ever found it.
+class TemplateUsage {
+ public:
+  explicit TemplateUsage(const TemplateSet& set);
+  TagUse* uses(const std::string& name);
+  // An error per tag looked up and never found, in the template's file.
+  void report(const Theme& theme, Diagnostics& diags) const;
+
+ private:
+  struct Table {
+    std::vector<Template::Tag> tags;
+    std::unique_ptr<TagUse[]> uses;
+  };
+  std::map<std::string, Table> tables_;
 };
 
 // A UI string by dotted key; the key itself when missing, so a gap shows.

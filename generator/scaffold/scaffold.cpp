@@ -17,7 +17,7 @@ namespace cartable {
 namespace {
 
 Theme site_theme(const Site& site, Diagnostics& diags) {
-  return load_theme((fs::path(site.source_dir) / "themes" / site.config.theme).string(), site.config.language, diags);
+  return load_site_theme(site, diags);
 }
 
 std::string today() {
@@ -41,14 +41,14 @@ std::string yaml_quote(const std::string& s) {
 bool write_new(const fs::path& path, const std::string& text, Diagnostics& diags) {
   std::error_code ec;
   if (fs::exists(path, ec)) {
-    diags.error({path.string(), 0, 0}, "already exists: nothing was written", "choose another name");
+    diags.error({path.string(), 0, 0}, tr("already exists: nothing was written"), tr("choose another name"));
     return false;
   }
   fs::create_directories(path.parent_path(), ec);
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out) {
-    diags.error({path.string(), 0, 0}, "cannot write this file");
+    diags.error({path.string(), 0, 0}, tr("cannot write this file"));
     return false;
   }
   return true;
@@ -59,7 +59,7 @@ bool write_new(const fs::path& path, const std::string& text, Diagnostics& diags
 const Portfolio* pick_portfolio(const Site& site, const std::string& wanted, Diagnostics& diags) {
   if (!wanted.empty()) {
     if (const Portfolio* p = site.find_portfolio(wanted)) return p;
-    diags.error({"--portfolio", 0, 0}, "no portfolio '" + wanted + "'", did_you_mean(wanted, site.portfolio_slugs()));
+    diags.error({"--portfolio", 0, 0}, tr("no portfolio '{1}'", wanted), did_you_mean(wanted, site.portfolio_slugs()));
     return nullptr;
   }
   std::error_code ec;
@@ -71,8 +71,8 @@ const Portfolio* pick_portfolio(const Site& site, const std::string& wanted, Dia
   if (site.portfolios.size() == 1) return &site.portfolios[0];
   std::string all;
   for (const auto& s : site.portfolio_slugs()) all += (all.empty() ? "" : ", ") + s;
-  diags.error({"--portfolio", 0, 0}, "which portfolio? there are several",
-              "add --portfolio SLUG (" + all + "), or run the command inside the portfolio's folder");
+  diags.error({"--portfolio", 0, 0}, tr("which portfolio? there are several"),
+              tr("add --portfolio SLUG ({1}), or run the command inside the portfolio's folder", all));
   return nullptr;
 }
 
@@ -83,17 +83,17 @@ bool setup_standalone(const NewPortfolio& options, Diagnostics& diags) {
   fs::path root(options.source);
   std::error_code ec;
   if (fs::exists(root / "site.yaml", ec)) {
-    diags.error({(root / "site.yaml").string(), 0, 0}, "already a site here", "drop --catalogue to add a portfolio to it");
+    diags.error({(root / "site.yaml").string(), 0, 0}, tr("already a site here"), tr("drop --catalogue to add a portfolio to it"));
     return false;
   }
   if (!fs::is_regular_file(options.catalogue, ec)) {
-    diags.error({options.catalogue, 0, 0}, "catalogue not found", "save /api/catalogue.json from the programme's site");
+    diags.error({options.catalogue, 0, 0}, tr("catalogue not found"), tr("save /api/catalogue.json from the programme's site"));
     return false;
   }
   fs::path theme = options.theme.empty() ? fs::canonical("/proc/self/exe", ec).parent_path().parent_path() / "themes/default"
                                          : fs::path(options.theme);
   if (!fs::is_directory(theme / "templates", ec)) {
-    diags.error({theme.string(), 0, 0}, "no theme here", "pass --theme path/to/themes/default");
+    diags.error({theme.string(), 0, 0}, tr("no theme here"), tr("pass --theme path/to/themes/default"));
     return false;
   }
   fs::create_directories(root / "themes", ec);
@@ -112,12 +112,12 @@ std::string new_portfolio(const NewPortfolio& options, Diagnostics& diags) {
   if (diags.has_errors()) return {};
   std::string slug = slugify(options.name);
   if (options.name.empty()) {
-    diags.error({"name", 0, 0}, "a portfolio needs its owner's name", "cartable new portfolio \"Prénom Nom\"");
+    diags.error({"name", 0, 0}, tr("a portfolio needs its owner's name"), tr("write it after the command: cartable new portfolio \"First Last\""));
     return {};
   }
   Visibility v;
   if (!parse_visibility(options.visibility, v)) {
-    diags.error({"--visibility", 0, 0}, "unknown visibility '" + options.visibility + "'", "public, experts or private");
+    diags.error({"--visibility", 0, 0}, tr("unknown visibility '{1}'", options.visibility), tr("write public, experts or private"));
     return {};
   }
   Theme theme = site_theme(site, diags);
@@ -138,7 +138,7 @@ std::string new_entry(const NewEntry& options, Diagnostics& diags) {
   if (diags.has_errors()) return {};
   const Module* m = site.find_module(options.module);
   if (!m) {
-    diags.error({"--module", 0, 0}, "unknown module '" + options.module + "'", did_you_mean(options.module, site.module_ids()));
+    diags.error({"--module", 0, 0}, tr("unknown module '{1}'", options.module), did_you_mean(options.module, site.module_ids()));
     return {};
   }
   const Task* task = nullptr;
@@ -150,9 +150,9 @@ std::string new_entry(const NewEntry& options, Diagnostics& diags) {
   if (!task) {
     std::string all;
     for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
-    std::string hint = did_you_mean(options.task, ids);
-    diags.error({"--task", 0, 0}, "module " + m->id + " has no task '" + options.task + "'",
-                hint.empty() ? "its tasks are: " + all : hint);
+    Text hint = did_you_mean(options.task, ids);
+    diags.error({"--task", 0, 0}, tr("module {1} has no task '{2}'", m->id, options.task),
+                hint.empty() ? tr("its tasks are: {1}", all) : hint);
     return {};
   }
   const Portfolio* p = pick_portfolio(site, options.portfolio, diags);

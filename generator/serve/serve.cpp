@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,6 +21,9 @@
 
 #include "base/text.h"
 #include "build.h"
+#include "base/filesystem.h"
+#include "load/load.h"
+#include "output/out_guard.h"
 #include "render/theme.h"
 
 namespace fs = std::filesystem;
@@ -34,6 +38,50 @@ std::string slurp(const fs::path& p) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// DNS rebinding: a web page whose name resolves to 127.0.0.1 could read the
+// preview (drafts, private entries) from the browser. Only requests that
+// name this machine are answered.
+bool allowed_host(const std::string& host, int port) {
+  std::string p = ":" + std::to_string(port);
+  for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
+    if (host == name || host == name + p) return true;
+  }
+  return false;
+}
+
+// One thread per connection, created when needed: a live-reload stream
+// keeps its connection, and in cpp-httplib its worker, for as long as the
+// tab is open, so with a fixed pool of 8 workers, 8 tabs blocked every
+// other request. At most kMaxConnections at once; more wait.
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  static constexpr size_t kMaxConnections = 256;
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return running_ < kMaxConnections || shutdown_; });
+    if (shutdown_) return;
+    ++running_;
+    std::thread([this, fn = std::move(fn)] {
+      fn();
+      std::lock_guard done(mutex_);
+      --running_;
+      changed_.notify_all();
+    }).detach();
+  }
+  void shutdown() override {
+    std::unique_lock lock(mutex_);
+    shutdown_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return running_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  size_t running_ = 0;
+  bool shutdown_ = false;
+};
 
 const char* content_type(const fs::path& p) {
   static const std::map<std::string, const char*> types = {
@@ -134,24 +182,47 @@ std::vector<std::string> relevant(const std::vector<std::string>& paths, const s
   return keep;
 }
 
+// The temporary folder of a preview, removed however serve ends (return,
+// Ctrl-C, SIGTERM: both stop the server and return through here).
+struct TempFolder {
+  std::string path;
+  ~TempFolder() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+};
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
   std::string out = options.out;
+  TempFolder temp;
   if (out.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "cartable-serve-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) {
       std::cerr << "cartable: cannot create a temporary folder\n";
       return 1;
     }
+    temp.path = tmpl;
     out = tmpl + "/site";
+  } else {
+    // Refused before anything runs (`serve --out .` once replaced the sources).
+    Diagnostics diags;
+    SiteConfig config = load_site_config(options.source, diags);
+    if (!diags.has_errors() && !check_output_folder(options.source, out, config.outputs, diags)) {
+      print_diagnostics(diags, std::cerr);
+      return 1;
+    }
   }
   BuildOptions build;
   build.source = options.source;
   build.out = out;
-  build.audience = "private";  // the owner's preview: everything, marked
+  // The owner's preview shows everything, marked; --audience experts shows
+  // exactly the jury's site (no drafts, no private content).
+  bool jury = options.audience == "experts";
+  build.audience = jury ? "experts" : "private";
   build.search = false;
-  Workspace workspace(build, /*keep_drafts=*/true);
+  Workspace workspace(build, /*keep_drafts=*/!jury);
   Status status;
 
   auto rebuild = [&](const std::vector<std::string>* changed) {
@@ -182,10 +253,33 @@ int serve(const ServeOptions& options) {
 
   httplib::Server server;
   g_server = &server;
-  std::string theme_dir = (fs::path(options.source) / "themes/default").string();
+  server.new_task_queue = [] { return new ConnectionThreads(); };
+  // Not SO_REUSEPORT (cpp-httplib's default): with it a second serve on the
+  // same port started, and requests alternated between the two sites.
+  server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  int port = options.port;
+  server.set_pre_routing_handler([&port](const httplib::Request& req, httplib::Response& res) {
+    if (!allowed_host(req.get_header_value("Host"), port)) {
+      res.status = 403;
+      res.set_content("403: this preview answers only to 127.0.0.1, localhost and [::1]\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.path.find('\0') != std::string::npos) {
+      res.status = 400;
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // The theme's files are read like every source: no link followed.
+  auto sources = std::make_shared<DiskFileSystem>(options.source);
 
   server.Get("/__cartable/live.js", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(slurp(fs::path(options.source) / "themes/default/serve/live.js"), "text/javascript");
+    std::string script;
+    sources->read("themes/default/serve/live.js", &script);
+    res.set_content(script, "text/javascript");
     res.set_header("Cache-Control", "no-store");
   });
   server.Get("/__cartable/events", [&](const httplib::Request&, httplib::Response& res) {
@@ -197,7 +291,11 @@ int serve(const ServeOptions& options) {
     res.set_header("Cache-Control", "no-store");
     res.set_chunked_content_provider("text/event-stream", [&status, seen](size_t, httplib::DataSink& sink) mutable {
       std::unique_lock lock(status.mutex);
-      bool moved = status.changed.wait_for(lock, std::chrono::seconds(10), [&] { return status.generation != seen || g_stop; });
+      // Wakes every second to notice a stop; a comment every ten keeps the stream open.
+      bool moved = false;
+      for (int i = 0; i < 10 && !moved && !g_stop; ++i) {
+        moved = status.changed.wait_for(lock, std::chrono::seconds(1), [&] { return status.generation != seen || g_stop; });
+      }
       if (g_stop) return false;
       std::string msg = moved ? "data: " + std::to_string(status.generation) + "\n\n" : ": keep-alive\n\n";
       seen = status.generation;
@@ -214,19 +312,22 @@ int serve(const ServeOptions& options) {
       ok = status.ok;
       errors = status.errors;
     }
-    fs::path rel = fs::path(req.path).relative_path().lexically_normal();
-    if (rel.string().find("..") != std::string::npos) {
+    std::string wanted = req.path.substr(req.path.find_first_not_of('/') == std::string::npos ? req.path.size()
+                                                                                               : req.path.find_first_not_of('/'));
+    if (!wanted.empty() && wanted.back() == '/') wanted.pop_back();
+    std::vector<std::string> parts;
+    if (!split_relative_path(wanted, &parts)) {  // '..', '//', NUL
       res.status = 403;
       return;
     }
-    fs::path file = fs::path(out) / rel;
+    fs::path file = fs::path(out) / wanted;
     std::error_code ec;
     if (fs::is_directory(file, ec)) file /= "index.html";
     bool html = file.extension() == ".html";
     if (!ok && (html || !fs::exists(file, ec))) {
       // The error page: the diagnostics, and the live-reload script.
       Diagnostics none;
-      Theme theme = load_theme(theme_dir, "fr", none);
+      Theme theme = load_theme(sources, options.source, "themes/default", "fr", none);
       TemplateSet tmpl(theme);
       Data d;
       d.set("t", theme.strings);
@@ -249,7 +350,6 @@ int serve(const ServeOptions& options) {
     res.set_content(body, content_type(file));
   });
 
-  int port = options.port;
   if (port == 0) {
     port = server.bind_to_any_port(options.host);
   } else if (!server.bind_to_port(options.host, port)) {

@@ -14,6 +14,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 1313;  // Hugo's; 0 picks a free one (printed on start)
   std::string out;  // default: a temporary folder
+  std::string audience;  // empty: the owner's preview; "experts": the jury's site
 };
 
 // Runs until interrupted. Returns the exit status.

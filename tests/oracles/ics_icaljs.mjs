@@ -3,12 +3,17 @@
 // check each event's start and end instants against the seed programme.
 //
 // usage: node ics_icaljs.mjs PUBLIC_DIR SEED_FILE
+//        node ics_icaljs.mjs --dump PUBLIC_DIR   each event normalized, for ics_agree.py
 // Expected UTC instants come from the seed's local times and the EU summer
 // time rule written out below, not from a tz library.
 import fs from 'node:fs';
 import path from 'node:path';
 import ICAL from 'ical.js';
 
+if (process.argv[2] === '--dump') {
+  dump(process.argv[3]);
+  process.exit(0);
+}
 const [publicDir, seedFile] = process.argv.slice(2);
 const failures = [];
 const check = (cond, msg) => { if (!cond) failures.push(msg); };
@@ -36,6 +41,26 @@ for (const m of fs.readFileSync(seedFile, 'utf8').matchAll(row)) {
   expected.set(start, { title: title.trim(), end: zurichToUtc(+y, +mo, +d, +h2, +m2) });
 }
 check(expected.size === 21, `seed parse found ${expected.size} sessions`);
+
+function field(v) {
+  return String(v ?? '').replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+}
+function utc(t) {
+  return new Date(t.toUnixTime() * 1000).toISOString().replace(/[-:]/g, '').replace('.000', '');
+}
+function dump(dir) {
+  for (const file of feeds(dir).sort()) {
+    ICAL.TimezoneService.reset();
+    const root = new ICAL.Component(ICAL.parse(fs.readFileSync(file, 'utf8')));
+    for (const z of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(z);
+    for (const ve of root.getAllSubcomponents('vevent')) {
+      const ev = new ICAL.Event(ve);
+      const row = [path.relative(dir, file), ev.uid, utc(ev.startDate), utc(ev.endDate), ve.getFirstPropertyValue('status'),
+        ve.getFirstPropertyValue('transp'), ev.sequence, ev.summary, ev.location, ev.description, ve.getFirstPropertyValue('url')];
+      console.log(row.map(field).join('\t'));
+    }
+  }
+}
 
 function feeds(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

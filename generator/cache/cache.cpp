@@ -1,0 +1,260 @@
+#include "cache/cache.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace cartable {
+
+namespace {
+
+constexpr const char* kInputsHeader = "cartable-inputs 1";
+
+std::string hex(ContentHash h) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", h.high, h.low);
+  return buf;
+}
+
+ContentHash outcome_hash(const FileResult& r, std::string_view bytes) {
+  std::string text = std::to_string(static_cast<int>(r.status)) + "\n" + r.at + "\n";
+  text.append(bytes.data(), bytes.size());
+  return hash_content(text);
+}
+
+ContentHash listing_hash(const FileResult& r, const std::vector<FolderEntry>& entries) {
+  std::string text;
+  for (const FolderEntry& e : entries) text += e.name + "/" + std::to_string(static_cast<int>(e.kind)) + "\n";
+  return outcome_hash(r, text);
+}
+
+ContentHash stat_hash(const FileResult& r, const FileInfo& info) {
+  return outcome_hash(r, std::to_string(static_cast<int>(info.kind)) + " " + std::to_string(info.size));
+}
+
+// Size, mtime and inode of `path` under `root`, without following a link;
+// mtime 0 when the file changed within the last second (a change in the same
+// tick as this build would not show in the mtime: always read it again).
+void stamp(const std::string& root, const std::string& path, InputRecord& rec) {
+  struct stat st {};
+  std::string full = root.empty() ? path : root + "/" + path;
+  if (::fstatat(AT_FDCWD, full.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+  rec.size = static_cast<uint64_t>(st.st_size);
+  rec.inode = static_cast<uint64_t>(st.st_ino);
+  uint64_t mtime = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec);
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  rec.mtime_ns = static_cast<int64_t>(mtime) > now - 1000000000ll ? 0 : mtime;
+}
+
+bool parse_hash(const std::string& text, ContentHash& h) {
+  if (text.size() != 32) return false;
+  char* end = nullptr;
+  h.high = std::strtoull(text.substr(0, 16).c_str(), &end, 16);
+  h.low = std::strtoull(text.substr(16).c_str(), &end, 16);
+  return true;
+}
+
+// A program by its size, inode and modification time: a new version of
+// cartable (or of Pagefind) builds differently. Hashing our own 50 MB
+// executable would cost more than a small site's build.
+std::string file_identity(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return path;
+  return path + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_ino) + " " +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+}  // namespace
+
+FileResult RecordingFileSystem::read(const std::string& path, std::string* contents, uint64_t max_bytes) const {
+  InputRecord rec;
+  rec.kind = 'F';
+  rec.path = path;
+  rec.max_bytes = max_bytes;
+  stamp(disk_->root(), path, rec);  // before reading: a change while reading shows next time
+  FileResult r = disk_->read(path, contents, max_bytes);
+  rec.hash = outcome_hash(r, r ? std::string_view(*contents) : std::string_view());
+  std::lock_guard lock(mutex_);
+  records_.push_back(std::move(rec));
+  return r;
+}
+
+FileResult RecordingFileSystem::list(const std::string& path, std::vector<FolderEntry>* entries) const {
+  FileResult r = disk_->list(path, entries);
+  InputRecord rec;
+  rec.kind = 'D';
+  rec.path = path;
+  rec.hash = listing_hash(r, r ? *entries : std::vector<FolderEntry>{});
+  std::lock_guard lock(mutex_);
+  records_.push_back(std::move(rec));
+  return r;
+}
+
+FileResult RecordingFileSystem::stat(const std::string& path, FileInfo* info) const {
+  FileResult r = disk_->stat(path, info);
+  InputRecord rec;
+  rec.kind = 'S';
+  rec.path = path;
+  rec.hash = stat_hash(r, r ? *info : FileInfo{});
+  std::lock_guard lock(mutex_);
+  records_.push_back(std::move(rec));
+  return r;
+}
+
+std::vector<InputRecord> RecordingFileSystem::records() const {
+  std::lock_guard lock(mutex_);
+  std::vector<InputRecord> all = records_;
+  std::sort(all.begin(), all.end(), [](const InputRecord& a, const InputRecord& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.path < b.path;
+  });
+  // A file read twice (an entry's text at load and at render) is one input;
+  // keep the more cautious stamp.
+  std::vector<InputRecord> unique;
+  for (InputRecord& r : all) {
+    if (!unique.empty() && unique.back().kind == r.kind && unique.back().path == r.path) {
+      if (r.mtime_ns == 0 || r.hash != unique.back().hash) unique.back().mtime_ns = 0;
+      continue;
+    }
+    unique.push_back(std::move(r));
+  }
+  return unique;
+}
+
+std::string build_key(const std::string& audience, bool search, const std::string& pagefind) {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  // The time zone database (date/tz reads the system's) makes the feeds' VTIMEZONE.
+  std::string key = file_identity("/proc/self/exe") + "\ntz " + file_identity("/usr/share/zoneinfo/tzdata.zi") +
+                    "\naudience " + audience + "\nsearch " + (search ? file_identity(pagefind) : "") +
+                    "\nepoch " + (epoch ? epoch : "") + "\n";
+  return hex(hash_content(key));
+}
+
+// A record is replayed against the disk: true when it reads the same.
+static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk) {
+  if (rec.kind == 'F') {
+    if (rec.mtime_ns != 0) {
+      InputRecord now;
+      stamp(disk.root(), rec.path, now);
+      if (now.mtime_ns == rec.mtime_ns && now.size == rec.size && now.inode == rec.inode) return true;
+    }
+    std::string bytes;
+    FileResult r = disk.read(rec.path, &bytes, rec.max_bytes);
+    return outcome_hash(r, r ? std::string_view(bytes) : std::string_view()) == rec.hash;
+  }
+  if (rec.kind == 'D') {
+    std::vector<FolderEntry> entries;
+    FileResult r = disk.list(rec.path, &entries);
+    return listing_hash(r, r ? entries : std::vector<FolderEntry>{}) == rec.hash;
+  }
+  FileInfo info;
+  FileResult r = disk.stat(rec.path, &info);
+  return stat_hash(r, r ? info : FileInfo{}) == rec.hash;
+}
+
+bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags) {
+  std::string state = state_folder_of(out_dir);
+  std::ifstream in(state + "/inputs");
+  std::string line;
+  if (!std::getline(in, line) || line != kInputsHeader) return false;
+  if (!std::getline(in, line) || line != "key " + key) return false;
+  // The output must be the tree that build published, as it published it.
+  std::string tree = published_fingerprint(out_dir);
+  if (!std::getline(in, line) || tree.empty() || line != "out " + tree) return false;
+  std::string warnings;
+  if (!std::getline(in, warnings)) return false;
+  std::vector<InputRecord> records;
+  while (std::getline(in, line)) {
+    // "F max size mtime inode hash path", "D hash path", "S hash path"
+    InputRecord rec;
+    rec.kind = line.empty() ? '?' : line[0];
+    size_t pos = 2;
+    auto field = [&](std::string& out) {
+      size_t sp = line.find(' ', pos);
+      if (sp == std::string::npos) return false;
+      out = line.substr(pos, sp - pos);
+      pos = sp + 1;
+      return true;
+    };
+    std::string max, size, mtime, inode, hash;
+    if (rec.kind == 'F' && !(field(max) && field(size) && field(mtime) && field(inode))) return false;
+    if ((rec.kind != 'F' && rec.kind != 'D' && rec.kind != 'S') || !field(hash) || !parse_hash(hash, rec.hash)) return false;
+    if (rec.kind == 'F') {
+      rec.max_bytes = std::strtoull(max.c_str(), nullptr, 10);
+      rec.size = std::strtoull(size.c_str(), nullptr, 10);
+      rec.mtime_ns = std::strtoull(mtime.c_str(), nullptr, 10);
+      rec.inode = std::strtoull(inode.c_str(), nullptr, 10);
+    }
+    rec.path = line.substr(pos);
+    records.push_back(std::move(rec));
+  }
+  // At 500,000 entries this is half a million system calls: spread over the
+  // cores; the first difference stops all.
+  std::atomic<bool> same{true};
+  std::atomic<size_t> next{0};
+  auto check = [&] {
+    for (size_t i; same && (i = next.fetch_add(256)) < records.size();) {
+      for (size_t j = i; j < std::min(i + 256, records.size()) && same; ++j) {
+        if (!still_the_same(records[j], disk)) same = false;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  unsigned n = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned t = 1; t < n; ++t) threads.emplace_back(check);
+  check();
+  for (auto& t : threads) t.join();
+  if (!same) return false;
+  // Unchanged: the diagnostics are those of the build that published it.
+  nlohmann::json shown = nlohmann::json::parse(warnings, nullptr, false);
+  if (!shown.is_array()) return false;
+  for (const auto& w : shown) {
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    d.pos = {w.value("path", ""), w.value("line", 0), w.value("col", 0)};
+    d.message = w.value("message", "");
+    d.hint = w.value("hint", "");
+    diags.add(std::move(d));
+  }
+  return true;
+}
+
+void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
+                 const std::vector<InputRecord>& records, const Diagnostics& diags) {
+  std::string path = state_dir + "/inputs";
+  ::unlink(path.c_str());  // no record is better than a stale one
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const Diagnostic& d : diags.sorted()) {
+    if (d.severity != Severity::Warning) return;
+    warnings.push_back({{"path", d.pos.path.str()}, {"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message},
+                        {"hint", d.hint}});
+  }
+  std::string text = std::string(kInputsHeader) + "\nkey " + key + "\nout " + tree_id + "\n" + warnings.dump() + "\n";
+  text.reserve(text.size() + records.size() * 120);
+  for (const InputRecord& r : records) {
+    if (r.path.find('\n') != std::string::npos) return;
+    text += r.kind;
+    text += ' ';
+    if (r.kind == 'F') {
+      text += std::to_string(r.max_bytes) + " " + std::to_string(r.size) + " " + std::to_string(r.mtime_ns) + " " +
+              std::to_string(r.inode) + " ";
+    }
+    text += hex(r.hash) + " " + r.path + "\n";
+  }
+  std::string tmp = path + ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (out) std::rename(tmp.c_str(), path.c_str());
+  else ::unlink(tmp.c_str());
+}
+
+}  // namespace cartable

@@ -1,0 +1,70 @@
+// Build cache: what the last successful build read, so that a build whose
+// inputs did not change costs a look at them, not a build (ninja's
+// .ninja_log and .ninja_deps are the model).
+//
+// Every source is read through a FileSystem (base/filesystem.h); a
+// RecordingFileSystem in front of the disk notes each file read (its bytes'
+// XXH3-128 and, taken before reading, its size, mtime and inode), each folder
+// listed and each path looked at, whether it existed or not. After a
+// successful build that record is saved in the state folder beside the
+// output (`.<out>.cartable/inputs`, output.h), with a key for everything
+// else that decides the output: cartable's own executable, the system's time
+// zone database, the audience, search and Pagefind's executable,
+// SOURCE_DATE_EPOCH. The next build
+// replays the record: a file whose size, mtime and inode are unchanged is
+// taken as unchanged (as ninja and git do; files modified within a second of
+// being read are always re-read), any other is read and hashed again; every
+// folder is listed again, so a new entry or portfolio is seen. When nothing
+// differs and the output is still the tree that build published, the build
+// is skipped and its warnings are shown again. `--no-cache` never skips.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "base/filesystem.h"
+#include "output/output.h"
+
+namespace cartable {
+
+struct InputRecord {
+  char kind = 'F';  // F: file read, D: folder listed, S: path looked at
+  std::string path;
+  ContentHash hash;  // of the outcome: status, and the bytes or the listing
+  uint64_t max_bytes = kNoSizeLimit;  // F: the reader's size limit
+  // F: taken before reading; mtime 0 means "do not trust, read again".
+  uint64_t size = 0, mtime_ns = 0, inode = 0;
+};
+
+class RecordingFileSystem : public FileSystem {
+ public:
+  explicit RecordingFileSystem(std::shared_ptr<const DiskFileSystem> disk) : disk_(std::move(disk)) {}
+  FileResult read(const std::string& path, std::string* contents, uint64_t max_bytes = kNoSizeLimit) const override;
+  FileResult list(const std::string& path, std::vector<FolderEntry>* entries) const override;
+  FileResult stat(const std::string& path, FileInfo* info) const override;
+  // Everything recorded, each path once per kind, sorted.
+  std::vector<InputRecord> records() const;
+
+ private:
+  std::shared_ptr<const DiskFileSystem> disk_;
+  mutable std::mutex mutex_;
+  mutable std::vector<InputRecord> records_;
+};
+
+// What decides the output besides the sources (see the top of this file).
+std::string build_key(const std::string& audience, bool search, const std::string& pagefind);
+
+// The record of the last build into `out_dir`: true when it has the same
+// `key`, the output folder is the tree it published and every input reads
+// as it did. Its warnings are then added to `diags`.
+bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags);
+
+// Saves the record beside the output (`state_dir`) once the tree named by
+// `tree_id` (published_fingerprint, output.h) is published.
+void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
+                 const std::vector<InputRecord>& records, const Diagnostics& diags);
+
+}  // namespace cartable

@@ -1,0 +1,353 @@
+// Readiness against section 7 of the programme, on small sites held in
+// memory. Each test can fail: the boundaries (20 % inclusive, by time not
+// by sessions), the rules that forbid (unjustified absence, no record,
+// unconfirmed periods, an entry changed after validation, a forced
+// coauthor, a participant's own « acquired »).
+#include "index/readiness.h"
+
+#include <gtest/gtest.h>
+
+#include "base/filesystem.h"
+#include "load/fingerprint.h"
+#include "load/hep_records.h"
+#include "load/load.h"
+
+using namespace cartable;
+
+namespace {
+
+// One module m1 (one task, 48 à-la-carte periods), a certifying work with
+// the portfolio task, and a calendar of sessions given by the test.
+struct Fixture {
+  std::shared_ptr<MemoryFileSystem> files = std::make_shared<MemoryFileSystem>();
+  std::string sessions;     // calendar.yaml items
+  std::string attendance;   // attendance.yaml items (participants:)
+  std::string assessments;  // m1.yaml items
+  std::string ana_extra;    // more keys of ana's portfolio.yaml
+  int min_periods = 0;
+
+  Fixture() {
+    files->add_file("site.yaml", "title: T\nbase_url: https://example.org/\n");
+    files->add_file("content/programme.md", "---\ntitle: Programme\n---\nTexte.\n");
+    files->add_file("content/places.yaml", "places:\n  - id: salle\n    name: Salle\n");
+    files->add_file("content/people.yaml", "people:\n  - id: tina\n    name: Tina Formatrice\n    trainer: true\n");
+    files->add_file("content/certification.yaml",
+                    "max_absence_percent: 20\ntask_modules: [m1]\nportfolio_task: tc/portfolio\n");
+    files->add_file("content/modules/tc.md",
+                    "---\nnumber: 0\nkind: certifying-work\ntitle: TC\nects: 2\nself_study_hours: 50\ntasks:\n  - id: portfolio\n    title: Portfolio\n    kind: reflexive-text\n---\n");
+  }
+  // A session of `minutes` on day `day` of March 2027, from 08:00.
+  void session(const std::string& id, int day, int minutes, bool cancelled = false) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "  - id: %s\n    module: m1\n    title: %s\n    start: 2027-03-%02d 08:00\n    end: 2027-03-%02d %02d:%02d\n    place: salle\n%s",
+                  id.c_str(), id.c_str(), day, day, 8 + minutes / 60, minutes % 60,
+                  cancelled ? "    status: cancelled\n    history:\n      - date: 2027-01-01\n        note: Annulée.\n" : "");
+    sessions += line;
+  }
+  void entry(const std::string& who, const std::string& slug, const std::string& task, const std::string& extra = "") {
+    std::string module = task == "portfolio" ? "tc" : "m1";
+    files->add_file("portfolios/" + who + "/" + slug + ".md",
+                    "---\ntitle: " + slug + "\ndate: 2027-03-01\nmodule: " + module + "\ntask: " + task +
+                        "\ncompetencies: [x/1]\n" + extra + "---\nTexte de " + slug + ".\n");
+  }
+  void assess(const std::string& who, const std::string& slug, const std::string& task, const std::string& status,
+              const std::string& fingerprint, const std::string& extra = "") {
+    std::string file = task == "portfolio" ? "tc" : "m1";
+    std::string item = "  - participant: " + who + "\n    entry: " + slug + "\n    task: " + task + "\n    status: " + status +
+                       "\n    date: 2027-04-01\n    assessor: tina\n    fingerprint: " + fingerprint + "\n" + extra;
+    std::string path = "content/assessments/" + file + ".yaml";
+    std::string text;
+    if (files->read(path, &text)) {
+      files->add_file(path, text + item);
+    } else {
+      files->add_file(path, "assessments:\n" + item);
+    }
+  }
+  // The fingerprint the entry has now (what `cartable assess` records).
+  std::string fingerprint_of(const std::string& who, const std::string& slug) {
+    Site site = load();
+    const Portfolio* p = site.find_portfolio(who);
+    const Entry* e = site.find_entry(who, slug);
+    return p && e ? entry_fingerprint(*files, *p, *e).value_or("") : "";
+  }
+  Site load() {
+    files->add_file("content/modules/m1.md", "---\nnumber: 1\ntitle: M1\nects: 4\nself_study_hours: 30\na_la_carte_min_periods: " + std::to_string(min_periods) +
+                                                 "\ntasks:\n  - id: t1\n    title: Tâche 1\n    kind: reflexive-text\n---\n");
+    files->add_file("content/calendar.yaml", "sessions:\n" + sessions);
+    files->add_file("content/attendance.yaml", "participants:\n" + attendance);
+    if (!files->is_file("portfolios/ana/portfolio.yaml")) files->add_file("portfolios/ana/portfolio.yaml", "name: Ana\n" + ana_extra);
+    if (!files->is_file("portfolios/bob/portfolio.yaml")) files->add_file("portfolios/bob/portfolio.yaml", "name: Bob\n");
+    Site site = load_site(files, "site", diags);
+    fingerprint_assessed_entries(site);
+    return site;
+  }
+  Readiness of(const std::string& who) {
+    site = load();
+    index = std::make_unique<Index>(site);
+    return readiness(*index, *site.find_portfolio(who));
+  }
+  // Ana with every task validated and a record: ready unless a test breaks it.
+  void ready_ana() {
+    entry("ana", "tache", "t1");
+    entry("ana", "bilan", "portfolio");
+    assess("ana", "tache", "t1", "acquired", fingerprint_of("ana", "tache"));
+    assess("ana", "bilan", "portfolio", "acquired", fingerprint_of("ana", "bilan"));
+  }
+  Diagnostics diags;
+  Site site;
+  std::unique_ptr<Index> index;
+};
+
+const char* kHeld = "    defence: {date: 2028-05-01 09:00, held: true, outcome: passed}\n";
+
+}  // namespace
+
+TEST(Readiness, ReadyWhenEveryConditionHolds) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld;
+  Readiness r = f.of("ana");
+  EXPECT_FALSE(f.diags.has_errors()) << (f.diags.sorted().empty() ? "" : format_diagnostic(f.diags.sorted()[0]));
+  EXPECT_TRUE(r.attendance_ok);
+  EXPECT_TRUE(r.tasks_ok);
+  EXPECT_TRUE(r.portfolio_ok);
+  EXPECT_TRUE(r.defence_ok);
+  EXPECT_TRUE(r.ready);
+}
+
+// 20 % of the training time is allowed, inclusive: 1 h of 5 h.
+TEST(Readiness, TwentyPercentOfTheTimeIsStillWithinTheLimit) {
+  Fixture f;
+  f.session("court", 1, 60);
+  f.session("long", 2, 240);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n      - session: court\n        justified: true\n";
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.missed_minutes, 60);
+  EXPECT_EQ(r.total_minutes, 300);
+  EXPECT_DOUBLE_EQ(r.absence_percent, 20.0);
+  EXPECT_TRUE(r.attendance_ok);
+  EXPECT_TRUE(r.ready);
+}
+
+TEST(Readiness, OneMinuteOverTwentyPercentIsNot) {
+  Fixture f;
+  f.session("court", 1, 61);
+  f.session("long", 2, 239);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n      - session: court\n        justified: true\n";
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.total_minutes, 300);
+  EXPECT_FALSE(r.attendance_ok);
+  EXPECT_FALSE(r.ready);
+}
+
+// Four absences on 7 h 45 Saturdays out of 21 sessions: 19 % of the
+// sessions (fine by count) but 26,8 % of the time (not fine): time decides.
+TEST(Readiness, CountingSessionsAndCountingTimeDisagreeTimeDecides) {
+  Fixture f;
+  std::string absences;
+  for (int i = 1; i <= 21; ++i) {
+    bool saturday = i <= 4;
+    f.session("s" + std::to_string(i), i, saturday ? 465 : 240);
+    if (saturday) absences += "      - session: s" + std::to_string(i) + "\n        justified: true\n";
+  }
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n" + absences;
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.sessions, 21);
+  EXPECT_LT(100.0 * 4 / 21, 20.0);  // by sessions it would pass
+  EXPECT_NEAR(r.absence_percent, 100.0 * 4 * 465 / (4 * 465 + 17 * 240), 1e-9);
+  EXPECT_GT(r.absence_percent, 26.7);
+  EXPECT_FALSE(r.attendance_ok);
+  EXPECT_FALSE(r.ready);
+  ASSERT_EQ(r.missed.size(), 4u);
+  EXPECT_EQ(r.missed[0].minutes, 465);
+}
+
+// And the other way round: many short absences, over 20 % by count,
+// within 20 % by time.
+TEST(Readiness, ShortAbsencesOverTheCountButWithinTheTimeAreFine) {
+  Fixture f;
+  std::string absences;
+  for (int i = 1; i <= 10; ++i) {
+    bool short_one = i <= 3;
+    f.session("s" + std::to_string(i), i, short_one ? 60 : 465);
+    if (short_one) absences += "      - session: s" + std::to_string(i) + "\n        justified: true\n";
+  }
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n" + absences;
+  Readiness r = f.of("ana");
+  EXPECT_GT(100.0 * 3 / 10, 20.0);  // by sessions it would fail
+  EXPECT_TRUE(r.attendance_ok);
+  EXPECT_TRUE(r.ready);
+}
+
+TEST(Readiness, CancelledSessionsCountNeitherWay) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.session("annulee", 2, 465, /*cancelled=*/true);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n      - session: annulee\n        justified: false\n";
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.total_minutes, 240);
+  EXPECT_EQ(r.missed_minutes, 0);
+  EXPECT_TRUE(r.ready);
+}
+
+TEST(Readiness, AnUnjustifiedAbsenceFailsEvenWithinTheLimit) {
+  Fixture f;
+  f.session("court", 1, 30);
+  f.session("long", 2, 465);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n      - session: court\n        justified: false\n";
+  Readiness r = f.of("ana");
+  EXPECT_LT(r.absence_percent, 20.0);
+  EXPECT_EQ(r.unjustified_absences, 1);
+  EXPECT_FALSE(r.attendance_ok);
+  EXPECT_FALSE(r.ready);
+}
+
+TEST(Readiness, AMissingJustifiedIsAnError) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.attendance = "  - participant: ana\n    absences:\n      - session: s1\n";
+  f.of("ana");
+  auto all = f.diags.sorted();
+  auto it = std::find_if(all.begin(), all.end(), [](const Diagnostic& d) { return d.message.find("'justified'") != std::string::npos; });
+  ASSERT_NE(it, all.end());
+  EXPECT_EQ(it->severity, Severity::Error);
+  EXPECT_EQ(std::string(it->pos.path), "site/content/attendance.yaml");
+  EXPECT_EQ(it->pos.line, 4);
+}
+
+TEST(Readiness, NoAttendanceRecordIsMissingDataNeverReady) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.ready_ana();
+  f.attendance = "  - participant: bob\n";
+  Readiness r = f.of("ana");
+  EXPECT_FALSE(r.has_record);
+  EXPECT_EQ(r.missed_minutes, 0);
+  EXPECT_FALSE(r.attendance_ok);
+  EXPECT_FALSE(r.ready);
+}
+
+TEST(Readiness, APlannedDefenceIsNotAHeldOne) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.ready_ana();
+  f.attendance = "  - participant: ana\n    defence: 2028-05-01 09:00\n";
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.defence_state, DefenceState::Planned);
+  EXPECT_FALSE(r.defence_ok);
+  EXPECT_TRUE(r.ready_for_defence);
+  EXPECT_FALSE(r.ready);
+}
+
+TEST(Readiness, ConfirmedALaCartePeriodsBelowTheMinimumAreNotEnough) {
+  Fixture f;
+  f.min_periods = 48;
+  f.session("s1", 1, 240);
+  f.files->add_file("portfolios/ana/attestation.pdf", "%PDF-1.4\n");
+  f.ana_extra =
+      "a_la_carte:\n"
+      "  - {id: a, title: A, date: 2027-01-01, periods: 24, attestation: attestation.pdf}\n"
+      "  - {id: b, title: B, date: 2027-01-02, periods: 24, attestation: attestation.pdf}\n";
+  f.ready_ana();
+  // Both declared (48 periods) but only one confirmed: 24 < 48.
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    a_la_carte:\n      - course: a\n";
+  Readiness r = f.of("ana");
+  ASSERT_EQ(r.a_la_carte.size(), 1u);
+  EXPECT_EQ(r.a_la_carte[0].declared_periods, 48);
+  EXPECT_EQ(r.a_la_carte[0].confirmed_periods, 24);
+  EXPECT_FALSE(r.a_la_carte_ok);
+  EXPECT_FALSE(r.ready);
+  // Confirming the second one reaches 48: ready.
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    a_la_carte:\n      - course: a\n      - course: b\n";
+  EXPECT_TRUE(f.of("ana").ready);
+}
+
+TEST(Readiness, AnEntryEditedAfterItsAssessmentIsToRevalidate) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld;
+  ASSERT_TRUE(f.of("ana").ready);
+  f.entry("ana", "tache", "t1", "");  // same front matter...
+  f.files->add_file("portfolios/ana/tache.md", "---\ntitle: tache\ndate: 2027-03-01\nmodule: m1\ntask: t1\ncompetencies: [x/1]\n---\nTexte changé.\n");
+  Readiness r = f.of("ana");
+  ASSERT_EQ(r.tasks[0].entries.size(), 1u);
+  EXPECT_TRUE(r.tasks[0].entries[0].changed);
+  EXPECT_EQ(r.tasks[0].state, TaskState::Revalidate);
+  EXPECT_FALSE(r.tasks_ok);
+  EXPECT_FALSE(r.ready);
+}
+
+// The best state among entries used to win, and a participant could write
+// their own « acquired »: neither can make anyone ready now.
+TEST(Readiness, AnAddedAcquiredEntryCannotMakeAnyoneReady) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.entry("ana", "tache", "t1");
+  f.entry("ana", "bilan", "portfolio");
+  f.assess("ana", "tache", "t1", "not-acquired", f.fingerprint_of("ana", "tache"));
+  f.assess("ana", "bilan", "portfolio", "acquired", f.fingerprint_of("ana", "bilan"));
+  f.entry("ana", "autre", "t1", "status: acquired\n");
+  f.attendance = std::string("  - participant: ana\n") + kHeld;
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.tasks[0].state, TaskState::NotAcquired);
+  EXPECT_FALSE(r.ready);
+}
+
+TEST(Readiness, AForcedCoauthorGetsNothing) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  // Ana's validated work names Bob, who never agreed: it counts for Ana only.
+  f.entry("ana", "tache", "t1", "coauthors: [bob]\n");
+  f.entry("bob", "bilan", "portfolio");
+  f.assess("ana", "tache", "t1", "acquired", f.fingerprint_of("ana", "tache"));
+  f.assess("bob", "bilan", "portfolio", "acquired", f.fingerprint_of("bob", "bilan"));
+  f.attendance = std::string("  - participant: bob\n") + kHeld;
+  Readiness bob = f.of("bob");
+  ASSERT_EQ(bob.tasks[0].entries.size(), 1u);
+  EXPECT_FALSE(bob.tasks[0].entries[0].coauthor_agreed);
+  EXPECT_NE(bob.tasks[0].state, TaskState::Acquired);
+  EXPECT_FALSE(bob.ready);
+  // Bob lists it as his group work: now it counts for him too.
+  f.files->add_file("portfolios/bob/portfolio.yaml", "name: Bob\ncoauthored: [ana/tache]\n");
+  EXPECT_TRUE(f.of("bob").ready);
+}
+
+TEST(Readiness, AnAssessmentNamingTheCoauthorCountsForThem) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.entry("ana", "tache", "t1", "coauthors: [bob]\n");
+  f.entry("bob", "bilan", "portfolio");
+  f.assess("ana", "tache", "t1", "acquired", f.fingerprint_of("ana", "tache"), "    coauthors: [bob]\n");
+  f.assess("bob", "bilan", "portfolio", "acquired", f.fingerprint_of("bob", "bilan"));
+  f.attendance = std::string("  - participant: bob\n") + kHeld;
+  EXPECT_TRUE(f.of("bob").ready);
+}
+
+TEST(Readiness, TheLatestAssessmentOfAnEntryDecides) {
+  Fixture f;
+  f.session("s1", 1, 240);
+  f.ready_ana();  // acquired on 2027-04-01
+  f.files->add_file("content/assessments/m1.yaml",
+                    "assessments:\n  - participant: ana\n    entry: tache\n    task: t1\n    status: to-redo\n    date: 2027-05-01\n"
+                    "    assessor: tina\n    fingerprint: " + f.fingerprint_of("ana", "tache") + "\n"
+                    "  - participant: ana\n    entry: tache\n    task: t1\n    status: acquired\n    date: 2027-04-01\n"
+                    "    assessor: tina\n    fingerprint: " + f.fingerprint_of("ana", "tache") + "\n");
+  f.attendance = std::string("  - participant: ana\n") + kHeld;
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.tasks[0].state, TaskState::ToRedo);
+  EXPECT_FALSE(r.ready);
+}
+
+TEST(Fingerprint, IsSha256OfASha256sumManifest) {
+  // sha256sum of "abc" is the FIPS 180-2 test vector.
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}

@@ -1,0 +1,104 @@
+// Loading the competency frameworks (domains, competencies) and the
+// crosswalks between them.
+#include "load/loader.h"
+
+namespace cartable::loading {
+
+void Loader::load_crosswalks() {
+  for (const auto& name : files_with_extension(fs::path("content/crosswalks"), ".yaml")) {
+    YamlSource src;
+    auto root = read_yaml_file(fs::path("content/crosswalks") / name, src);
+    if (!root) continue;
+    Fields f(*root, src, diags, "crosswalk");
+    if (!f.ok()) continue;
+    Crosswalk c;
+    c.id = name.stem().string();
+    c.pos = f.pos();
+    f.str("title");
+    f.str("source");
+    YAML::Node map = f.node("equivalences");
+    if (!map.IsMap()) {
+      diags.error(f.pos_of("equivalences"), "crosswalk: 'equivalences' must map a competency to a list of competencies");
+    } else {
+      for (const auto& kv : map) {
+        Ref from{kv.first.Scalar(), yaml_pos(src, kv.first)};
+        std::vector<Ref> to;
+        if (kv.second.IsSequence()) {
+          for (const auto& t : kv.second) to.push_back({t.Scalar(), yaml_pos(src, t)});
+        } else {
+          diags.error(yaml_pos(src, kv.second), "crosswalk: the equivalents of '" + from.id + "' must be a list");
+        }
+        c.pairs.emplace_back(std::move(from), std::move(to));
+      }
+    }
+    f.warn_unknown_keys();
+    site.crosswalks.push_back(std::move(c));
+  }
+}
+
+void Loader::load_frameworks() {
+  for (const auto& name : files_with_extension(fs::path("content/frameworks"), ".yaml")) {
+    YamlSource src;
+    fs::path rel = fs::path("content/frameworks") / name;
+    auto root = read_yaml_file(rel, src);
+    if (!root) continue;
+    Fields f(*root, src, diags, "framework");
+    if (!f.ok()) continue;
+    Framework fw;
+    fw.pos = f.pos();
+    fw.id = f.has("id") ? f.str("id") : name.stem().string();
+    if (fw.id != name.stem().string()) {
+      diags.error(f.pos_of("id"), "framework id '" + fw.id + "' differs from its file name '" + name.string() + "'",
+                  "rename the file to " + fw.id + ".yaml");
+    }
+    fw.title = f.str("title", true);
+    fw.short_title = f.str("short_title");
+    fw.source = f.str("source");
+    fw.source_url = f.str("source_url");
+    fw.domain_label = f.str("domain_label");
+    fw.competency_label = f.str("competency_label");
+    fw.levels = f.str_list("levels");
+    fw.body = {f.str("description"), f.pos_of("description")};
+    YAML::Node domains = f.node("domains");
+    if (!domains.IsSequence()) {
+      diags.error(f.pos_of("domains"), "framework: 'domains' must be a list of domains");
+    } else {
+      for (const auto& d : domains) fw.domains.push_back(load_domain(d, src));
+    }
+    f.warn_unknown_keys();
+    site.frameworks.push_back(std::move(fw));
+  }
+}
+
+Domain Loader::load_domain(const YAML::Node& n, const YamlSource& src) {
+  Fields f(n, src, diags, "domain");
+  Domain d;
+  if (!f.ok()) return d;
+  d.pos = f.pos();
+  d.code = f.str("code", true);
+  d.title = f.str("title", true);
+  d.description = f.str("description");
+  YAML::Node comps = f.node("competencies");
+  if (comps.IsDefined() && !comps.IsNull()) {
+    if (!comps.IsSequence()) {
+      diags.error(yaml_pos(src, comps), "domain: 'competencies' must be a list");
+    } else {
+      for (const auto& c : comps) {
+        Fields cf(c, src, diags, "competency");
+        if (!cf.ok()) continue;
+        Competency comp;
+        comp.pos = cf.pos();
+        comp.code = cf.str("code", true);
+        comp.title = cf.str("title", true);
+        comp.description = cf.str("description");
+        comp.criteria = cf.str_list("criteria");
+        cf.warn_unknown_keys();
+        d.competencies.push_back(std::move(comp));
+      }
+    }
+  }
+  f.warn_unknown_keys();
+  return d;
+}
+
+}  // namespace cartable::loading

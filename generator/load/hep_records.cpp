@@ -1,0 +1,304 @@
+#include "load/hep_records.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "base/filesystem.h"
+#include "base/text.h"
+#include "load/fingerprint.h"
+#include "load/load.h"
+#include "load/yaml_util.h"
+
+namespace fs = std::filesystem;
+
+namespace cartable {
+
+namespace {
+
+std::string shown(const std::string& root, const std::string& rel) {
+  return (fs::path(root) / rel).lexically_normal().generic_string();
+}
+
+std::optional<YAML::Node> read_yaml(const Site& site, const std::string& root, const std::string& rel,
+                                    YamlSource& src, Diagnostics& diags) {
+  src = {shown(root, rel), 1};
+  std::string text;
+  if (!read_text(*site.files, root, rel, text, diags)) return std::nullopt;
+  return parse_yaml(text, src, diags);
+}
+
+const std::vector<std::string> kAssessmentStatuses = {"acquired", "not-acquired", "to-redo"};
+
+void load_absences(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagnostics& diags) {
+  YAML::Node absences = pf.node("absences");
+  if (absences.IsSequence()) {
+    for (const auto& a : absences) {
+      Fields af(a, src, diags, "absence");
+      if (!af.ok()) continue;
+      Absence abs;
+      abs.pos = af.pos();
+      abs.session = {af.str("session", true), af.pos_of("session")};
+      // « au maximum 20% d'absence justifiée »: an unjustified absence fails
+      // the condition, so guessing either way would be wrong.
+      if (!af.has("justified")) {
+        diags.error(abs.pos, "absence from '" + abs.session.id + "': missing required field 'justified'",
+                    "write justified: true or justified: false");
+      }
+      abs.justified = af.boolean("justified", false);
+      af.warn_unknown_keys();
+      r.absences.push_back(std::move(abs));
+    }
+  } else if (absences.IsDefined() && !absences.IsNull()) {
+    diags.error(yaml_pos(src, absences), "participant: 'absences' must be a list");
+  }
+}
+
+void load_defence(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagnostics& diags) {
+  YAML::Node d = pf.node("defence");
+  if (!d.IsDefined() || d.IsNull()) return;
+  if (d.IsScalar()) {  // a date alone: planned
+    r.has_defence = parse_local_time(d.Scalar(), true, r.defence, yaml_pos(src, d), diags);
+    r.defence_state = r.has_defence ? DefenceState::Planned : DefenceState::None;
+    return;
+  }
+  Fields df(d, src, diags, "defence");
+  if (!df.ok()) return;
+  r.has_defence = parse_local_time(df.str("date", true), true, r.defence, df.pos_of("date"), diags);
+  r.defence_state = DefenceState::Planned;
+  if (df.boolean("held", false)) {
+    r.defence_state = DefenceState::Held;
+    r.defence_outcome = df.str("outcome");
+    if (r.defence_outcome != "passed" && r.defence_outcome != "failed") {
+      diags.error(df.pos_of(df.has("outcome") ? "outcome" : "held"),
+                  r.defence_outcome.empty() ? "a defence recorded as held needs its outcome"
+                                            : "unknown defence outcome '" + r.defence_outcome + "'",
+                  "write outcome: passed or outcome: failed");
+    }
+  } else if (df.has("outcome")) {
+    df.str("outcome");
+    diags.error(df.pos_of("outcome"), "a defence has an outcome only once it is held", "add held: true");
+  }
+  df.warn_unknown_keys();
+}
+
+void load_confirmations(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagnostics& diags) {
+  YAML::Node list = pf.node("a_la_carte");
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    diags.error(yaml_pos(src, list), "participant: 'a_la_carte' must be a list of confirmed courses");
+    return;
+  }
+  for (const auto& n : list) {
+    Fields cf(n, src, diags, "confirmed course");
+    if (!cf.ok()) continue;
+    AlaCarteConfirmation c;
+    c.pos = cf.pos();
+    c.course = {cf.str("course", true), cf.pos_of("course")};
+    c.periods = cf.integer("periods", false, 0);
+    cf.warn_unknown_keys();
+    r.a_la_carte.push_back(std::move(c));
+  }
+}
+
+void load_assessment_file(Site& site, const std::string& root, const std::string& rel, const std::string& module,
+                          Diagnostics& diags) {
+  YamlSource src;
+  auto doc = read_yaml(site, root, rel, src, diags);
+  if (!doc) return;
+  Fields top(*doc, src, diags, "assessments file");
+  if (!top.ok()) return;
+  YAML::Node list = top.node("assessments");
+  top.warn_unknown_keys();
+  if (!list.IsSequence()) {
+    if (list.IsDefined() && !list.IsNull()) diags.error(top.pos_of("assessments"), "'assessments' must be a list");
+    return;
+  }
+  for (const auto& n : list) {
+    Fields f(n, src, diags, "assessment");
+    if (!f.ok()) continue;
+    Assessment a;
+    a.module = module;
+    a.pos = f.pos();
+    a.participant = {f.str("participant", true), f.pos_of("participant")};
+    a.entry = {f.str("entry", true), f.pos_of("entry")};
+    a.task = {f.str("task", true), f.pos_of("task")};
+    std::string status = f.str("status", true);
+    a.status_pos = f.pos_of("status");
+    if (!status.empty() && !parse_assessment_status(status, a.status)) {
+      Text hint = did_you_mean(status, kAssessmentStatuses);
+      diags.error(a.status_pos, tr("unknown assessment status '{1}'", status),
+                  hint.empty() ? tr("write acquired, not-acquired or to-redo") : hint);
+    }
+    std::string date = f.str("date", true);
+    if (!date.empty()) parse_local_time(date, true, a.date, f.pos_of("date"), diags);
+    a.assessor = {f.str("assessor", true), f.pos_of("assessor")};
+    for (auto& [slug, pos] : f.str_list_pos("coauthors")) a.coauthors.push_back({slug, pos});
+    a.fingerprint = f.str("fingerprint", true);
+    if (!a.fingerprint.empty() && (a.fingerprint.rfind("sha256:", 0) != 0 || a.fingerprint.size() != 7 + 64)) {
+      diags.error(f.pos_of("fingerprint"), "fingerprint must be sha256: and 64 hexadecimal digits",
+                  "let `cartable assess` write it");
+    }
+    a.feedback = {f.str("feedback"), f.pos_of("feedback")};
+    f.warn_unknown_keys();
+    site.assessments.push_back(std::move(a));
+  }
+}
+
+std::string entry_key(const std::string& portfolio, const std::string& entry) { return portfolio + "/" + entry; }
+
+}  // namespace
+
+const char* assessment_status_name(AssessmentStatus s) {
+  switch (s) {
+    case AssessmentStatus::Acquired: return "acquired";
+    case AssessmentStatus::NotAcquired: return "not-acquired";
+    case AssessmentStatus::ToRedo: return "to-redo";
+  }
+  return "";
+}
+
+bool parse_assessment_status(const std::string& text, AssessmentStatus& out) {
+  for (auto s : {AssessmentStatus::Acquired, AssessmentStatus::NotAcquired, AssessmentStatus::ToRedo}) {
+    if (text == assessment_status_name(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+void load_attendance(Site& site, const std::string& root, Diagnostics& diags) {
+  const std::string rel = "content/attendance.yaml";
+  FileInfo info;
+  if (site.files->stat(rel, &info).status == FileStatus::Missing) return;
+  YamlSource src;
+  auto doc = read_yaml(site, root, rel, src, diags);
+  if (!doc) return;
+  Fields f(*doc, src, diags, "attendance.yaml");
+  YAML::Node list = f.node("participants");
+  f.warn_unknown_keys();
+  if (list.IsNull()) return;  // nobody recorded yet
+  if (!list.IsSequence()) {
+    diags.error(f.pos_of("participants"), "attendance.yaml: 'participants' must be a list");
+    return;
+  }
+  for (const auto& n : list) {
+    Fields pf(n, src, diags, "participant");
+    if (!pf.ok()) continue;
+    ParticipantRecord r;
+    r.pos = pf.pos();
+    r.participant = {pf.str("participant", true), pf.pos_of("participant")};
+    load_defence(pf, src, r, diags);
+    load_absences(pf, src, r, diags);
+    load_confirmations(pf, src, r, diags);
+    pf.warn_unknown_keys();
+    site.records.push_back(std::move(r));
+  }
+}
+
+void load_assessments(Site& site, const std::string& root, Diagnostics& diags) {
+  std::vector<FolderEntry> entries;
+  FileResult listed = site.files->list("content/assessments", &entries);
+  if (listed.status == FileStatus::Missing) return;
+  if (!listed) {
+    report_file_error(listed, shown(root, listed.at), {shown(root, listed.at), 0, 0}, diags);
+    return;
+  }
+  for (const FolderEntry& e : entries) {
+    if (e.name.empty() || e.name[0] == '.' || e.name.size() <= 5 || e.name.substr(e.name.size() - 5) != ".yaml") continue;
+    std::string rel = "content/assessments/" + e.name;
+    if (e.kind != FileKind::File) {
+      report_file_error({FileStatus::Link, rel}, shown(root, rel), {shown(root, rel), 0, 0}, diags);
+      continue;
+    }
+    load_assessment_file(site, root, rel, e.name.substr(0, e.name.size() - 5), diags);
+  }
+}
+
+void fingerprint_assessed_entries(Site& site) {
+  for (const Assessment& a : site.assessments) {
+    std::string key = entry_key(a.participant.id, a.entry.id);
+    if (site.entry_fingerprints.count(key)) continue;
+    const Portfolio* p = site.find_portfolio(a.participant.id);
+    const Entry* e = p ? site.find_entry(a.participant.id, a.entry.id) : nullptr;
+    if (!e) continue;
+    site.entry_fingerprints[key] = entry_fingerprint(*site.files, *p, *e).value_or("");
+  }
+}
+
+void check_hep_records(const Site& site, Diagnostics& diags) {
+  // An assessment outlives what it assessed: a participant may rename,
+  // move or delete the entry. That must not stop the HEP's build, so those
+  // are warnings (the decision no longer counts); the HEP's own mistakes
+  // (unknown assessor, someone who is not a trainer) are errors.
+  for (const Assessment& a : site.assessments) {
+    const Person* who = site.find_person(a.assessor.id);
+    if (!who) {
+      diags.error(a.assessor.pos, "unknown person '" + a.assessor.id + "'", did_you_mean(a.assessor.id, site.person_ids()));
+    } else if (!who->trainer) {
+      diags.error(a.assessor.pos, who->name + " is not a trainer",
+                  "only people with trainer: true in content/people.yaml validate entries");
+    }
+    const Portfolio* p = site.find_portfolio(a.participant.id);
+    if (!p) {
+      diags.warning(a.participant.pos, "assessment of an unknown participant '" + a.participant.id + "': it counts for nobody",
+                    did_you_mean(a.participant.id, site.portfolio_slugs()));
+      continue;
+    }
+    const Entry* e = site.find_entry(p->slug, a.entry.id);
+    if (!e) {
+      std::vector<std::string> slugs;
+      for (const Entry& x : p->entries) slugs.push_back(x.slug);
+      Text hint = did_you_mean(a.entry.id, slugs);
+      diags.warning(a.entry.pos,
+                    tr("portfolio {1} has no entry '{2}' any more: this assessment counts for nothing", p->slug, a.entry.id),
+                    hint.empty() ? tr("if the participant renamed it, assess the new entry with `cartable assess`") : hint);
+      continue;
+    }
+    if (e->module.id != a.module || e->task.id != a.task.id) {
+      diags.warning(a.task.pos, "entry " + p->slug + "/" + e->slug + " now answers " + e->module.id + "/" + e->task.id +
+                                    ", not " + a.module + "/" + a.task.id + ": this assessment no longer counts",
+                    "assess it again with `cartable assess` (it goes in content/assessments/" + e->module.id + ".yaml)");
+    }
+    for (const Ref& c : a.coauthors) {
+      bool named = std::any_of(e->coauthors.begin(), e->coauthors.end(), [&](const Ref& r) { return r.id == c.id; });
+      if (!named) diags.error(c.pos, "'" + c.id + "' is not a coauthor of " + p->slug + "/" + e->slug);
+    }
+  }
+  for (const ParticipantRecord& r : site.records) {
+    const Portfolio* p = site.find_portfolio(r.participant.id);
+    for (const AlaCarteConfirmation& c : r.a_la_carte) {
+      if (!p) break;
+      bool declared = std::any_of(p->a_la_carte.begin(), p->a_la_carte.end(),
+                                  [&](const AlaCarteCourse& d) { return d.id == c.course.id; });
+      if (!declared) {
+        std::vector<std::string> ids;
+        for (const AlaCarteCourse& d : p->a_la_carte) ids.push_back(d.id);
+        diags.warning(c.course.pos, p->slug + " declares no à-la-carte course '" + c.course.id + "': this confirmation counts for nothing",
+                    did_you_mean(c.course.id, ids).empty() ? "the participant declares it under a_la_carte: in portfolio.yaml"
+                                                           : did_you_mean(c.course.id, ids));
+      }
+    }
+  }
+  for (const Portfolio& p : site.portfolios) {
+    std::set<std::string> ids;
+    for (const AlaCarteCourse& c : p.a_la_carte) {
+      if (!c.id.empty() && !ids.insert(c.id).second) diags.error(c.pos, "à-la-carte course '" + c.id + "' is declared twice");
+      if (!c.module.id.empty() && !site.find_module(c.module.id)) {
+        diags.error(c.module.pos, "unknown module '" + c.module.id + "'", did_you_mean(c.module.id, site.module_ids()));
+      }
+    }
+    for (const Ref& ref : p.coauthored) {
+      auto slash = ref.id.find('/');
+      const Entry* e = slash == std::string::npos ? nullptr : site.find_entry(ref.id.substr(0, slash), ref.id.substr(slash + 1));
+      bool names_me = e && std::any_of(e->coauthors.begin(), e->coauthors.end(), [&](const Ref& r) { return r.id == p.slug; });
+      if (!names_me) {
+        diags.error(ref.pos, "'" + ref.id + "' is not an entry that names " + p.slug + " as coauthor",
+                    "write <portfolio>/<entry> of a group work whose coauthors: list you");
+      }
+    }
+  }
+}
+
+}  // namespace cartable

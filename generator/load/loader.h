@@ -1,0 +1,110 @@
+// Internal to load/: the Loader, one per site being read, whose parts live
+// in one file per source family (programme.cpp, calendar.cpp, frameworks.cpp,
+// people.cpp, portfolios.cpp). The stage's interface is load.h.
+#pragma once
+
+#include "load/load.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+#include <map>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/text.h"
+#include "load/hep_records.h"
+#include "load/yaml_util.h"
+
+namespace fs = std::filesystem;
+
+namespace cartable::loading {
+
+inline std::string hint_or(const std::string& hint, const std::string& fallback) { return hint.empty() ? fallback : hint; }
+
+// The path shown to users: relative to the source directory's parent as the
+// user typed it ("content/modules/m1.md" when building ".").
+inline std::string display_path(const std::string& source_dir, const std::string& rel) {
+  fs::path p = fs::path(source_dir) / rel;
+  return p.lexically_normal().generic_string();
+}
+
+inline bool has_extension(const std::string& name, const std::string& ext) {
+  return name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
+}
+
+// Sources are text written by people: a page of any length fits in 8 MB.
+inline constexpr uint64_t kMaxSourceBytes = 8 * 1024 * 1024;
+
+struct Loader {
+  std::string source;  // as the user typed it: prefixes the paths in diagnostics
+  Diagnostics& diags;
+  Site site;
+  bool keep_entry_bodies = true;
+  unsigned threads = 0;  // 0: one per core
+  std::shared_ptr<const FileSystem> files;
+
+  std::string shown(const fs::path& rel) const { return display_path(source, rel.generic_string()); }
+
+  bool exists(const fs::path& rel) const {
+    FileInfo info;
+    return files->stat(rel.generic_string(), &info).status != FileStatus::Missing;
+  }
+
+  // The files of folder `dir` named *<ext>, sorted. A link among them is
+  // refused: it could point at anything the server can read.
+  std::vector<fs::path> files_with_extension(const fs::path& dir, const std::string& ext) {
+    std::vector<fs::path> out;
+    std::vector<FolderEntry> entries;
+    FileResult r = files->list(dir.generic_string(), &entries);
+    if (r.status == FileStatus::Link) report_file_error(r, shown(r.at), {shown(r.at), 0, 0}, diags);
+    for (const FolderEntry& e : entries) {
+      if (!has_extension(e.name, ext) || e.name[0] == '.') continue;
+      if (e.kind == FileKind::Link) {
+        report_file_error({FileStatus::Link, ""}, shown(dir / e.name), {shown(dir / e.name), 0, 0}, diags);
+      } else if (e.kind == FileKind::File) {
+        out.push_back(e.name);
+      }
+    }
+    return out;  // sorted by list()
+  }
+
+  bool read_source(const fs::path& rel, std::string& text) {
+    return read_text(*files, source, rel.generic_string(), text, diags);
+  }
+
+  std::optional<YAML::Node> read_yaml_file(const fs::path& rel, YamlSource& src) {
+    src = {shown(rel), 1};
+    std::string text;
+    if (!read_source(rel, text)) return std::nullopt;
+    return parse_yaml(text, src, diags);
+  }
+
+  // A portfolio-only repository builds against the programme as the HEP
+  // publishes it (/api/catalogue.json, render/catalogue.cpp): modules, tasks,
+  // frameworks, crosswalks, sessions, places, people.
+  void load_catalogue(const std::string& file, const SourcePos& pos);
+  bool load_config();
+  void load_calendar_config(const YAML::Node& node, const YamlSource& src);
+  void load_portfolios();
+  std::optional<Portfolio> load_portfolio(const fs::path& rel);
+  void load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p);
+  std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);
+  bool resolve_attachment(const Portfolio& p, Attachment& att);
+  void load_crosswalks();
+  void load_certification();
+  FormerSlot load_former_slot(const YAML::Node& node, YamlSource& src, const SourcePos& pos);
+  void load_sessions();
+  void load_places();
+  void load_people();
+  std::optional<YAML::Node> read_markdown(const fs::path& rel, YamlSource& src, Markdown& body);
+  void load_pages();
+  void load_programme(Fields& page, const YamlSource& src);
+  void load_modules();
+  void load_frameworks();
+  Domain load_domain(const YAML::Node& n, const YamlSource& src);
+};
+
+}  // namespace cartable::loading

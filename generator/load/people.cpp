@@ -1,0 +1,54 @@
+// Loading the places sessions happen at and the people who teach them.
+#include "load/loader.h"
+
+namespace cartable::loading {
+
+void Loader::load_places() {
+  YamlSource src;
+  fs::path rel = "content/places.yaml";
+  if (!exists(rel)) return;
+  auto root = read_yaml_file(rel, src);
+  if (!root) return;
+  Fields top(*root, src, diags, "places.yaml");
+  YAML::Node list = top.node("places");
+  top.warn_unknown_keys();
+  if (!list.IsSequence()) return;
+  for (const auto& n : list) {
+    Fields f(n, src, diags, "place");
+    Place p;
+    p.pos = f.pos();
+    p.id = f.str("id", true);
+    p.name = f.str("name", true);
+    p.short_name = f.str("short_name");
+    p.address = f.str("address");
+    p.online = f.boolean("online");
+    f.warn_unknown_keys();
+    site.places.push_back(std::move(p));
+  }
+}
+
+void Loader::load_people() {
+  YamlSource src;
+  fs::path rel = "content/people.yaml";
+  if (!exists(rel)) return;
+  auto root = read_yaml_file(rel, src);
+  if (!root) return;
+  Fields top(*root, src, diags, "people.yaml");
+  YAML::Node list = top.node("people");
+  top.warn_unknown_keys();
+  if (!list.IsSequence()) return;
+  for (const auto& n : list) {
+    Fields f(n, src, diags, "person");
+    Person p;
+    p.pos = f.pos();
+    p.id = f.str("id", true);
+    p.name = f.str("name", true);
+    p.roles = f.str_list("roles");
+    p.organisation = f.str("organisation");
+    p.trainer = f.boolean("trainer", false);
+    f.warn_unknown_keys();
+    site.people.push_back(std::move(p));
+  }
+}
+
+}  // namespace cartable::loading

@@ -1,0 +1,278 @@
+// Loading participants' portfolios, in parallel: portfolio.yaml, entries'
+// front matter and bodies, attachments checked against their declared type.
+#include "base/parallel.h"
+#include "load/loader.h"
+
+#include <stb/stb_image.h>
+
+namespace cartable::loading {
+
+namespace {
+
+// Reads only the header: stb_image (Debian libstb) knows PNG, JPEG and GIF.
+bool image_size(const std::string& bytes, int& width, int& height) {
+  int components = 0;
+  return stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &width,
+                               &height, &components) == 1 &&
+         width > 0 && height > 0;
+}
+
+// The file's magic bytes agree with its MIME type.
+bool content_matches(const std::string& type, const std::string& bytes) {
+  if (type == "application/pdf") {
+    // "%PDF-" may follow some junk, within the first 1024 bytes (ISO 32000-1, 7.5.2 and readers' habits).
+    size_t at = bytes.find("%PDF-");
+    return at != std::string::npos && at < 1024;
+  }
+  if (type == "image/png") return starts_with(bytes, "\x89PNG\r\n\x1A\n");
+  if (type == "image/jpeg") return starts_with(bytes, "\xFF\xD8\xFF");
+  if (type == "image/gif") return starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a");
+  return false;
+}
+
+}  // namespace
+
+void Loader::load_portfolios() {
+  std::vector<FolderEntry> entries;
+  FileResult listed = files->list("portfolios", &entries);
+  if (listed.status == FileStatus::Link) report_file_error(listed, shown(listed.at), {shown(listed.at), 0, 0}, diags);
+  std::vector<fs::path> dirs;
+  for (const FolderEntry& e : entries) {
+    if (e.name[0] == '.') continue;
+    if (e.kind == FileKind::Link) {
+      // A linked portfolio folder would publish whatever it points at.
+      std::string path = shown(fs::path("portfolios") / e.name);
+      report_file_error({FileStatus::Link, ""}, path, {path, 0, 0}, diags);
+    } else if (e.kind == FileKind::Folder) {
+      dirs.push_back(e.name);
+    }
+  }
+  // Reading and parsing thousands of front matters is most of loading, and
+  // portfolios are independent: one thread per core, results kept in order.
+  // Diagnostics are thread-safe and sorted when printed.
+  std::vector<std::optional<Portfolio>> loaded(dirs.size());
+  parallel_for(dirs.size(), threads, [&](size_t i) {
+    fs::path rel = fs::path("portfolios") / dirs[i];
+    if (!exists(rel / "portfolio.yaml")) {
+      diags.error({shown(rel / "portfolio.yaml"), 0, 0}, "portfolio folder without portfolio.yaml",
+                  "create portfolios/" + dirs[i].string() + "/portfolio.yaml with at least 'name:'");
+      return;
+    }
+    loaded[i] = load_portfolio(rel);
+  });
+  for (auto& p : loaded) {
+    if (p) site.portfolios.push_back(std::move(*p));
+  }
+  std::sort(site.portfolios.begin(), site.portfolios.end(),
+            [](const Portfolio& a, const Portfolio& b) { return a.slug < b.slug; });
+}
+
+// Runs on several threads at once: reads `site` only.
+std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
+  YamlSource src;
+  auto root = read_yaml_file(rel / "portfolio.yaml", src);
+  if (!root) return std::nullopt;
+  Fields f(*root, src, diags, "portfolio");
+  if (!f.ok()) return std::nullopt;
+  Portfolio p;
+  p.pos = f.pos();
+  p.dir = (fs::path(source) / rel).string();
+  p.folder = rel.generic_string();
+  p.slug = f.has("slug") ? f.str("slug") : rel.filename().string();
+  if (p.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos || p.slug.empty()) {
+    diags.error(f.has("slug") ? f.pos_of("slug") : p.pos, "portfolio slug '" + p.slug + "' may only use a-z, 0-9 and '-'",
+                "it becomes the portfolio's URL, e.g. " + slugify(p.slug));
+  }
+  p.name = f.str("name", true);
+  p.school = f.str("school");
+  p.cohort = f.str("cohort");
+  p.owners = f.str_list("owners");
+  std::string visibility = f.has("visibility") ? f.str("visibility") : "public";
+  if (!parse_visibility(visibility, p.visibility)) {
+    diags.error(f.pos_of("visibility"), "unknown visibility '" + visibility + "'",
+                hint_or(did_you_mean(visibility, {"public", "experts", "private"}), "write public, experts or private"));
+  }
+  p.bio = {f.str("bio"), f.pos_of("bio")};
+  load_a_la_carte(f, src, p);
+  for (auto& [ref, pos] : f.str_list_pos("coauthored")) p.coauthored.push_back({ref, pos});
+  f.warn_unknown_keys();
+  std::vector<fs::path> names = files_with_extension(rel, ".md");
+  p.entries.reserve(names.size());
+  for (const auto& name : names) {
+    if (auto e = load_entry(rel, name, p)) p.entries.push_back(std::move(*e));
+  }
+  std::sort(p.entries.begin(), p.entries.end(), [](const Entry& a, const Entry& b) {
+    return a.date != b.date ? a.date < b.date : a.slug < b.slug;
+  });
+  return p;
+}
+
+// Courses « à la carte » the participant declares: title, date, periods
+// and the attestation, a file of the portfolio's folder like an attachment.
+void Loader::load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p) {
+  YAML::Node list = f.node("a_la_carte");
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    diags.error(f.pos_of("a_la_carte"), "portfolio: 'a_la_carte' must be a list of courses");
+    return;
+  }
+  for (const auto& n : list) {
+    Fields cf(n, src, diags, "course");
+    if (!cf.ok()) continue;
+    AlaCarteCourse c;
+    c.pos = cf.pos();
+    c.id = cf.str("id", true);
+    c.title = cf.str("title", true);
+    std::string date = cf.str("date", true);
+    if (!date.empty()) parse_local_time(date, true, c.date, cf.pos_of("date"), diags);
+    c.periods = cf.integer("periods", true, 0);
+    if (cf.has("periods") && c.periods <= 0) diags.error(cf.pos_of("periods"), "a course lasts at least one period");
+    c.module = {cf.str("module"), cf.pos_of("module")};
+    c.attestation.file = cf.str("attestation", true);
+    c.attestation.pos = cf.pos_of("attestation");
+    c.attestation.title = c.title;
+    if (!c.attestation.file.empty()) resolve_attachment(p, c.attestation);
+    cf.warn_unknown_keys();
+    p.a_la_carte.push_back(std::move(c));
+  }
+}
+
+std::optional<Entry> Loader::load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p) {
+  YamlSource src;
+  Entry e;
+  auto root = read_markdown(dir / name, src, e.body);
+  if (!root) return std::nullopt;
+  if (!keep_entry_bodies) {
+    e.body.text = std::string();
+    e.body_on_disk = true;
+  }
+  Fields f(*root, src, diags, "entry");
+  if (!f.ok()) return std::nullopt;
+  e.pos = f.pos();
+  e.portfolio = p.slug;
+  e.slug = name.stem().string();
+  e.file = (fs::path(source) / dir / name).lexically_normal().string();
+  if (e.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    diags.error({shown(dir / name), 1, 1}, "entry file name '" + name.string() + "' may only use a-z, 0-9 and '-'",
+                "rename it to " + slugify(e.slug) + ".md: the name becomes the entry's URL");
+  }
+  e.title = f.str("title", true);
+  std::string date = f.str("date", true);
+  if (!date.empty()) parse_local_time(date, true, e.date, f.pos_of("date"), diags);
+  e.module = {f.str("module", true), f.pos_of("module")};
+  e.task = {f.str("task", true), f.pos_of("task")};
+  e.kind = f.str("kind");
+  for (auto& [ref, pos] : f.str_list_pos("competencies")) e.competencies.push_back({ref, pos});
+  if (!f.has("competencies")) diags.error(f.pos(), "entry: missing required field 'competencies'",
+                                          "list the competencies this entry evidences, e.g. rc-num-so/3.1");
+  e.status = f.str("status");  // optional: "submitted"; decisions are trainers' (assessments)
+  for (auto& [slug, pos] : f.str_list_pos("coauthors")) e.coauthors.push_back({slug, pos});
+  e.draft = f.boolean("draft");
+  std::string visibility = f.has("visibility") ? f.str("visibility") : "public";
+  if (!parse_visibility(visibility, e.visibility)) {
+    diags.error(f.pos_of("visibility"), "unknown visibility '" + visibility + "'",
+                hint_or(did_you_mean(visibility, {"public", "experts", "private"}), "write public, experts or private"));
+  }
+  YAML::Node atts = f.node("attachments");
+  if (atts.IsDefined() && !atts.IsNull()) {
+    if (!atts.IsSequence()) {
+      diags.error(yaml_pos(src, atts), "entry: 'attachments' must be a list");
+    } else {
+      for (const auto& a : atts) {
+        Fields af(a, src, diags, "attachment");
+        if (!af.ok()) continue;
+        Attachment att;
+        att.pos = af.pos_of("file");
+        att.file = af.str("file", true);
+        att.alt = af.str("alt");
+        att.title = af.str("title");
+        af.warn_unknown_keys();
+        if (!att.file.empty() && resolve_attachment(p, att)) e.attachments.push_back(std::move(att));
+      }
+    }
+  }
+  for (const char* key : {"title", "date", "module", "task", "kind", "competencies", "status", "coauthors", "draft", "visibility"}) {
+    if (f.has(key)) e.field_pos.set(key, f.pos_of(key));
+  }
+  f.warn_unknown_keys();
+  return e;
+}
+
+// Checks that an attachment is a real file inside its portfolio's folder
+// (no '..', no absolute path, no symbolic link) and measures it.
+bool Loader::resolve_attachment(const Portfolio& p, Attachment& att) {
+  std::vector<std::string> parts;
+  if (!split_relative_path(att.file, &parts) || parts.empty()) {
+    diags.error(att.pos, "attachment '" + att.file + "' is outside the portfolio's folder",
+                "put the file in " + shown(p.folder) + "/ and write its name only");
+    return false;
+  }
+  std::string rel = join_path(p.folder, att.file);
+  FileInfo info;
+  FileResult r = files->stat(rel, &info);
+  if (r.status == FileStatus::Missing) {
+    std::vector<FolderEntry> entries;
+    files->list(p.folder, &entries);
+    std::vector<std::string> names;
+    for (const FolderEntry& e : entries) names.push_back(e.name);
+    diags.error(att.pos, "attachment '" + att.file + "' not found",
+                hint_or(did_you_mean(att.file, names), "check the file name: it must sit in the portfolio's folder"));
+    return false;
+  }
+  if (r.status == FileStatus::Link) {
+    diags.error(att.pos, "attachment '" + att.file + "' is a symbolic link",
+                "copy the file itself into the portfolio's folder: links are never followed");
+    return false;
+  }
+  if (!r || info.kind != FileKind::File) {
+    diags.error(att.pos, "attachment '" + att.file + "' is not a file");
+    return false;
+  }
+  std::string ext = fs::path(att.file).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::map<std::string, std::string> types = {
+      {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".pdf", "application/pdf"}};
+  auto type = types.find(ext);
+  if (type == types.end()) {
+    diags.error(att.pos, "attachment '" + att.file + "': files of type '" + ext + "' cannot be published",
+                "use PNG, JPEG, GIF images or PDF documents");
+    return false;
+  }
+  att.type = type->second;
+  att.image = att.type.rfind("image/", 0) == 0;
+  att.size = info.size;
+  att.source_path = rel;
+  const uint64_t limit = site.config.max_attachment_bytes;
+  if (info.size > limit) {
+    diags.error(att.pos, "attachment '" + att.file + "' is too large (" + std::to_string(info.size / (1024 * 1024)) +
+                             " MB; the limit is " + std::to_string(limit / (1024 * 1024)) + " MB)",
+                "make it smaller (export the PDF for screen, resize the image), or raise max_attachment_mb in site.yaml");
+    return false;
+  }
+  std::string bytes;
+  if (!files->read(rel, &bytes, limit)) {
+    diags.error(att.pos, "cannot read attachment '" + att.file + "'");
+    return false;
+  }
+  // The type is what the bytes are, not what the name says: a page served
+  // as application/pdf or image/png must be one.
+  if (!content_matches(att.type, bytes)) {
+    diags.error(att.pos, "attachment '" + att.file + "' is not a " + ext.substr(1) + " file (its content says otherwise)",
+                "export it again in that format, or give it the extension of what it is");
+    return false;
+  }
+  if (att.image) {
+    if (!image_size(bytes, att.width, att.height)) {
+      diags.error(att.pos, "attachment '" + att.file + "' is not a readable " + ext.substr(1) + " image");
+      return false;
+    }
+    if (att.alt.empty()) {
+      diags.error(att.pos, "image '" + att.file + "' has no alt text",
+                  "add 'alt:' describing the image for people who cannot see it");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace cartable::loading

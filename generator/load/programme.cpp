@@ -1,0 +1,345 @@
+// Loading the site and its programme: site.yaml, the free pages, the
+// programme page, modules with their tasks, and the saved catalogue of a
+// portfolio-only repository.
+#include "load/loader.h"
+
+#include <nlohmann/json.hpp>
+
+namespace cartable::loading {
+
+// A portfolio-only repository builds against the programme as the HEP
+// publishes it (/api/catalogue.json, render/catalogue.cpp): modules, tasks,
+// frameworks, crosswalks, sessions, places, people.
+void Loader::load_catalogue(const std::string& file, const SourcePos& pos) {
+  std::string text;
+  std::vector<std::string> parts;
+  if (!split_relative_path(file, &parts)) {
+    report_file_error({FileStatus::BadPath, file}, file, pos, diags);
+    return;
+  }
+  if (!read_source(file, text)) return;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || j.value("format", "") != "cartable-catalogue") {
+    diags.error(pos, "'" + file + "' is not a cartable catalogue", "save it from the programme's site: /api/catalogue.json");
+    return;
+  }
+  SourcePos at{shown(file), 1, 1};
+  auto str = [](const nlohmann::json& o, const char* k) { return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string(); };
+  auto num = [](const nlohmann::json& o, const char* k) { return o.contains(k) && o[k].is_number() ? o[k].get<double>() : 0.0; };
+  auto strings = [](const nlohmann::json& o, const char* k) {
+    std::vector<std::string> out;
+    if (o.contains(k) && o[k].is_array()) {
+      for (const auto& v : o[k]) if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return out;
+  };
+  SiteConfig& c = site.config;
+  const auto& js = j["site"];
+  if (c.title.empty()) c.title = str(js, "title");
+  if (c.base_url.empty()) c.base_url = str(js, "base_url");
+  if (js.contains("language")) c.language = str(js, "language");
+  if (js.contains("timezone")) c.timezone = str(js, "timezone");
+  if (js.contains("institution")) {
+    const auto& ji = js["institution"];
+    c.institution = {str(ji, "name"), str(ji, "unit"), strings(ji, "address"), str(ji, "phone"), str(ji, "email"), str(ji, "url")};
+  }
+  const auto& jp = j["programme"];
+  site.programme.title = str(jp, "title");
+  site.programme.kind = str(jp, "kind");
+  site.programme.short_title = str(jp, "short_title");
+  site.programme.cohort = str(jp, "cohort");
+  site.pages.push_back({"programme", str(jp, "title"), str(jp, "subtitle"), str(jp, "description"), {"", at}, at});
+  for (const auto& jm : j["modules"]) {
+    Module m;
+    m.pos = at;
+    m.id = str(jm, "id");
+    m.kind = str(jm, "kind");
+    m.number = static_cast<int>(num(jm, "number"));
+    m.title = str(jm, "title");
+    m.ects_title = str(jm, "ects_title");
+    m.ects = num(jm, "ects");
+    m.periods = static_cast<int>(num(jm, "periods"));
+    m.periods_note = str(jm, "periods_note");
+    m.self_study_hours = static_cast<int>(num(jm, "self_study_hours"));
+    m.days = num(jm, "days");
+    m.training_moments = static_cast<int>(num(jm, "training_moments"));
+    m.elective_periods = static_cast<int>(num(jm, "elective_periods"));
+    m.a_la_carte_min_periods = static_cast<int>(num(jm, "a_la_carte_min_periods"));
+    m.outcomes = strings(jm, "outcomes");
+    for (const auto& r : strings(jm, "competencies")) m.competencies.push_back({r, at});
+    for (const auto& jt : jm["tasks"]) m.tasks.push_back({str(jt, "id"), str(jt, "title"), str(jt, "kind"), str(jt, "description"), at});
+    m.body = {"", at};
+    site.modules.push_back(std::move(m));
+  }
+  for (const auto& jf : j["frameworks"]) {
+    Framework fw;
+    fw.pos = at;
+    fw.id = str(jf, "id");
+    fw.title = str(jf, "title");
+    fw.short_title = str(jf, "short_title");
+    fw.source = str(jf, "source");
+    fw.source_url = str(jf, "source_url");
+    fw.domain_label = str(jf, "domain_label");
+    fw.competency_label = str(jf, "competency_label");
+    fw.levels = strings(jf, "levels");
+    fw.body = {str(jf, "description"), at};
+    for (const auto& jd : jf["domains"]) {
+      Domain d{str(jd, "code"), str(jd, "title"), str(jd, "description"), {}, at};
+      for (const auto& jc : jd["competencies"]) {
+        d.competencies.push_back({str(jc, "code"), str(jc, "title"), str(jc, "description"), strings(jc, "criteria"), at});
+      }
+      fw.domains.push_back(std::move(d));
+    }
+    site.frameworks.push_back(std::move(fw));
+  }
+  for (const auto& jl : j["places"]) {
+    site.places.push_back({str(jl, "id"), str(jl, "name"), str(jl, "short_name"), str(jl, "address"),
+                           jl.value("online", false), at});
+  }
+  for (const auto& jpp : j["people"]) site.people.push_back({str(jpp, "id"), str(jpp, "name"), strings(jpp, "roles"), false, "", at});
+  if (j.contains("sessions")) {
+    for (const auto& jss : j["sessions"]) {
+      Session s;
+      s.pos = s.start_pos = s.end_pos = s.status_pos = at;
+      s.id = str(jss, "id");
+      s.module = {str(jss, "module"), at};
+      s.title = str(jss, "title");
+      s.place = {str(jss, "place"), at};
+      s.status = str(jss, "status");
+      if (parse_local_time(str(jss, "start"), false, s.start, at, diags) &&
+          parse_local_time(str(jss, "end"), false, s.end, at, diags)) {
+        site.sessions.push_back(std::move(s));
+      }
+    }
+  }
+  if (j.contains("crosswalks")) {
+    for (const auto& jc : j["crosswalks"]) {
+      Crosswalk cw;
+      cw.id = str(jc, "id");
+      cw.pos = at;
+      for (const auto& [from, to] : jc["equivalences"].items()) {
+        std::vector<Ref> refs;
+        for (const auto& t : to) refs.push_back({t.get<std::string>(), at});
+        cw.pairs.emplace_back(Ref{from, at}, std::move(refs));
+      }
+      site.crosswalks.push_back(std::move(cw));
+    }
+  }
+}
+
+bool Loader::load_config() {
+  YamlSource src;
+  fs::path rel = "site.yaml";
+  if (!exists(rel)) {
+    diags.error({shown(rel), 0, 0}, "no site.yaml here: this folder is not a cartable site",
+                "run cartable in the site's folder, or pass --source DIR");
+    return false;
+  }
+  auto root = read_yaml_file(rel, src);
+  if (!root) return true;
+  Fields f(*root, src, diags, "site.yaml");
+  SiteConfig& c = site.config;
+  c.pos = f.pos();
+  c.catalogue = f.str("catalogue");
+  c.title = f.str("title", c.catalogue.empty());
+  c.base_url = f.str("base_url", c.catalogue.empty());
+  if (!c.base_url.empty() && c.base_url.back() != '/') c.base_url += '/';
+  if (!c.catalogue.empty()) {
+    load_catalogue(c.catalogue, f.pos_of("catalogue"));
+    if (!c.base_url.empty() && c.base_url.back() != '/') c.base_url += '/';
+  }
+  c.base_path = "/";
+  if (auto scheme = c.base_url.find("://"); scheme != std::string::npos) {
+    auto slash = c.base_url.find('/', scheme + 3);
+    if (slash != std::string::npos) c.base_path = c.base_url.substr(slash);
+  } else if (!c.base_url.empty()) {
+    diags.error(f.pos_of("base_url"), "base_url must be an absolute URL",
+                "write it like https://example.org/");
+  }
+  if (f.has("language")) c.language = f.str("language");
+  if (f.has("timezone")) c.timezone = f.str("timezone");
+  if (f.has("theme")) c.theme = f.str("theme");
+  if (c.theme.empty() || c.theme.find('/') != std::string::npos || c.theme[0] == '.') {
+    diags.error(f.pos_of("theme"), "theme '" + c.theme + "' must be the name of a folder of themes/",
+                "write the folder's name alone, e.g. default");
+    c.theme = "default";
+  }
+  if (f.has("max_attachment_mb")) {
+    int mb = f.integer("max_attachment_mb");
+    if (mb < 1 || mb > 1024) {
+      diags.error(f.pos_of("max_attachment_mb"), "max_attachment_mb must be between 1 and 1024");
+    } else {
+      c.max_attachment_bytes = static_cast<uint64_t>(mb) * 1024 * 1024;
+    }
+  }
+  for (auto& [name, pos] : f.str_list_pos("outputs")) {
+    if (name.empty() || name.find('/') != std::string::npos || name[0] == '.' ||
+        name == "content" || name == "portfolios" || name == "themes" || name == "scripts") {
+      diags.error(pos, "'" + name + "' cannot be an output folder",
+                  "name a new folder directly in the site's folder, e.g. experts");
+    } else {
+      c.outputs.push_back(name);
+    }
+  }
+  YAML::Node inst = f.node("institution");
+  if (inst.IsDefined()) {
+    Fields i(inst, src, diags, "institution");
+    c.institution.name = i.str("name", true);
+    c.institution.unit = i.str("unit");
+    c.institution.address = i.str_list("address");
+    c.institution.phone = i.str("phone");
+    c.institution.email = i.str("email");
+    c.institution.url = i.str("url");
+    i.warn_unknown_keys();
+  }
+  YAML::Node experts = f.node("experts");
+  if (experts.IsDefined() && !experts.IsNull()) {
+    Fields e(experts, src, diags, "experts");
+    if (e.has("htpasswd")) c.experts_htpasswd = e.str("htpasswd");
+    e.warn_unknown_keys();
+  }
+  YAML::Node publishing = f.node("publishing");
+  if (publishing.IsDefined() && !publishing.IsNull()) {
+    Fields pf(publishing, src, diags, "publishing");
+    c.publishing = {pf.str_list("staff"), pf.str_list("trainers"), pf.str_list("trainer_paths")};
+    pf.warn_unknown_keys();
+  }
+  YAML::Node cal = f.node("calendar");
+  if (cal.IsDefined() && !cal.IsNull()) load_calendar_config(cal, src);
+  c.public_validation = f.boolean("public_validation", false);
+  f.warn_unknown_keys();
+  return true;
+}
+
+// A Markdown file with front matter: returns its fields' YAML and body.
+std::optional<YAML::Node> Loader::read_markdown(const fs::path& rel, YamlSource& src, Markdown& body) {
+  std::string text;
+  SharedPath path = shown(rel);
+  if (!read_source(rel, text)) return std::nullopt;
+  FrontMatter fm = split_front_matter(text, path, diags);
+  body = {std::move(fm.body), {path, fm.body_first_line, 1}};
+  src = {path, fm.yaml_first_line};
+  if (!fm.present) {
+    diags.error({path, 1, 1}, "missing front matter",
+                "start the file with a line '---', the fields, then another '---'");
+    return std::nullopt;
+  }
+  return parse_yaml(fm.yaml, src, diags);
+}
+
+void Loader::load_pages() {
+  for (const auto& name : files_with_extension(fs::path("content"), ".md")) {
+    YamlSource src;
+    Page page;
+    auto root = read_markdown(fs::path("content") / name, src, page.body);
+    if (!root) continue;
+    Fields f(*root, src, diags, "page");
+    page.pos = f.pos();
+    page.id = name.stem().string();
+    page.title = f.str("title", true);
+    page.subtitle = f.str("subtitle");
+    page.description = f.str("description");
+    if (page.id == "programme") load_programme(f, src);
+    f.warn_unknown_keys();
+    site.pages.push_back(std::move(page));
+  }
+  // The programme is the home page and comes first.
+  std::stable_partition(site.pages.begin(), site.pages.end(),
+                        [](const Page& p) { return p.id == "programme"; });
+  if (site.pages.empty() || site.pages[0].id != "programme") {
+    diags.error({shown("content/programme.md"), 0, 0}, "the programme page is missing",
+                "create content/programme.md: it is the site's home page");
+  }
+}
+
+void Loader::load_programme(Fields& page, const YamlSource& src) {
+  Programme& p = site.programme;
+  p.title = page.str("title");
+  YAML::Node n = page.node("programme");
+  if (!n.IsDefined()) return;
+  Fields f(n, src, diags, "programme");
+  p.kind = f.str("kind");
+  p.short_title = f.str("short_title");
+  p.cohort = f.str("cohort");
+  p.start = f.str("start");
+  p.semesters = f.integer("semesters");
+  p.credential = f.str("credential");
+  YAML::Node totals = f.node("declared_totals");
+  if (totals.IsDefined()) {
+    Fields t(totals, src, diags, "declared_totals");
+    for (const char* key : {"ects", "periods", "self_study_hours"}) {
+      if (auto v = t.number(key)) p.declared_totals[key] = {*v, t.pos_of(key)};
+    }
+    t.warn_unknown_keys();
+  }
+  f.warn_unknown_keys();
+}
+
+void Loader::load_modules() {
+  for (const auto& name : files_with_extension(fs::path("content/modules"), ".md")) {
+    YamlSource src;
+    Module m;
+    auto root = read_markdown(fs::path("content/modules") / name, src, m.body);
+    if (!root) continue;
+    Fields f(*root, src, diags, "module");
+    if (!f.ok()) continue;
+    m.pos = f.pos();
+    m.id = f.has("id") ? f.str("id") : name.stem().string();
+    if (m.id != name.stem().string()) {
+      diags.error(f.pos_of("id"), "module id '" + m.id + "' differs from its file name '" + name.string() + "'",
+                  "rename the file to " + m.id + ".md or remove the 'id' line");
+    }
+    if (f.has("kind")) m.kind = f.str("kind");
+    if (m.kind != "module" && m.kind != "certifying-work") {
+      diags.error(f.pos_of("kind"), "unknown module kind '" + m.kind + "'",
+                  did_you_mean(m.kind, {"module", "certifying-work"}));
+    }
+    m.number = f.integer("number", m.kind == "module");
+    m.title = f.str("title", true);
+    m.ects_title = f.str("ects_title");
+    m.ects = f.number("ects", true).value_or(0);
+    m.periods = f.integer("periods");
+    m.periods_note = f.str("periods_note");
+    m.self_study_hours = f.integer("self_study_hours", true);
+    m.days = f.number("days").value_or(0);
+    m.training_moments = f.integer("training_moments");
+    m.elective_periods = f.integer("elective_periods");
+    m.a_la_carte_min_periods = f.integer("a_la_carte_min_periods");
+    m.a_la_carte = f.str("a_la_carte");
+    m.outcomes = f.str_list("outcomes");
+    for (auto& [ref, pos] : f.str_list_pos("competencies")) m.competencies.push_back({ref, pos});
+    YAML::Node tasks = f.node("tasks");
+    if (tasks.IsDefined() && !tasks.IsNull()) {
+      if (!tasks.IsSequence()) {
+        diags.error(yaml_pos(src, tasks), "module: 'tasks' must be a list");
+      } else {
+        for (const auto& t : tasks) {
+          Fields tf(t, src, diags, "task");
+          if (!tf.ok()) continue;
+          Task task;
+          task.pos = tf.pos();
+          task.id = tf.str("id", true);
+          task.title = tf.str("title", true);
+          task.kind = tf.str("kind");
+          task.description = tf.str("description");
+          tf.warn_unknown_keys();
+          m.tasks.push_back(std::move(task));
+        }
+      }
+    }
+    for (const char* key : {"id", "kind", "number", "title", "ects_title", "ects", "periods", "periods_note",
+                            "self_study_hours", "days", "training_moments", "elective_periods",
+                            "a_la_carte_min_periods", "a_la_carte", "outcomes", "competencies", "tasks"}) {
+      if (f.has(key)) m.field_pos.set(key, f.pos_of(key));
+    }
+    f.warn_unknown_keys();
+    site.modules.push_back(std::move(m));
+  }
+  // Modules in programme order; the certifying work (number 0) last.
+  std::stable_sort(site.modules.begin(), site.modules.end(), [](const Module& a, const Module& b) {
+    auto key = [](const Module& m) { return m.number == 0 ? 1000 : m.number; };
+    return key(a) < key(b);
+  });
+}
+
+}  // namespace cartable::loading

@@ -1,0 +1,173 @@
+// The page builder shared by the page families (page_*.cpp) and the route
+// table (routes.cpp): view models filled from the index, rendered by the
+// theme's templates. Internal to render/: nothing outside includes it.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <unordered_map>
+#include <optional>
+#include <mutex>
+#include "base/text.h"
+#include "check/check.h"
+#include "index/readiness.h"
+#include "load/hep_records.h"
+#include "load/load.h"
+#include "render/markdown.h"
+#include "calendar/event.h"
+#include "calendar/timezone.h"
+#include "render/render.h"
+
+namespace cartable::pages {
+
+
+struct Crumb {
+  std::string label;
+  std::string url;
+};
+
+// Breadcrumbs, shared: the twenty entry pages of a portfolio hold one copy.
+class Crumbs {
+ public:
+  Crumbs() = default;
+  Crumbs(std::initializer_list<Crumb> list) : items_(std::make_shared<const std::vector<Crumb>>(list)) {}
+  bool empty() const { return !items_ || items_->empty(); }
+  std::vector<Crumb>::const_iterator begin() const { return items_ ? items_->begin() : none().begin(); }
+  std::vector<Crumb>::const_iterator end() const { return items_ ? items_->end() : none().end(); }
+
+ private:
+  static const std::vector<Crumb>& none() {
+    static const std::vector<Crumb> empty;
+    return empty;
+  }
+  std::shared_ptr<const std::vector<Crumb>> items_;
+};
+
+// What every page gives the layout.
+struct PageMeta {
+  std::string path;  // output file, e.g. "modules/m1/index.html"
+  std::string url;   // site URL, e.g. "/modules/m1/"
+  std::string title;
+  std::string description;
+  std::string section;  // which main-menu entry is current
+  Crumbs crumbs;
+  std::string json_ld;
+  std::vector<std::string> scripts = {};  // site URLs of scripts, loaded with defer
+  std::vector<std::string> styles = {};
+  bool searchable = true;                 // indexed by Pagefind (not print views)
+};
+
+struct Job {
+  PageMeta meta;
+  std::function<std::string(TemplateSet&)> body;  // the page's main content
+  bool is_page = true;  // false: `body` is the whole file (feeds), no layout
+  // What the page shows of portfolios ("entry:x/y", "portfolio:x",
+  // "competency:ref", "task:m/t", "portfolios"): an incremental rebuild after
+  // an entry changes renders the pages sharing a key with it.
+  std::vector<std::string> deps = {};
+};
+
+class PageBuilder {
+ public:
+  PageBuilder(const Index& index, const Theme& theme, Diagnostics& diags, const RenderOptions& options)
+      : tz_(TimeZone::find(index.site().config.timezone)), index_(index), site_(index.site()), theme_(theme),
+        diags_(diags), options_(options) {}
+
+  std::vector<Job> jobs();
+  std::string layout(TemplateSet& tmpl, const PageMeta& meta, const std::string& body) const;
+
+ private:
+  Data base_data() const;
+  Data module_summary(const Module& m) const;
+  Data competency_item(const std::string& ref) const;
+  Data framework_data(const Framework& fw) const;
+  std::string markdown(TemplateSet& tmpl, const Markdown& md, bool trusted, std::vector<Heading>* headings = nullptr,
+                       const Entry* entry = nullptr, const std::string& prefix = "") const;
+  std::string directive(TemplateSet& tmpl, const std::string& name, const std::string& arg, const SourcePos& pos) const;
+
+  std::string home(TemplateSet& tmpl) const;
+  std::string page(TemplateSet& tmpl, const Page& p) const;
+  std::string modules_index(TemplateSet& tmpl) const;
+  std::string module_page(TemplateSet& tmpl, size_t i) const;
+  std::string frameworks_index(TemplateSet& tmpl) const;
+  std::string framework_page(TemplateSet& tmpl, const Framework& fw) const;
+  std::string competency_page(TemplateSet& tmpl, const Framework& fw, const Domain& d, const Competency* c) const;
+  Data totals_data() const;
+  Data session_data(const Session& s) const;
+  List session_list(const std::vector<const Session*>& sessions) const;
+  std::string time_label(const LocalTime& start, const LocalTime& end) const;
+  std::string date_label(const LocalTime& t) const;
+  std::string calendar_page(TemplateSet& tmpl) const;
+  std::string session_page(TemplateSet& tmpl, size_t i) const;
+  std::string changes_page(TemplateSet& tmpl) const;
+  std::string session_json_ld(const Session& s) const;
+  Data portfolio_summary(const Portfolio& p) const;
+  Data entry_summary(const Entry& e) const;
+  Data entry_brief(const Entry& e) const;  // what a list shows of an entry
+  Data coverage(const Portfolio& p) const;
+  std::string portfolios_index(TemplateSet& tmpl) const;
+  std::string portfolio_page(TemplateSet& tmpl, const Portfolio& p) const;
+  std::string entry_page(TemplateSet& tmpl, const Entry& e) const;
+  // Entry bodies are rendered once, by the print page of their portfolio,
+  // whose job comes just before theirs: each entry page takes its own.
+  // A page that misses (another thread got there first) renders it and
+  // leaves a mark so the print page does not store it for nobody.
+  bool share_bodies() const { return options_.only == nullptr; }
+  std::optional<std::string> take_body(const Entry& e) const;
+  void offer_body(const Entry& e, std::string html) const;
+  mutable std::mutex bodies_mutex_;
+  mutable std::unordered_map<const Entry*, std::optional<std::string>> bodies_;
+  std::string file_size(uintmax_t bytes) const;
+  // `compact`: participants and counts only, for competencies evidenced by
+  // more entries than a page can usefully list.
+  List evidence_groups(const std::string& ref, bool compact = false) const;
+  bool experts() const { return site_.audience == Visibility::Experts; }
+  Data readiness_data(const Portfolio& p, bool* ready = nullptr) const;
+  Data validation_data(const EntryProgress& ep) const;
+  // Experts only: every assessment of an entry, with assessor, date, feedback.
+  List assessments_data(TemplateSet& tmpl, const Entry& e) const;
+  // Experts only: the INSPÉ grid as the defence's evaluation form.
+  Data defence_form() const;
+  std::string duration_label(long minutes) const;
+  // Whether this build says which entries trainers validated.
+  bool shows_validation() const { return experts() || site_.config.public_validation; }
+  std::string experts_page(TemplateSet& tmpl, int filter) const;
+  std::string print_page(TemplateSet& tmpl, const Portfolio& p) const;
+  std::string search_page(TemplateSet& tmpl) const;
+  std::optional<TimeZone> tz_;
+
+  const Index& index_;
+  const Site& site_;
+  const Theme& theme_;
+  Diagnostics& diags_;
+  RenderOptions options_;
+};
+
+// Values are moved into place: a list of a thousand entries is never copied.
+inline void set(Data& obj, const std::string& key, Data&& value) { obj.set(key, std::move(value)); }
+inline void set(Data& obj, const std::string& key, List&& items) { obj.set(key, Data(std::move(items))); }
+
+// Sets `key` only when `value` is not empty: Mustache treats any string,
+// even "", as true in a section, and templates test optional text with one.
+inline void set_opt(Data& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
+// Past this many entries, a competency page lists participants, not
+// entries, and a module page counts a task's entries instead of listing them.
+constexpr size_t kEvidenceListLimit = 200;
+
+inline std::string path_of(const std::string& url, const std::string& base_path) {
+  std::string rel = url.substr(base_path.size());
+  return rel + "index.html";
+}
+
+}  // namespace cartable::pages

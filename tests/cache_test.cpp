@@ -1,0 +1,139 @@
+// The build cache and the in-place output against full builds: a random
+// sequence of edits (entries, coauthors, crosswalks, visibility, sessions,
+// modules, theme, site.yaml, new and deleted files, a touch that changes
+// nothing, a broken source), each followed by a build that may reuse the
+// previous one and by a `--no-cache` build into an empty folder. The two
+// must hold the same bytes, every time, for both audiences.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "support.h"
+
+using namespace cartable_test;
+
+namespace {
+
+struct Edit {
+  const char* name;
+  const char* file;
+  const char* off;  // text while the edit is off; "" with `on` "": create/delete the file
+  const char* on;
+};
+
+const Edit kEdits[] = {
+    {"entry body", "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum interactif"},
+    {"coauthors", "portfolios/camille-rochat/strategie-college.md", "coauthors:\n  - luca-ferrari\n",
+     "coauthors:\n  - luca-ferrari\n  - ines-maillard\n"},
+    {"crosswalk", "content/crosswalks/crcne-rc-num-so.yaml", "crcne/2: [rc-num-so/2.1, rc-num-so/2.2]",
+     "crcne/2: [rc-num-so/2.1]"},
+    {"visibility", "portfolios/camille-rochat/portfolio.yaml", "visibility: public", "visibility: experts"},
+    {"draft", "portfolios/luca-ferrari/accompagner-changement.md", "competencies:", "draft: true\ncompetencies:"},
+    {"session", "content/calendar.yaml", "start: 2026-11-07 13:00", "start: 2026-11-07 13:30"},
+    {"module", "content/modules/m2.md", "title: Plan d'action numérique d'établissement et gestion de projets\n",
+     "title: Plan d'action numérique et gestion de projets\n"},
+    {"template", "themes/default/templates/entry.mustache", "<h1>{{title}}</h1>", "<h1 class=\"t\">{{title}}</h1>"},
+    {"static", "themes/default/static/css/style.css", "", "/* edited */\n"},
+    {"site.yaml", "site.yaml", "title: CAS Coordinatrice ou coordinateur numérique en établissement",
+     "title: CAS Coordination numérique"},
+    {"new entry", "portfolios/luca-ferrari/nouvelle-trace.md", "", ""},
+};
+
+const char* kNewEntry =
+    "---\ntitle: Une trace ajoutée\ndate: 2027-12-01\nmodule: m4\ntask: accompagnement\n"
+    "competencies:\n  - rc-num-so/1.2\nstatus: submitted\n---\nUne trace ajoutée par le test.\n";
+
+class Cache : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = temp_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    copy_default_site(dir / "site");
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  void toggle(const Edit& e, bool on) {
+    fs::path file = dir / "site" / e.file;
+    if (std::string(e.name) == "new entry") {
+      if (on) write(file, kNewEntry);
+      else fs::remove(file);
+    } else if (std::string(e.off).empty()) {
+      std::string text = read(file);
+      if (on) write(file, text + e.on);
+      else write(file, text.substr(0, text.size() - std::string(e.on).size()));
+    } else {
+      replace_in_file(file, on ? e.off : e.on, on ? e.on : e.off);
+    }
+  }
+
+  // A build into `out` reusing what it can, and a full one into an empty
+  // folder: same status, same bytes.
+  void compare(const std::string& audience, const std::string& step) {
+    std::string args = "build --no-search --audience " + audience;
+    RunResult cached = run_cartable(dir / "site", args + " --out " + (dir / ("out-" + audience)).string());
+    fs::remove_all(dir / "full");
+    fs::remove_all(dir / ".full.cartable");
+    RunResult full = run_cartable(dir / "site", args + " --no-cache --out " + (dir / "full").string());
+    ASSERT_EQ(cached.status, full.status) << step << "\n" << cached.err << full.err;
+    if (full.status != 0) return;
+    EXPECT_EQ(snapshot(dir / ("out-" + audience)), snapshot(dir / "full")) << step;
+  }
+
+  fs::path dir;
+};
+
+}  // namespace
+
+TEST_F(Cache, RandomEditsGiveTheBytesOfAFullBuild) {
+  unsigned seed = std::getenv("CARTABLE_TEST_SEED") ? std::atoi(std::getenv("CARTABLE_TEST_SEED")) : 20261107u;
+  std::mt19937 rng(seed);
+  std::vector<bool> on(std::size(kEdits), false);
+  for (const char* audience : {"public", "experts"}) compare(audience, "first build");
+  for (int step = 0; step < 14; ++step) {
+    std::string what;
+    int kind = static_cast<int>(rng() % (std::size(kEdits) + 3));
+    if (kind < static_cast<int>(std::size(kEdits))) {
+      on[kind] = !on[kind];
+      toggle(kEdits[kind], on[kind]);
+      what = std::string(kEdits[kind].name) + (on[kind] ? " on" : " off");
+    } else if (kind == static_cast<int>(std::size(kEdits))) {
+      // A touch: new mtime, same bytes.
+      fs::path f = dir / "site/portfolios/ines-maillard/veille-histoire.md";
+      write(f, read(f));
+      what = "touch";
+    } else if (kind == static_cast<int>(std::size(kEdits)) + 1) {
+      what = "nothing";
+    } else {
+      // A broken source: both builds fail, the output stays; then repaired.
+      fs::path f = dir / "site/content/modules/m3.md";
+      replace_in_file(f, "periods: 28\n", "periods: 28\n  extra: 1\n");
+      for (const char* audience : {"public", "experts"}) compare(audience, "broken");
+      replace_in_file(f, "periods: 28\n  extra: 1\n", "periods: 28\n");
+      what = "repaired";
+    }
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", step " + std::to_string(step) + ": " + what);
+    for (const char* audience : {"public", "experts"}) compare(audience, what);
+    if (HasFailure()) return;
+  }
+}
+
+// A build with nothing changed writes nothing, says so and shows the
+// warnings of the build it stands for.
+TEST_F(Cache, NothingChangedMeansNothingWritten) {
+  fs::path site = dir / "site";
+  RunResult first = run_cartable(site, "build --no-search");
+  ASSERT_EQ(first.status, 0) << first.err;
+  RunResult second = run_cartable(site, "build --no-search");
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.err.find("nothing changed since the last build"), std::string::npos) << second.err;
+  auto warnings = [](const std::string& err) { return err.substr(0, err.rfind("cartable: ")); };
+  EXPECT_EQ(warnings(second.err), warnings(first.err));
+  EXPECT_NE(first.err.find("warning:"), std::string::npos);
+  // Another audience, --no-cache or a replaced output folder: a real build.
+  EXPECT_EQ(run_cartable(site, "build --no-search --no-cache").err.find("nothing changed"), std::string::npos);
+  fs::rename(site / "public", dir / "elsewhere");
+  fs::create_directories(site / "public");
+  RunResult third = run_cartable(site, "build --no-search");
+  EXPECT_EQ(third.err.find("nothing changed"), std::string::npos) << third.err;
+  EXPECT_TRUE(fs::exists(site / "public/index.html"));
+}
