@@ -131,3 +131,177 @@ TEST_F(Cli, SourceOptionBuildsFromAnotherFolder) {
   EXPECT_TRUE(fs::exists(elsewhere / "site/index.html"));
   fs::remove_all(elsewhere);
 }
+
+// Command-line habits: exit status 1 on any error, --version, a suggestion
+// for a misspelt command or option, in the user's language.
+namespace {
+
+class CommandLine : public ::testing::Test {
+ protected:
+  void SetUp() override { empty = temp_dir(::testing::UnitTest::GetInstance()->current_test_info()->name()); }
+  void TearDown() override { fs::remove_all(empty); }
+  fs::path empty;
+};
+
+}  // namespace
+
+TEST_F(CommandLine, NoCommandExitsOneAndListsTheCommands) {
+  RunResult r = run_cartable(empty, "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("error: 'cartable' needs a command: build, check, new, serve, assess, access"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("hint: for example: cartable build"), std::string::npos) << r.err;
+}
+
+TEST_F(CommandLine, MisspeltCommandGetsDidYouMeanInEnglishAndFrench) {
+  RunResult en = run_cartable(empty, "buld");
+  EXPECT_EQ(en.status, 1);
+  EXPECT_NE(en.err.find("cartable: error: unknown command 'buld'\n  hint: did you mean build?"), std::string::npos) << en.err;
+  RunResult fr = run_cartable(empty, "--lang fr buld");
+  EXPECT_EQ(fr.status, 1);
+  EXPECT_NE(fr.err.find("commande inconnue 'buld'\n  conseil : vouliez-vous dire build ?"), std::string::npos) << fr.err;
+  RunResult sub = run_cartable(empty, "new portfolo X");
+  EXPECT_EQ(sub.status, 1);
+  EXPECT_NE(sub.err.find("did you mean portfolio?"), std::string::npos) << sub.err;
+}
+
+TEST_F(CommandLine, MisspeltOptionGetsDidYouMeanInEnglishAndFrench) {
+  RunResult en = run_cartable(empty, "build --ouT site");
+  EXPECT_EQ(en.status, 1);
+  EXPECT_NE(en.err.find("unknown option '--ouT' for 'cartable build'\n  hint: did you mean --out?"), std::string::npos)
+      << en.err;
+  RunResult fr = run_cartable(empty, "check --lang fr --audiance experts");
+  EXPECT_EQ(fr.status, 1);
+  EXPECT_NE(fr.err.find("option inconnue '--audiance' pour 'cartable check'\n  conseil : vouliez-vous dire --audience ?"),
+            std::string::npos)
+      << fr.err;
+  EXPECT_TRUE(fs::is_empty(empty)) << "a refused command line wrote something";
+}
+
+TEST_F(CommandLine, EveryParseErrorExitsOne) {
+  for (const char* args : {"new", "new entry --task formation", "build --audience everyone", "build -j many",
+                           "build --out", "serve --port 1 --port", "access"}) {
+    RunResult r = run_cartable(empty, args);
+    EXPECT_EQ(r.status, 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("hint: "), std::string::npos) << args << "\n" << r.err;
+  }
+  EXPECT_NE(run_cartable(empty, "new entry --task formation").err.find("'cartable new entry' needs --module"),
+            std::string::npos);
+}
+
+TEST_F(CommandLine, VersionIsTheProjects) {
+  std::smatch m;
+  std::string cmake = read(fs::path(CARTABLE_SOURCE_DIR) / "CMakeLists.txt");
+  ASSERT_TRUE(std::regex_search(cmake, m, std::regex(R"(project\(cartable VERSION ([0-9.]+))")));
+  RunResult r = run_cartable(empty, "--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "cartable " + m[1].str() + "\n");
+}
+
+TEST_F(CommandLine, HelpIsInTheUsersLanguage) {
+  RunResult fr = run_cartable(empty, "--lang fr build --help");
+  EXPECT_EQ(fr.status, 0);
+  EXPECT_NE(fr.out.find("Utilisation"), std::string::npos) << fr.out;
+  EXPECT_NE(fr.out.find("Produit le site dans le dossier de sortie"), std::string::npos) << fr.out;
+  EXPECT_NE(fr.out.find("Affiche cette aide"), std::string::npos) << fr.out;
+  RunResult en = run_cartable(empty, "--help");
+  EXPECT_EQ(en.status, 0);
+  EXPECT_NE(en.out.find("Render the site into the output folder"), std::string::npos) << en.out;
+}
+
+TEST_F(Cli, SlugsFromAnyNameAreTransliteratedAndNeverEmpty) {
+  RunResult cyrillic = run_cartable(dir, "new portfolio \"Иван Петров\"");
+  ASSERT_EQ(cyrillic.status, 0) << cyrillic.err;
+  EXPECT_EQ(cyrillic.out, "portfolios/ivan-petrov/portfolio.yaml\n");
+  RunResult german = run_cartable(dir, "new portfolio \"Jürgen Groß\"");
+  EXPECT_EQ(german.out, "portfolios/jurgen-gross/portfolio.yaml\n");
+  RunResult emoji = run_cartable(dir, "new portfolio \"🎉\"");
+  ASSERT_EQ(emoji.status, 0) << emoji.err;
+  EXPECT_TRUE(std::regex_match(emoji.out, std::regex("portfolios/x-[0-9a-f]{8}/portfolio.yaml\n"))) << emoji.out;
+  RunResult blank = run_cartable(dir, "new portfolio \"   \"");
+  EXPECT_EQ(blank.status, 1);
+  EXPECT_NE(blank.err.find("a portfolio needs its owner's name"), std::string::npos) << blank.err;
+  RunResult built = run_cartable(dir, "build --no-search");
+  ASSERT_EQ(built.status, 0) << built.err;
+  EXPECT_TRUE(fs::exists(dir / "public/portfolios/ivan-petrov/index.html"));
+}
+
+// `new portfolio --catalogue`: a participant's repository set up from the
+// programme's saved catalogue, with cartable's own theme.
+namespace {
+
+class PortfolioOnly : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    fs::path hep = temp_dir("portfolio-only-hep");
+    copy_default_site(hep);
+    RunResult r = run_cartable(hep, "build --no-search");
+    ASSERT_EQ(r.status, 0) << r.err;
+    catalogue = new fs::path(hep / "public/api/catalogue.json");
+  }
+  void SetUp() override { solo = temp_dir(::testing::UnitTest::GetInstance()->current_test_info()->name()); }
+  void TearDown() override { fs::remove_all(solo); }
+  static fs::path* catalogue;
+  fs::path solo;
+};
+fs::path* PortfolioOnly::catalogue = nullptr;
+
+}  // namespace
+
+TEST_F(PortfolioOnly, CatalogueAlreadyInTheFolderWorksAndBuilds) {
+  fs::copy_file(*catalogue, solo / "catalogue.json");
+  RunResult setup = run_cartable(solo, "new portfolio \"Inès Maillard\" --catalogue catalogue.json --owners imaillard,jdoe");
+  ASSERT_EQ(setup.status, 0) << setup.err;
+  EXPECT_EQ(setup.out, "portfolios/ines-maillard/portfolio.yaml\n");
+  EXPECT_EQ(read(solo / ".gitignore"), "public/\n.public.cartable/\n");
+  EXPECT_EQ(read(solo / "catalogue.json"), read(*catalogue));
+  EXPECT_TRUE(fs::exists(solo / "themes/default/templates/base.mustache"));
+  std::string yaml = read(solo / "portfolios/ines-maillard/portfolio.yaml");
+  EXPECT_NE(yaml.find("\nowners: [\"imaillard\", \"jdoe\"]\n"), std::string::npos) << yaml;
+  RunResult build = run_cartable(solo, "build --no-search");
+  ASSERT_EQ(build.status, 0) << build.err;
+  EXPECT_TRUE(fs::exists(solo / "public/portfolios/ines-maillard/index.html"));
+  RunResult access = run_cartable(solo, "access --format codeowners");
+  EXPECT_NE(access.out.find("/portfolios/ines-maillard/ @imaillard @jdoe"), std::string::npos) << access.out << access.err;
+}
+
+TEST_F(PortfolioOnly, CatalogueElsewhereIsCopiedAndAGitignoreIsCompleted) {
+  fs::create_directory(solo / "Téléchargements");
+  fs::copy_file(*catalogue, solo / "Téléchargements/catalogue (1).json");
+  write(solo / ".gitignore", "*.docx");
+  RunResult setup = run_cartable(solo, "new portfolio \"Luca Ferrari\" --catalogue 'Téléchargements/catalogue (1).json'");
+  ASSERT_EQ(setup.status, 0) << setup.err;
+  EXPECT_EQ(read(solo / "catalogue.json"), read(*catalogue));
+  EXPECT_EQ(read(solo / ".gitignore"), "*.docx\npublic/\n.public.cartable/\n");
+  EXPECT_EQ(read(solo / "portfolios/luca-ferrari/portfolio.yaml").find("owners:"), std::string::npos);
+}
+
+TEST_F(PortfolioOnly, AFailedSetupLeavesTheFolderAsItWas) {
+  write(solo / "catalogue.json", "{\"modules\": 3}");
+  write(solo / ".gitignore", "*.docx\n");
+  auto before = snapshot(solo);
+  RunResult bad = run_cartable(solo, "new portfolio \"Inès Maillard\" --catalogue catalogue.json");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("catalogue.json"), std::string::npos) << bad.err;
+  EXPECT_EQ(snapshot(solo), before);
+  EXPECT_FALSE(fs::exists(solo / "themes"));
+  EXPECT_FALSE(fs::exists(solo / "site.yaml"));
+  // Fixed, the same command then works: nothing half-made is in the way.
+  fs::copy_file(*catalogue, solo / "catalogue.json", fs::copy_options::overwrite_existing);
+  RunResult good = run_cartable(solo, "new portfolio \"Inès Maillard\" --catalogue catalogue.json");
+  EXPECT_EQ(good.status, 0) << good.err;
+}
+
+TEST_F(PortfolioOnly, AThemeWithALinkIsRefusedNotFollowed) {
+  fs::path theme = solo / "theme-with-link";
+  fs::copy(fs::path(CARTABLE_SOURCE_DIR) / "themes/default", theme, fs::copy_options::recursive);
+  write(solo / "secret.txt", "not for the repository");
+  fs::create_symlink(solo / "secret.txt", theme / "static/secret.txt");
+  fs::path repo = solo / "repo";
+  fs::create_directory(repo);
+  RunResult r = run_cartable(repo, "new portfolio \"Inès Maillard\" --catalogue '" + catalogue->string() + "' --theme '" +
+                                       theme.string() + "'");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("static/secret.txt' is a symbolic link"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(repo)) << "a refused setup left files behind";
+}

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/filesystem.h"
+#include "base/text.h"
 #include "check/check.h"
 #include "load/fingerprint.h"
 #include "load/hep_records.h"
@@ -20,14 +21,6 @@ namespace fs = std::filesystem;
 namespace cartable {
 
 namespace {
-
-std::string today() {
-  std::time_t now = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) now = static_cast<std::time_t>(std::atoll(epoch));
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
-  return buf;
-}
 
 // "portfolios/camille-rochat/veille.md", "camille-rochat/veille": the
 // portfolio folder's name and the entry's slug.

@@ -4,6 +4,15 @@
 #include <cmath>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
 
 namespace cartable {
 
@@ -88,7 +97,21 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 namespace cartable {
 
-std::string slugify(std::string_view text) {
+namespace {
+
+// The code point of the UTF-8 sequence at `s[i]` (`len` bytes), or -1.
+UChar32 code_point_at(std::string_view s, size_t i) {
+  int32_t offset = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), offset, static_cast<int32_t>(s.size()), c);
+  return c;
+}
+
+// Lowercase ASCII letters and digits of `text` joined by single dashes.
+// French letters are folded by a table (the common case, and what every
+// published anchor was made with); `foreign` is set when a letter or digit
+// of another kind was seen (and dropped).
+std::string ascii_slug(std::string_view text, bool& foreign) {
   // French letters with diacritics, as UTF-8, and their ASCII base letters.
   static const std::pair<std::string_view, std::string_view> folds[] = {
       {"à", "a"}, {"â", "a"}, {"ä", "a"}, {"á", "a"}, {"ç", "c"}, {"é", "e"}, {"è", "e"}, {"ê", "e"},
@@ -98,6 +121,7 @@ std::string slugify(std::string_view text) {
       {"Œ", "oe"}, {"æ", "ae"}};
   std::string out;
   bool dash = false;
+  foreign = false;
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     std::string_view ascii;
@@ -117,6 +141,11 @@ std::string slugify(std::string_view text) {
           break;
         }
       }
+      if (ascii.empty()) {
+        UChar32 cp = code_point_at(text, i);
+        // Combining accents (a decomposed "é") also need ICU to join their letter.
+        if (cp >= 0 && (u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK)) foreign = true;
+      }
     }
     if (!ascii.empty()) {
       if (dash && !out.empty()) out += '-';
@@ -127,7 +156,46 @@ std::string slugify(std::string_view text) {
     }
     i += len;
   }
-  return out.empty() ? std::string("section") : out;
+  return out;
+}
+
+// Any script to Latin, then to ASCII (ICU's own transforms: "ß" -> "ss",
+// "Иван" -> "Ivan", "東京" -> "dong jing"). One transliterator per thread:
+// creating one costs milliseconds, and sharing one across threads is not
+// documented as safe.
+std::string to_ascii(std::string_view text) {
+  thread_local std::unique_ptr<icu::Transliterator> latin = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        "Any-Latin; NFD; [:Nonspacing Mark:] Remove; NFC; Latin-ASCII", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  if (!latin) return std::string(text);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  latin->transliterate(u);
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string slugify(std::string_view text) {
+  bool foreign = false;
+  std::string out = ascii_slug(text, foreign);
+  if (foreign) out = ascii_slug(to_ascii(text), foreign);
+  if (!out.empty()) return out;
+  char hash[16];
+  std::snprintf(hash, sizeof hash, "%08llx", static_cast<unsigned long long>(XXH3_64bits(text.data(), text.size()) >> 32));
+  return std::string("x-") + hash;
+}
+
+std::string today() {
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) now = static_cast<std::time_t>(std::atoll(epoch));
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
+  return buf;
 }
 
 size_t find_control_character(std::string_view s) {

@@ -42,6 +42,15 @@ std::string url_path_escape(std::string_view path);
 }  // namespace cartable
 
 namespace cartable {
-// An ASCII anchor for a heading: "Crédits ECTS et volume" -> "credits-ects-et-volume".
+// An ASCII name for a URL, a folder or an anchor, from any text:
+// "Crédits ECTS et volume" -> "credits-ects-et-volume", "Straße" -> "strasse",
+// "Иван Петров" -> "ivan-petrov" (letters of other scripts transliterated by
+// ICU). Never empty: text with no letter or digit at all ("", "!!!", an
+// emoji) gets "x-" and 8 hex digits of a hash of the text, stable from one
+// build to the next.
 std::string slugify(std::string_view text);
+
+// Today's date as YYYY-MM-DD in local time, or SOURCE_DATE_EPOCH's when it is
+// set (reproducible scaffolds and assessments in tests and CI).
+std::string today();
 }  // namespace cartable

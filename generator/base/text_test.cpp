@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+#include <regex>
+
 using namespace cartable;
 
 TEST(Text, EditDistance) {
@@ -32,4 +36,31 @@ TEST(Text, FrenchNumbers) {
 TEST(Text, SlugifyFoldsFrenchLetters) {
   EXPECT_EQ(slugify("6. Crédits ECTS et volume horaire"), "6-credits-ects-et-volume-horaire");
   EXPECT_EQ(slugify("Mise en œuvre"), "mise-en-oeuvre");
+}
+
+TEST(Text, SlugifyTransliteratesAnyScript) {
+  EXPECT_EQ(slugify("Jürgen Straße"), "jurgen-strasse");
+  EXPECT_EQ(slugify("Œuvre d'Ærø"), "oeuvre-d-aero");
+  EXPECT_EQ(slugify("Иван Петров"), "ivan-petrov");
+  EXPECT_EQ(slugify("Łukasz Żółć"), "lukasz-zolc");
+  EXPECT_EQ(slugify("Zoe\xCC\x81 Mu\xCC\x88ller"), "zoe-muller");  // decomposed accents, as macOS writes them
+  EXPECT_EQ(slugify("Νίκος"), "nikos");
+}
+
+TEST(Text, SlugifyIsNeverEmptyNorSection) {
+  std::string blank = slugify("   ");
+  std::string emoji = slugify("\xF0\x9F\x8E\x89");
+  EXPECT_TRUE(std::regex_match(blank, std::regex("x-[0-9a-f]{8}"))) << blank;
+  EXPECT_TRUE(std::regex_match(emoji, std::regex("x-[0-9a-f]{8}"))) << emoji;
+  EXPECT_NE(blank, emoji);
+  EXPECT_EQ(slugify("   "), blank);  // stable
+  EXPECT_NE(slugify(""), "");
+}
+
+TEST(Text, TodayFollowsSourceDateEpoch) {
+  // 1800000000 is 2027-01-15 08:00 UTC: the same date in every time zone
+  // from UTC-8 to UTC+15, so the machine's own zone does not matter.
+  setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
+  EXPECT_EQ(today(), "2027-01-15");
+  unsetenv("SOURCE_DATE_EPOCH");
 }

@@ -10,6 +10,7 @@
 
 #include "assess/assess.h"
 #include "access/access.h"
+#include "base/text.h"
 #include "build.h"
 #include "output/interrupt.h"
 #include "scaffold/scaffold.h"
@@ -44,85 +45,223 @@ std::string site_language(const std::string& source) {
   return "";
 }
 
+// A line of the interface in the chosen language (help texts, labels).
+std::string say(const Text& text) { return translate(text); }
+
+// The value of `--name VALUE` or `--name=VALUE` in argv, or `fallback`. The
+// language must be known before the parser is built: its help is translated.
+std::string early_option(int argc, char** argv, const std::string& name, const std::string& fallback) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == name && i + 1 < argc) return argv[i + 1];
+    if (starts_with(arg, name + "=")) return arg.substr(name.size() + 1);
+  }
+  return fallback;
+}
+
+// CLI11's words in its help screens, in the user's language.
+void translate_help(CLI::App& app) {
+  auto formatter = app.get_formatter();
+  formatter->label("Usage", say(tr("Usage")));
+  formatter->label("OPTIONS", say(tr("OPTIONS")));
+  formatter->label("SUBCOMMAND", say(tr("COMMAND")));
+  formatter->label("SUBCOMMANDS", say(tr("COMMANDS")));
+  formatter->label("Positionals", say(tr("Arguments")));
+  formatter->label("REQUIRED", say(tr("REQUIRED")));
+  formatter->label("TEXT", say(tr("TEXT")));
+  formatter->label("INT", say(tr("NUMBER")));
+  formatter->label("UINT", say(tr("NUMBER")));
+  formatter->label("FILE", say(tr("FILE")));
+  formatter->label("Excludes", say(tr("Excludes")));
+  formatter->label("Needs", say(tr("Needs")));
+  app.option_defaults()->group(say(tr("Options")));
+  app.set_help_flag("-h,--help", say(tr("Print this help and exit")));
+}
+
+// The command the user was typing when parsing stopped: `cartable new
+// portfolio` for `cartable new portfolio --schol X`.
+const CLI::App* deepest_command(const CLI::App& app) {
+  const CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) at = at->get_subcommands().back();
+  return at;
+}
+
+std::string command_path(const CLI::App* cmd) {
+  std::string path;
+  for (; cmd; cmd = cmd->get_parent()) path = cmd->get_name() + (path.empty() ? "" : " " + path);
+  return path;
+}
+
+// Every word the parser did not take, in `cmd` and the commands it ran.
+void left_over(const CLI::App* cmd, std::vector<std::string>& out) {
+  for (const std::string& arg : cmd->remaining(false)) out.push_back(arg);
+  for (const CLI::App* sub : cmd->get_subcommands()) left_over(sub, out);
+}
+
+// The long options `cmd` (and the commands above it) understand.
+std::vector<std::string> known_options(const CLI::App* cmd) {
+  std::vector<std::string> names;
+  for (; cmd; cmd = cmd->get_parent()) {
+    for (const CLI::Option* opt : cmd->get_options()) {
+      for (const std::string& name : opt->get_lnames()) names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> command_names(const CLI::App* cmd) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : cmd->get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string all;
+  for (const auto& w : words) all += (all.empty() ? "" : ", ") + w;
+  return all;
+}
+
+// A word the parser did not expect: a misspelt command or option gets the
+// closest one it knows.
+void explain_extra(const CLI::App* cmd, const std::string& arg, Diagnostics& diags) {
+  std::string where = command_path(cmd);
+  if (starts_with(arg, "-")) {
+    std::string name = arg.substr(0, arg.find('='));
+    Text hint = did_you_mean(name, known_options(cmd));
+    diags.error({"", 0, 0}, tr("unknown option '{1}' for '{2}'", name, where),
+                hint.empty() ? tr("see the options with: {1} --help", where) : hint);
+    return;
+  }
+  std::vector<std::string> commands = command_names(cmd);
+  if (commands.empty()) {
+    diags.error({"", 0, 0}, tr("unexpected argument '{1}' for '{2}'", arg, where),
+                tr("put it in quotes if it contains spaces; see: {1} --help", where));
+    return;
+  }
+  Text hint = did_you_mean(arg, commands);
+  diags.error({"", 0, 0}, tr("unknown command '{1}'", arg),
+              hint.empty() ? tr("the commands are: {1}", joined(commands)) : hint);
+}
+
+// CLI11's errors said in the user's language, with what to type instead.
+void explain_parse_error(const CLI::App& app, const CLI::ParseError& e, Diagnostics& diags) {
+  const CLI::App* cmd = deepest_command(app);
+  std::string where = command_path(cmd);
+  std::string what = e.what();
+  bool extras = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;
+  bool required = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr;
+  // A misspelt word explains a "required" error too (`cartable buld`: no
+  // command was recognised), and is the thing to fix first.
+  std::vector<std::string> extra;
+  left_over(&app, extra);
+  if ((extras || required) && !extra.empty()) return explain_extra(cmd, extra.front(), diags);
+  if (required) {
+    if (starts_with(what, "A subcommand")) {
+      diags.error({"", 0, 0}, tr("'{1}' needs a command: {2}", where, joined(command_names(cmd))),
+                  cmd == &app ? tr("for example: cartable build; the list with: {1} --help", where)
+                              : tr("see: {1} --help", where));
+      return;
+    }
+    const std::string suffix = " is required";
+    if (what.size() > suffix.size() && what.compare(what.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      diags.error({"", 0, 0}, tr("'{1}' needs {2}", where, what.substr(0, what.size() - suffix.size())),
+                  tr("see: {1} --help", where));
+      return;
+    }
+  }
+  if (dynamic_cast<const CLI::ValidationError*>(&e) || dynamic_cast<const CLI::ConversionError*>(&e)) {
+    diags.error({"", 0, 0}, tr("invalid value: {1}", what), tr("see the accepted values with: {1} --help", where));
+    return;
+  }
+  diags.error({"", 0, 0}, tr("cannot understand the command line: {1}", what), tr("see: {1} --help", where));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"cartable: publishes a training programme and its participants' portfolios"};
+  set_language(choose_language(early_option(argc, argv, "--lang", ""),
+                               site_language(early_option(argc, argv, "--source", "."))));
+  CLI::App app{say(tr("cartable: publishes a training programme and its participants' portfolios")), "cartable"};
+  translate_help(app);
+  app.set_version_flag("--version", std::string("cartable ") + CARTABLE_VERSION, say(tr("Print the version and exit")));
   app.require_subcommand(1);
   std::string lang;
-  app.add_option("--lang", lang, "Language of the messages: fr or en (default: the site's, English if $LANG is)");
+  app.add_option("--lang", lang, say(tr("Language of the messages: fr or en (default: the site's, English if $LANG is)")));
   app.fallthrough();
 
   BuildOptions build;
-  CLI::App* build_cmd = app.add_subcommand("build", "Render the site into the output folder");
-  build_cmd->add_option("--source", build.source, "Site folder (contains site.yaml)")->capture_default_str();
-  build_cmd->add_option("--out", build.out, "Output folder, replaced atomically")->capture_default_str();
-  build_cmd->add_option("--audience", build.audience, "Who the build is for")
+  CLI::App* build_cmd = app.add_subcommand("build", say(tr("Render the site into the output folder")));
+  build_cmd->add_option("--source", build.source, say(tr("Site folder (contains site.yaml)")))->capture_default_str();
+  build_cmd->add_option("--out", build.out, say(tr("Output folder, replaced atomically")))->capture_default_str();
+  build_cmd->add_option("--audience", build.audience, say(tr("Who the build is for")))
       ->check(CLI::IsMember({"public", "experts"}))
       ->capture_default_str();
-  build_cmd->add_option("-j,--jobs", build.threads, "Threads (default: one per core)");
-  build_cmd->add_flag("!--no-search", build.search, "Do not index the site with Pagefind");
+  build_cmd->add_option("-j,--jobs", build.threads, say(tr("Threads (default: one per core)")));
+  build_cmd->add_flag("!--no-search", build.search, say(tr("Do not index the site with Pagefind")));
   build_cmd->add_option("--previous-ics", build.previous_ics,
-                        "The calendrier.ics subscribers have: refuse silent changes, say where moved sessions were")
+                        say(tr("The calendrier.ics subscribers have: refuse silent changes, say where moved sessions were")))
       ->check(CLI::ExistingFile);
-  build_cmd->add_option("--pagefind", build.pagefind, "Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)");
-  build_cmd->add_flag("--strict-templates", build.strict_templates, "Theme authors: a template name no page sets is an error");
-  build_cmd->add_flag("!--no-cache", build.cache, "Full build: reuse nothing from the previous one (compare every output file)");
+  build_cmd->add_option("--pagefind", build.pagefind, say(tr("Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)")));
+  build_cmd->add_flag("--strict-templates", build.strict_templates, say(tr("Theme authors: a template name no page sets is an error")));
+  build_cmd->add_flag("!--no-cache", build.cache, say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
 
   BuildOptions check;
   check.write = false;
-  CLI::App* check_cmd = app.add_subcommand("check", "Validate the sources without writing anything");
-  check_cmd->add_option("--source", check.source, "Site folder (contains site.yaml)")->capture_default_str();
+  CLI::App* check_cmd = app.add_subcommand("check", say(tr("Validate the sources without writing anything")));
+  check_cmd->add_option("--source", check.source, say(tr("Site folder (contains site.yaml)")))->capture_default_str();
   std::string format = "text";
-  check_cmd->add_option("--format", format, "Output: text (stderr) or json (stdout, for editors)")
+  check_cmd->add_option("--format", format, say(tr("Output: text (stderr) or json (stdout, for editors)")))
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  check_cmd->add_option("--audience", check.audience, "Validate for this audience")
+  check_cmd->add_option("--audience", check.audience, say(tr("Validate for this audience")))
       ->check(CLI::IsMember({"public", "experts"}))
       ->capture_default_str();
   check_cmd->add_option("--previous-ics", check.previous_ics,
-                        "The calendrier.ics subscribers have: report sessions changed without a history entry")
+                        say(tr("The calendrier.ics subscribers have: report sessions changed without a history entry")))
       ->check(CLI::ExistingFile);
 
-  CLI::App* new_cmd = app.add_subcommand("new", "Start a portfolio or an entry");
+  CLI::App* new_cmd = app.add_subcommand("new", say(tr("Start a portfolio or an entry")));
   new_cmd->require_subcommand(1);
   NewPortfolio new_portfolio_options;
-  CLI::App* new_portfolio_cmd = new_cmd->add_subcommand("portfolio", "Create portfolios/<slug>/portfolio.yaml");
-  new_portfolio_cmd->add_option("name", new_portfolio_options.name, "The participant's name")->required();
-  new_portfolio_cmd->add_option("--school", new_portfolio_options.school, "Their school");
-  new_portfolio_cmd->add_option("--visibility", new_portfolio_options.visibility, "public, experts or private")
+  CLI::App* new_portfolio_cmd = new_cmd->add_subcommand("portfolio", say(tr("Create portfolios/<slug>/portfolio.yaml")));
+  new_portfolio_cmd->add_option("name", new_portfolio_options.name, say(tr("The participant's name")))->required();
+  new_portfolio_cmd->add_option("--school", new_portfolio_options.school, say(tr("Their school")));
+  new_portfolio_cmd->add_option("--visibility", new_portfolio_options.visibility, say(tr("public, experts or private")))
       ->capture_default_str();
-  new_portfolio_cmd->add_option("--source", new_portfolio_options.source, "Site folder")->capture_default_str();
+  new_portfolio_cmd->add_option("--source", new_portfolio_options.source, say(tr("Site folder")))->capture_default_str();
   new_portfolio_cmd->add_option("--catalogue", new_portfolio_options.catalogue,
-                                "Set up a portfolio-only repository here, from this saved /api/catalogue.json");
-  new_portfolio_cmd->add_option("--theme", new_portfolio_options.theme, "Theme folder to copy (with --catalogue)");
+                                say(tr("Set up a portfolio-only repository here, from this saved /api/catalogue.json")));
+  new_portfolio_cmd->add_option("--theme", new_portfolio_options.theme, say(tr("Theme folder to copy (with --catalogue)")));
+  new_portfolio_cmd->add_option("--owners", new_portfolio_options.owners,
+                                say(tr("Logins that may publish this portfolio, separated by commas (portfolio.yaml owners:)")))
+      ->delimiter(',');
   NewEntry new_entry_options;
-  CLI::App* new_entry_cmd = new_cmd->add_subcommand("entry", "Create an entry answering a module's task");
-  new_entry_cmd->add_option("--module", new_entry_options.module, "Module id, e.g. m4")->required();
-  new_entry_cmd->add_option("--task", new_entry_options.task, "Task id of the module, e.g. formation")->required();
-  new_entry_cmd->add_option("--portfolio", new_entry_options.portfolio, "Portfolio slug (default: the current folder's)");
-  new_entry_cmd->add_option("--title", new_entry_options.title, "Title (default: the task's)");
-  new_entry_cmd->add_option("--source", new_entry_options.source, "Site folder")->capture_default_str();
+  CLI::App* new_entry_cmd = new_cmd->add_subcommand("entry", say(tr("Create an entry answering a module's task")));
+  new_entry_cmd->add_option("--module", new_entry_options.module, say(tr("Module id, e.g. m4")))->required();
+  new_entry_cmd->add_option("--task", new_entry_options.task, say(tr("Task id of the module, e.g. formation")))->required();
+  new_entry_cmd->add_option("--portfolio", new_entry_options.portfolio, say(tr("Portfolio slug (default: the current folder's)")));
+  new_entry_cmd->add_option("--title", new_entry_options.title, say(tr("Title (default: the task's)")));
+  new_entry_cmd->add_option("--source", new_entry_options.source, say(tr("Site folder")))->capture_default_str();
 
   ServeOptions serve_options;
-  CLI::App* serve_cmd = app.add_subcommand("serve", "Preview the site locally, rebuilding and reloading on every save");
-  serve_cmd->add_option("--source", serve_options.source, "Site folder")->capture_default_str();
-  serve_cmd->add_option("--port", serve_options.port, "Port on 127.0.0.1 (0: any free port)")->capture_default_str();
-  serve_cmd->add_option("--out", serve_options.out, "Where to write the preview (default: a temporary folder)");
-  serve_cmd->add_option("--audience", serve_options.audience, "experts: preview the jury's site")
+  CLI::App* serve_cmd = app.add_subcommand("serve", say(tr("Preview the site locally, rebuilding and reloading on every save")));
+  serve_cmd->add_option("--source", serve_options.source, say(tr("Site folder")))->capture_default_str();
+  serve_cmd->add_option("--port", serve_options.port, say(tr("Port on 127.0.0.1 (0: any free port)")))->capture_default_str();
+  serve_cmd->add_option("--out", serve_options.out, say(tr("Where to write the preview (default: a temporary folder)")));
+  serve_cmd->add_option("--audience", serve_options.audience, say(tr("experts: preview the jury's site")))
       ->check(CLI::IsMember({"experts"}));
 
   AssessOptions assess_options;
-  CLI::App* assess_cmd = app.add_subcommand("assess", "Record a trainer's decision on an entry (content/assessments/)");
-  assess_cmd->add_option("entry", assess_options.entry, "The entry: portfolios/<participant>/<entry>.md")->required();
-  assess_cmd->add_option("--status", assess_options.status, "acquired, not-acquired or to-redo")
+  CLI::App* assess_cmd = app.add_subcommand("assess", say(tr("Record a trainer's decision on an entry (content/assessments/)")));
+  assess_cmd->add_option("entry", assess_options.entry, say(tr("The entry: portfolios/<participant>/<entry>.md")))->required();
+  assess_cmd->add_option("--status", assess_options.status, say(tr("acquired, not-acquired or to-redo")))
       ->required()
       ->check(CLI::IsMember({"acquired", "not-acquired", "to-redo"}));
-  assess_cmd->add_option("--by", assess_options.by, "The trainer's person id (content/people.yaml)")->required();
-  assess_cmd->add_option("--feedback-file", assess_options.feedback_file, "Feedback in Markdown")->check(CLI::ExistingFile);
-  assess_cmd->add_option("--date", assess_options.date, "Date of the decision (default: today)");
-  assess_cmd->add_option("--coauthors", assess_options.coauthors, "Coauthors this decision also counts for")->delimiter(',');
-  assess_cmd->add_option("--source", assess_options.source, "Site folder")->capture_default_str();
+  assess_cmd->add_option("--by", assess_options.by, say(tr("The trainer's person id (content/people.yaml)")))->required();
+  assess_cmd->add_option("--feedback-file", assess_options.feedback_file, say(tr("Feedback in Markdown")))->check(CLI::ExistingFile);
+  assess_cmd->add_option("--date", assess_options.date, say(tr("Date of the decision (default: today)")));
+  assess_cmd->add_option("--coauthors", assess_options.coauthors, say(tr("Coauthors this decision also counts for")))->delimiter(',');
+  assess_cmd->add_option("--source", assess_options.source, say(tr("Site folder")))->capture_default_str();
 
   struct {
     std::string source = ".";
@@ -132,18 +271,29 @@ int main(int argc, char** argv) {
     std::string user;
   } access;
   CLI::App* access_cmd = app.add_subcommand(
-      "access", "Who may write what: CODEOWNERS or gitolite rules, or check a push's paths (read on stdin)");
-  access_cmd->add_option("--source", access.source, "Site folder (the pushed tree)")->capture_default_str();
-  access_cmd->add_option("--format", access.format, "Print the rules for a forge")
+      "access", say(tr("Who may write what: CODEOWNERS or gitolite rules, or check a push's paths (read on stdin)")));
+  access_cmd->add_option("--source", access.source, say(tr("Site folder (the pushed tree)")))->capture_default_str();
+  access_cmd->add_option("--format", access.format, say(tr("Print the rules for a forge")))
       ->check(CLI::IsMember({"codeowners", "gitolite"}));
-  access_cmd->add_option("--repo", access.repo, "Repository name in the gitolite rules")->capture_default_str();
+  access_cmd->add_option("--repo", access.repo, say(tr("Repository name in the gitolite rules")))->capture_default_str();
   auto* check_user = access_cmd->add_option("--check", access.user,
-                                            "Check the paths on stdin for this user; print one line per refused path");
+                                            say(tr("Check the paths on stdin for this user; print one line per refused path")));
   access_cmd->add_option("--published", access.published,
-                         "Folder with the published tree's site.yaml and portfolio.yaml files (default: --source)");
+                         say(tr("Folder with the published tree's site.yaml and portfolio.yaml files (default: --source)")));
   check_user->excludes(access_cmd->get_option("--format"));
 
-  CLI11_PARSE(app, argc, argv);
+  for (CLI::App* cmd : app.get_subcommands({})) cmd->group(say(tr("Commands")));
+  for (CLI::App* cmd : new_cmd->get_subcommands({})) cmd->group(say(tr("Commands")));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    Diagnostics diags;
+    explain_parse_error(app, e, diags);
+    print_diagnostics(diags, std::cerr);
+    return 1;
+  }
 
   std::string source = *build_cmd ? build.source
                        : *check_cmd ? check.source
@@ -156,8 +306,11 @@ int main(int argc, char** argv) {
 
   if (*access_cmd) {
     if (access.format.empty() && access.user.empty()) {
-      std::cerr << "cartable access: give --format codeowners|gitolite or --check USER\n";
-      return 2;
+      Diagnostics diags;
+      diags.error({"", 0, 0}, tr("'cartable access' needs --format or --check"),
+                  tr("write --format codeowners, --format gitolite or --check USER"));
+      print_diagnostics(diags, std::cerr);
+      return 1;
     }
     Diagnostics diags;
     AccessRules pushed = load_access_rules(access.source, diags);
@@ -198,7 +351,8 @@ int main(int argc, char** argv) {
     int code = report(diags, r.ok);
     if (r.ok && r.up_to_date) {
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-      std::cerr << "cartable: nothing changed since the last build; " << build.out << " is up to date (" << ms << " ms)\n";
+      std::cerr << "cartable: " << translate(tr("nothing changed since the last build; {1} is up to date ({2} ms)", build.out, ms))
+                << "\n";
     } else if (r.ok) {
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
       std::cerr << "cartable: "

@@ -181,7 +181,31 @@ Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& sou
 }
 
 Theme load_site_theme(const Site& site, Diagnostics& diags) {
-  return load_theme(site.files, site.source_dir, "themes/" + site.config.theme, site.config.language, diags);
+  return load_configured_theme(site.files, site.source_dir, site.config, diags);
+}
+
+Theme load_configured_theme(std::shared_ptr<const FileSystem> files, const std::string& source_dir,
+                            const SiteConfig& config, Diagnostics& diags) {
+  std::string folder = "themes/" + config.theme;
+  FileInfo info;
+  std::string bundled = bundled_themes_dir();
+  // Only a missing folder falls back: a link or a file there stays an error.
+  if (files->stat(folder, &info).status == FileStatus::Missing && !bundled.empty()) {
+    auto installed = std::make_shared<DiskFileSystem>(bundled);
+    if (installed->is_folder(config.theme)) return load_theme(installed, bundled, config.theme, config.language, diags);
+  }
+  return load_theme(std::move(files), source_dir, folder, config.language, diags);
+}
+
+std::string bundled_themes_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  fs::path prefix = exe.parent_path().parent_path();
+  for (const fs::path& dir : {prefix / "share/cartable/themes", prefix / "themes"}) {
+    if (fs::is_directory(dir / "default", ec)) return dir.string();
+  }
+  return "";
 }
 
 bool read_static_file(const Theme& theme, const std::string& path, std::string& bytes, Diagnostics& diags) {

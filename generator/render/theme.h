@@ -38,8 +38,22 @@ Theme load_theme(const std::string& dir, const std::string& language, Diagnostic
 Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& source_dir, const std::string& folder,
                  const std::string& language, Diagnostics& diags);
 
-// The theme named in site.yaml (themes/<theme>), read from the site's sources.
+// The theme named in site.yaml, read from the site's sources.
 Theme load_site_theme(const Site& site, Diagnostics& diags);
+
+// The one place a site's theme and language are resolved (build, check,
+// serve and `new` all come here): themes/<config.theme> of the sources in
+// `files` when it is there, else the copy installed with cartable (below
+// bundled_themes_dir()), so a portfolio-only repository builds with an
+// installed cartable and no theme of its own. Strings in config.language.
+Theme load_configured_theme(std::shared_ptr<const FileSystem> files, const std::string& source_dir,
+                            const SiteConfig& config, Diagnostics& diags);
+
+// The themes that come with cartable, found from the executable's own
+// location (/proc/self/exe), never from the working folder:
+// <prefix>/share/cartable/themes for an installed <prefix>/bin/cartable,
+// else themes/ of the source tree beside a build/ folder. "" when neither.
+std::string bundled_themes_dir();
 
 // Reads a static file of the theme (`path` relative to static/) to copy it.
 bool read_static_file(const Theme& theme, const std::string& path, std::string& bytes, Diagnostics& diags);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/diagnostics.h"
 
@@ -18,7 +19,10 @@ struct NewPortfolio {
   // Set up a portfolio-only repository in `source`: site.yaml pointing at a
   // copy of this saved /api/catalogue.json, and a copy of `theme`.
   std::string catalogue;
-  std::string theme;  // default: themes/default beside the cartable executable's repository
+  std::string theme;  // default: cartable's own (render/theme.h, bundled_themes_dir())
+  // Logins that may push to this portfolio (portfolio.yaml `owners:`, the
+  // publishing gate's rule); none: the line is left out.
+  std::vector<std::string> owners;
 };
 
 struct NewEntry {

@@ -200,19 +200,21 @@ int serve(const ServeOptions& options) {
   if (out.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "cartable-serve-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) {
-      std::cerr << "cartable: cannot create a temporary folder\n";
+      std::cerr << "cartable: " << translate(tr("cannot create a temporary folder")) << "\n";
       return 1;
     }
     temp.path = tmpl;
     out = tmpl + "/site";
-  } else {
-    // Refused before anything runs (`serve --out .` once replaced the sources).
-    Diagnostics diags;
-    SiteConfig config = load_site_config(options.source, diags);
-    if (!diags.has_errors() && !check_output_folder(options.source, out, config.outputs, diags)) {
-      print_diagnostics(diags, std::cerr);
-      return 1;
-    }
+  }
+  // The theme and language of the error page and the reload script: the
+  // site's, resolved once (the defaults while site.yaml has an error).
+  Diagnostics config_diags;
+  const SiteConfig config = load_site_config(options.source, config_diags);
+  // Refused before anything runs (`serve --out .` once replaced the sources).
+  if (!options.out.empty() && !config_diags.has_errors() &&
+      !check_output_folder(options.source, out, config.outputs, config_diags)) {
+    print_diagnostics(config_diags, std::cerr);
+    return 1;
   }
   BuildOptions build;
   build.source = options.source;
@@ -236,10 +238,14 @@ int serve(const ServeOptions& options) {
     print_diagnostics(diags, text);
     std::cerr << text.str();
     if (ok) {
-      std::cerr << "cartable: " << (changed ? (incremental ? "updated " + std::to_string(pages) + " pages" : "rebuilt") : "built")
-                << " in " << ms << " ms\n";
+      Text done = !changed      ? tr("built in {1} ms", ms)
+                  : incremental ? trn("updated {1} page in {2} ms", "updated {1} pages in {2} ms", pages, pages, ms)
+                                : tr("rebuilt in {1} ms", ms);
+      std::cerr << "cartable: " << translate(done) << "\n";
     } else {
-      std::cerr << "cartable: " << diags.error_count() << " error(s); the browser shows them\n";
+      size_t n = diags.error_count();
+      std::cerr << "cartable: " << translate(trn("{1} error; the browser shows it", "{1} errors; the browser shows them", n, n))
+                << "\n";
     }
     {
       std::lock_guard lock(status.mutex);
@@ -277,8 +283,10 @@ int serve(const ServeOptions& options) {
   auto sources = std::make_shared<DiskFileSystem>(options.source);
 
   server.Get("/__cartable/live.js", [&](const httplib::Request&, httplib::Response& res) {
+    Diagnostics none;
+    Theme theme = load_configured_theme(sources, options.source, config, none);
     std::string script;
-    sources->read("themes/default/serve/live.js", &script);
+    theme.files->read(join_path(theme.folder, "serve/live.js"), &script);
     res.set_content(script, "text/javascript");
     res.set_header("Cache-Control", "no-store");
   });
@@ -327,7 +335,7 @@ int serve(const ServeOptions& options) {
     if (!ok && (html || !fs::exists(file, ec))) {
       // The error page: the diagnostics, and the live-reload script.
       Diagnostics none;
-      Theme theme = load_theme(sources, options.source, "themes/default", "fr", none);
+      Theme theme = load_configured_theme(sources, options.source, config, none);
       TemplateSet tmpl(theme);
       Data d;
       d.set("t", theme.strings);
@@ -356,11 +364,14 @@ int serve(const ServeOptions& options) {
     port = -1;
   }
   if (port < 0) {
-    std::cerr << "cartable: cannot listen on " << options.host << ":" << options.port
-              << "\n  hint: is another server using it? try --port " << options.port + 1 << "\n";
+    Diagnostics diags;
+    diags.error({"", 0, 0}, tr("cannot listen on {1}:{2}", options.host, options.port),
+                tr("is another server using it? try --port {1}", options.port + 1));
+    print_diagnostics(diags, std::cerr);
     return 1;
   }
-  std::cout << "cartable: serving http://" << options.host << ":" << port << "/ (Ctrl-C to stop)" << std::endl;
+  std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
+  std::cout << "cartable: " << translate(tr("serving {1} (Ctrl-C to stop)", url)) << std::endl;
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
