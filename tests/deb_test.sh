@@ -55,9 +55,11 @@ if [ "$(id -u)" = 0 ] && [ "${CI:-}" = true ] && ! dpkg -s cartable >/dev/null 2
   dpkg -i "$deb" >/dev/null || fail "dpkg -i"
   installed_for_real=yes
   cartable=/usr/bin/cartable
+  mode="installed with dpkg -i"
 else
   dpkg -x "$deb" "$work/root"
   cartable="$work/root/usr/bin/cartable"
+  mode="unpacked with dpkg -x"
 fi
 
 mkdir "$work/repo"
@@ -73,4 +75,4 @@ cp "$catalogue" catalogue.json
 rm -rf themes
 "$cartable" build --out "$work/other" >"$work/build2.log" 2>&1 || { cat "$work/build2.log"; fail "build with the installed theme"; }
 cmp public/portfolios/zoe-muller/index.html "$work/other/portfolios/zoe-muller/index.html" || fail "the installed theme gives other pages"
-echo "ok: $(basename "$deb") ($(echo "$contents" | wc -l) files), Depends: $depends"
+echo "ok: $(basename "$deb") ($(echo "$contents" | wc -l) files), $mode; Depends: $depends"

@@ -70,10 +70,6 @@ const Portfolio* pick_portfolio(const Site& site, const std::string& wanted, Dia
   return nullptr;
 }
 
-}  // namespace
-
-namespace {
-
 // What setting up a portfolio-only repository added to the folder, taken
 // away again unless the whole setup succeeds: a half-made site would be
 // refused the next time ("already a site here").
