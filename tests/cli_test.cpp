@@ -305,3 +305,17 @@ TEST_F(PortfolioOnly, AThemeWithALinkIsRefusedNotFollowed) {
   EXPECT_NE(r.err.find("static/secret.txt' is a symbolic link"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::is_empty(repo)) << "a refused setup left files behind";
 }
+
+TEST_F(CommandLine, AWrongValueIsRefusedWithTheChoices) {
+  RunResult fr = run_cartable(empty, "--lang fr build --audience expert");
+  EXPECT_EQ(fr.status, 1);
+  EXPECT_NE(fr.err.find("valeur refusée : --audience: 'expert' n'est pas parmi : public, experts (vouliez-vous dire experts ?)"),
+            std::string::npos)
+      << fr.err;
+  RunResult en = run_cartable(empty, "check --previous-ics absent.ics");
+  EXPECT_EQ(en.status, 1);
+  EXPECT_NE(en.err.find("invalid value: --previous-ics: no file 'absent.ics'"), std::string::npos) << en.err;
+  RunResult help = run_cartable(empty, "--lang fr build --help");
+  EXPECT_NE(help.out.find("--audience TEXTE:{public, experts}"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--previous-ics TEXTE:FICHIER"), std::string::npos) << help.out;
+}

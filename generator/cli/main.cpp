@@ -2,8 +2,10 @@
 // pipeline (build.h); nothing else lives here.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include <yaml-cpp/yaml.h>
@@ -78,6 +80,46 @@ void translate_help(CLI::App& app) {
   app.set_help_flag("-h,--help", say(tr("Print this help and exit")));
 }
 
+std::string joined(const std::vector<std::string>& words) {
+  std::string all;
+  for (const auto& w : words) all += (all.empty() ? "" : ", ") + w;
+  return all;
+}
+
+// Checks of option values whose refusals are in the user's language
+// (CLI11's own say "File does not exist", "not in").
+CLI::Validator one_of(const std::vector<std::string>& values) {
+  std::string list = "{" + joined(values) + "}";
+  return CLI::Validator(
+      [values](std::string& value) {
+        if (std::find(values.begin(), values.end(), value) != values.end()) return std::string();
+        std::string hint = did_you_mean(value, values).empty() ? std::string() : " (" + say(did_you_mean(value, values)) + ")";
+        return say(tr("'{1}' is not one of: {2}", value, joined(values))) + hint;
+      },
+      list);
+}
+
+CLI::Validator existing_file() {
+  return CLI::Validator(
+      [](std::string& path) {
+        std::error_code ec;
+        return std::filesystem::is_regular_file(path, ec) ? std::string() : say(tr("no file '{1}'", path));
+      },
+      say(tr("FILE")));
+}
+
+// An option with a check shows "TEXT:{public,experts}", which the labels
+// (whole words) miss: its own type name is translated here instead.
+void translate_checked_type_names(CLI::App* cmd) {
+  for (CLI::Option* opt : cmd->get_options()) {
+    std::string full = opt->get_type_name();
+    size_t colon = full.find(':');
+    if (colon == std::string::npos) continue;
+    opt->type_name(cmd->get_formatter()->get_label(full.substr(0, colon)));
+  }
+  for (CLI::App* sub : cmd->get_subcommands({})) translate_checked_type_names(sub);
+}
+
 // The command the user was typing when parsing stopped: `cartable new
 // portfolio` for `cartable new portfolio --schol X`.
 const CLI::App* deepest_command(const CLI::App& app) {
@@ -113,12 +155,6 @@ std::vector<std::string> command_names(const CLI::App* cmd) {
   std::vector<std::string> names;
   for (const CLI::App* sub : cmd->get_subcommands({})) names.push_back(sub->get_name());
   return names;
-}
-
-std::string joined(const std::vector<std::string>& words) {
-  std::string all;
-  for (const auto& w : words) all += (all.empty() ? "" : ", ") + w;
-  return all;
 }
 
 // A word the parser did not expect: a misspelt command or option gets the
@@ -194,13 +230,13 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--source", build.source, say(tr("Site folder (contains site.yaml)")))->capture_default_str();
   build_cmd->add_option("--out", build.out, say(tr("Output folder, replaced atomically")))->capture_default_str();
   build_cmd->add_option("--audience", build.audience, say(tr("Who the build is for")))
-      ->check(CLI::IsMember({"public", "experts"}))
+      ->check(one_of({"public", "experts"}))
       ->capture_default_str();
   build_cmd->add_option("-j,--jobs", build.threads, say(tr("Threads (default: one per core)")));
   build_cmd->add_flag("!--no-search", build.search, say(tr("Do not index the site with Pagefind")));
   build_cmd->add_option("--previous-ics", build.previous_ics,
                         say(tr("The calendrier.ics subscribers have: refuse silent changes, say where moved sessions were")))
-      ->check(CLI::ExistingFile);
+      ->check(existing_file());
   build_cmd->add_option("--pagefind", build.pagefind, say(tr("Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)")));
   build_cmd->add_flag("--strict-templates", build.strict_templates, say(tr("Theme authors: a template name no page sets is an error")));
   build_cmd->add_flag("!--no-cache", build.cache, say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
@@ -211,14 +247,14 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--source", check.source, say(tr("Site folder (contains site.yaml)")))->capture_default_str();
   std::string format = "text";
   check_cmd->add_option("--format", format, say(tr("Output: text (stderr) or json (stdout, for editors)")))
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(one_of({"text", "json"}))
       ->capture_default_str();
   check_cmd->add_option("--audience", check.audience, say(tr("Validate for this audience")))
-      ->check(CLI::IsMember({"public", "experts"}))
+      ->check(one_of({"public", "experts"}))
       ->capture_default_str();
   check_cmd->add_option("--previous-ics", check.previous_ics,
                         say(tr("The calendrier.ics subscribers have: report sessions changed without a history entry")))
-      ->check(CLI::ExistingFile);
+      ->check(existing_file());
 
   CLI::App* new_cmd = app.add_subcommand("new", say(tr("Start a portfolio or an entry")));
   new_cmd->require_subcommand(1);
@@ -249,16 +285,16 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--port", serve_options.port, say(tr("Port on 127.0.0.1 (0: any free port)")))->capture_default_str();
   serve_cmd->add_option("--out", serve_options.out, say(tr("Where to write the preview (default: a temporary folder)")));
   serve_cmd->add_option("--audience", serve_options.audience, say(tr("experts: preview the jury's site")))
-      ->check(CLI::IsMember({"experts"}));
+      ->check(one_of({"experts"}));
 
   AssessOptions assess_options;
   CLI::App* assess_cmd = app.add_subcommand("assess", say(tr("Record a trainer's decision on an entry (content/assessments/)")));
   assess_cmd->add_option("entry", assess_options.entry, say(tr("The entry: portfolios/<participant>/<entry>.md")))->required();
   assess_cmd->add_option("--status", assess_options.status, say(tr("acquired, not-acquired or to-redo")))
       ->required()
-      ->check(CLI::IsMember({"acquired", "not-acquired", "to-redo"}));
+      ->check(one_of({"acquired", "not-acquired", "to-redo"}));
   assess_cmd->add_option("--by", assess_options.by, say(tr("The trainer's person id (content/people.yaml)")))->required();
-  assess_cmd->add_option("--feedback-file", assess_options.feedback_file, say(tr("Feedback in Markdown")))->check(CLI::ExistingFile);
+  assess_cmd->add_option("--feedback-file", assess_options.feedback_file, say(tr("Feedback in Markdown")))->check(existing_file());
   assess_cmd->add_option("--date", assess_options.date, say(tr("Date of the decision (default: today)")));
   assess_cmd->add_option("--coauthors", assess_options.coauthors, say(tr("Coauthors this decision also counts for")))->delimiter(',');
   assess_cmd->add_option("--source", assess_options.source, say(tr("Site folder")))->capture_default_str();
@@ -274,7 +310,7 @@ int main(int argc, char** argv) {
       "access", say(tr("Who may write what: CODEOWNERS or gitolite rules, or check a push's paths (read on stdin)")));
   access_cmd->add_option("--source", access.source, say(tr("Site folder (the pushed tree)")))->capture_default_str();
   access_cmd->add_option("--format", access.format, say(tr("Print the rules for a forge")))
-      ->check(CLI::IsMember({"codeowners", "gitolite"}));
+      ->check(one_of({"codeowners", "gitolite"}));
   access_cmd->add_option("--repo", access.repo, say(tr("Repository name in the gitolite rules")))->capture_default_str();
   auto* check_user = access_cmd->add_option("--check", access.user,
                                             say(tr("Check the paths on stdin for this user; print one line per refused path")));
@@ -282,6 +318,7 @@ int main(int argc, char** argv) {
                          say(tr("Folder with the published tree's site.yaml and portfolio.yaml files (default: --source)")));
   check_user->excludes(access_cmd->get_option("--format"));
 
+  translate_checked_type_names(&app);
   for (CLI::App* cmd : app.get_subcommands({})) cmd->group(say(tr("Commands")));
   for (CLI::App* cmd : new_cmd->get_subcommands({})) cmd->group(say(tr("Commands")));
 
