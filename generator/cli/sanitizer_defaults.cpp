@@ -1,0 +1,8 @@
+// Built only with CARTABLE_SANITIZE. The deploy hooks run cartable under
+// `env -i`, which drops LSAN_OPTIONS: the suppressions must travel inside the
+// binary. One cmark-gfm parser per rendering thread is kept for the life of
+// the process on purpose (render/markdown.cpp); Debian's library has no
+// symbols, so the module is matched. Same list as tests/lsan.supp.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libcmark-gfm\nleak:cmark_parser_new\n";
+}
