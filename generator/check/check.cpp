@@ -456,16 +456,6 @@ void fill_history_from_previous(Site& site, const std::string& ics, Diagnostics&
   }
 }
 
-Totals compute_totals(const Site& site) {
-  Totals t;
-  for (const Module& m : site.modules) {
-    t.ects += m.ects;
-    t.periods += m.periods;
-    t.self_study_hours += m.self_study_hours;
-  }
-  return t;
-}
-
 void check_site(const Site& site, Diagnostics& diags) {
   check_unique(site.modules, [](const Module& m) -> const std::string& { return m.id; }, "module", diags);
   check_unique(site.places, [](const Place& p) -> const std::string& { return p.id; }, "place", diags);

@@ -6,16 +6,9 @@
 #include "base/diagnostics.h"
 #include "calendar/event.h"
 #include "model/model.h"
+#include "model/site_facts.h"  // Totals, compute_totals
 
 namespace cartable {
-
-// Sums over the modules, so pages never show a number typed twice.
-struct Totals {
-  double ects = 0;
-  int periods = 0;
-  int self_study_hours = 0;
-};
-Totals compute_totals(const Site& site);
 
 void check_site(const Site& site, Diagnostics& diags);
 

@@ -149,25 +149,6 @@ std::string entry_key(const std::string& portfolio, const std::string& entry) { 
 
 }  // namespace
 
-const char* assessment_status_name(AssessmentStatus s) {
-  switch (s) {
-    case AssessmentStatus::Acquired: return "acquired";
-    case AssessmentStatus::NotAcquired: return "not-acquired";
-    case AssessmentStatus::ToRedo: return "to-redo";
-  }
-  return "";
-}
-
-bool parse_assessment_status(const std::string& text, AssessmentStatus& out) {
-  for (auto s : {AssessmentStatus::Acquired, AssessmentStatus::NotAcquired, AssessmentStatus::ToRedo}) {
-    if (text == assessment_status_name(s)) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
-}
-
 void load_attendance(Site& site, const std::string& root, Diagnostics& diags) {
   const std::string rel = "content/attendance.yaml";
   FileInfo info;

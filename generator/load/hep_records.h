@@ -9,6 +9,7 @@
 
 #include "base/diagnostics.h"
 #include "model/model.h"
+#include "model/site_facts.h"  // assessment_status_name, parse_assessment_status
 
 namespace cartable {
 
@@ -22,8 +23,5 @@ void fingerprint_assessed_entries(Site& site);
 // Cross-file rules: assessed entries, tasks, assessors (trainers),
 // coauthors, absences' sessions, confirmed courses.
 void check_hep_records(const Site& site, Diagnostics& diags);
-
-const char* assessment_status_name(AssessmentStatus s);  // "acquired", "not-acquired", "to-redo"
-bool parse_assessment_status(const std::string& text, AssessmentStatus& out);
 
 }  // namespace cartable

@@ -10,31 +10,11 @@
 
 #include "base/diagnostics.h"
 #include "base/filesystem.h"
+#include "base/source_text.h"  // read_text, split_front_matter: most of load reads text
+#include "model/site_facts.h"     // entry_body(), which Entry::body_on_disk names
 #include "model/model.h"
 
 namespace cartable {
-
-struct FrontMatter {
-  bool present = false;
-  std::string yaml;
-  int yaml_first_line = 2;  // the line after the opening '---'
-  std::string body;
-  int body_first_line = 1;
-};
-
-// Splits "---\n<yaml>\n---\n<body>". A missing closing '---' is an error.
-FrontMatter split_front_matter(std::string_view text, const std::string& path, Diagnostics& diags);
-
-// Reads a whole file named on the command line (not a source: sources are
-// read with read_text); reports a diagnostic and returns false if it cannot.
-bool read_file(const std::string& path, std::string& out, Diagnostics& diags);
-
-// Reads the source text `rel` through `files` (no link followed, no path out
-// of the root; base/filesystem.h). Refuses, with a diagnostic at
-// `display_root`/`rel`, files over 8 MB, invalid UTF-8 and control
-// characters; drops a byte-order mark.
-bool read_text(const FileSystem& files, const std::string& display_root, const std::string& rel, std::string& out,
-               Diagnostics& diags);
 
 // Parses "2027-03-13 09:00" (or a date alone when `time_optional`), checking
 // that the date exists. Reports at `pos` and returns false when it is not one.
@@ -60,8 +40,5 @@ Site load_site(std::shared_ptr<const FileSystem> files, const std::string& sourc
 // site.yaml alone (and the catalogue it names): what `serve` needs before
 // its first build, e.g. the declared output folders.
 SiteConfig load_site_config(const std::string& source_dir, Diagnostics& diags);
-
-// An entry's Markdown: the loaded text, or read again from its file.
-Markdown entry_body(const Site& site, const Entry& e, Diagnostics& diags);
 
 }  // namespace cartable

@@ -24,19 +24,11 @@ namespace cartable::loading {
 
 inline std::string hint_or(const std::string& hint, const std::string& fallback) { return hint.empty() ? fallback : hint; }
 
-// The path shown to users: relative to the source directory's parent as the
-// user typed it ("content/modules/m1.md" when building ".").
-inline std::string display_path(const std::string& source_dir, const std::string& rel) {
-  fs::path p = fs::path(source_dir) / rel;
-  return p.lexically_normal().generic_string();
-}
+using ::cartable::display_path;  // base/source_text.h
 
 inline bool has_extension(const std::string& name, const std::string& ext) {
   return name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
 }
-
-// Sources are text written by people: a page of any length fits in 8 MB.
-inline constexpr uint64_t kMaxSourceBytes = 8 * 1024 * 1024;
 
 struct Loader {
   std::string source;  // as the user typed it: prefixes the paths in diagnostics

@@ -12,21 +12,9 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "base/yaml.h"  // YamlSource, yaml_pos, parse_yaml
 
 namespace cartable {
-
-// Where a YAML document sits: its file, and the file line of its first line
-// (front matter starts on line 2 of a Markdown file).
-struct YamlSource {
-  SharedPath path;  // shared by the positions made from it
-  int first_line = 1;
-};
-
-SourcePos yaml_pos(const YamlSource& src, const YAML::Node& node);
-
-// Parses `text`; on a syntax error reports it at its position and returns
-// nullopt.
-std::optional<YAML::Node> parse_yaml(const std::string& text, const YamlSource& src, Diagnostics& diags);
 
 class Fields {
  public:

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "base/text.h"
-#include "check/check.h"
+#include "model/site_facts.h"
 #include "render/render.h"
 
 namespace cartable {

@@ -17,10 +17,8 @@
 #include <optional>
 #include <mutex>
 #include "base/text.h"
-#include "check/check.h"
 #include "index/readiness.h"
-#include "load/hep_records.h"
-#include "load/load.h"
+#include "model/site_facts.h"
 #include "render/markdown.h"
 #include "calendar/event.h"
 #include "calendar/timezone.h"

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "load/load.h"
-#include "load/yaml_util.h"
+#include "base/source_text.h"
+#include "base/yaml.h"
 
 namespace fs = std::filesystem;
 
