@@ -1,9 +1,15 @@
 // `cartable build` and `cartable check` as a user runs them: diagnostics on
 // broken sources, exit codes, an untouched previous site, reproducible output.
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
+#include <chrono>
 #include <functional>
 #include <regex>
+#include <thread>
 
 #include "support.h"
 
@@ -318,4 +324,45 @@ TEST_F(CommandLine, AWrongValueIsRefusedWithTheChoices) {
   RunResult help = run_cartable(empty, "--lang fr build --help");
   EXPECT_NE(help.out.find("--audience TEXTE:{public, experts}"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("--previous-ics TEXTE:FICHIER"), std::string::npos) << help.out;
+}
+
+// `serve` finds its error page and reload script in the site's own theme,
+// in the site's language, like build does (it once read themes/default).
+TEST_F(Cli, ServeUsesTheSitesThemeForItsErrorPage) {
+  fs::rename(dir / "themes/default", dir / "themes/maison");
+  replace_in_file(dir / "site.yaml", "theme: default", "theme: maison");
+  replace_in_file(dir / "portfolios/luca-ferrari/veille-robotique.md", "module: m2", "module: m99");
+  fs::path log = dir / "serve.out";
+  std::string cmd = "cd '" + dir.string() + "' && exec " + CARTABLE_BIN + " serve --port 0 --out '" +
+                    (dir / "public").string() + "' >'" + log.string() + "' 2>'" + (dir / "serve.err").string() + "'";
+  const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+  int port = 0;
+  for (int i = 0; i < 200 && port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::string out = read(log);
+    auto at = out.find("http://127.0.0.1:");
+    if (at != std::string::npos) port = std::atoi(out.c_str() + at + 17);
+  }
+  int page_status = 0;
+  std::string page, script;
+  if (port > 0) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(5, 0);
+    if (auto res = client.Get("/")) {
+      page_status = res->status;
+      page = res->body;
+    }
+    if (auto res = client.Get("/__cartable/live.js")) script = res->body;
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_GT(port, 0) << read(dir / "serve.err");
+  EXPECT_EQ(page_status, 500);
+  EXPECT_NE(page.find("<h1>Le site ne peut pas être construit</h1>"), std::string::npos) << page;
+  EXPECT_NE(page.find("m99"), std::string::npos);
+  EXPECT_FALSE(script.empty());
+  EXPECT_EQ(script, read(dir / "themes/maison/serve/live.js"));
 }
