@@ -84,6 +84,9 @@ struct Loader {
   std::optional<Portfolio> load_portfolio(const fs::path& rel);
   void load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p);
   std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);
+  template <class EntryFields>  // Fields, or FlatFields (load/front_matter.h)
+  std::optional<Entry> read_entry(EntryFields& f, const YamlSource& src, Entry e, const fs::path& dir,
+                                  const fs::path& name, const Portfolio& p);
   bool resolve_attachment(const Portfolio& p, Attachment& att);
   void load_crosswalks();
   void load_certification();
@@ -92,6 +95,7 @@ struct Loader {
   void load_places();
   void load_people();
   std::optional<YAML::Node> read_markdown(const fs::path& rel, YamlSource& src, Markdown& body);
+  bool read_markdown_text(const fs::path& rel, YamlSource& src, Markdown& body, std::string& yaml);
   void load_pages();
   void load_programme(Fields& page, const YamlSource& src);
   void load_modules();

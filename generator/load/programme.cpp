@@ -213,18 +213,26 @@ bool Loader::load_config() {
 
 // A Markdown file with front matter: returns its fields' YAML and body.
 std::optional<YAML::Node> Loader::read_markdown(const fs::path& rel, YamlSource& src, Markdown& body) {
+  std::string yaml;
+  if (!read_markdown_text(rel, src, body, yaml)) return std::nullopt;
+  return parse_yaml(yaml, src, diags);
+}
+
+// The front matter's text, unparsed (entries try load/front_matter.h first).
+bool Loader::read_markdown_text(const fs::path& rel, YamlSource& src, Markdown& body, std::string& yaml) {
   std::string text;
   SharedPath path = shown(rel);
-  if (!read_source(rel, text)) return std::nullopt;
+  if (!read_source(rel, text)) return false;
   FrontMatter fm = split_front_matter(text, path, diags);
   body = {std::move(fm.body), {path, fm.body_first_line, 1}};
   src = {path, fm.yaml_first_line};
   if (!fm.present) {
     diags.error({path, 1, 1}, "missing front matter",
                 "start the file with a line '---', the fields, then another '---'");
-    return std::nullopt;
+    return false;
   }
-  return parse_yaml(fm.yaml, src, diags);
+  yaml = std::move(fm.yaml);
+  return true;
 }
 
 void Loader::load_pages() {
