@@ -2,11 +2,10 @@
 # deploy). Install all three in the bare repository's hooks/ folder:
 #   cp scripts/pre-receive scripts/post-receive scripts/cartable-hook.sh /srv/git/cas.git/hooks/
 # Options (git config in the bare repository; the environment wins):
-#   cartable.deploy-dir  where releases/ and `current` live (CARTABLE_DEPLOY_DIR)
+#   cartable.deploy-dir  where site/ and `current` live (CARTABLE_DEPLOY_DIR)
 #   cartable.bin         the cartable executable, absolute (CARTABLE_BIN; default: cartable on PATH)
 #   cartable.pagefind    the server's Pagefind, absolute (default: pagefind on PATH; none: no search)
 #   cartable.branch      the published branch (default: main)
-#   cartable.keep        releases kept (default: 5)
 #   cartable.audiences   "public" (default) or "public experts"
 #   cartable.write-scope "false" only for a repository where staff alone can push
 # The pusher comes from GL_USER (gitolite), GITEA_PUSHER_NAME (Forgejo,
@@ -14,9 +13,10 @@
 #
 # Nothing from the pushed tree is ever executed: cartable and Pagefind are
 # the server's, resolved to absolute paths before any checkout, and they run
-# with a clean environment. Checkouts live in <deploy-dir>/.work (mode 700,
-# never the temporary folder: they hold attendance data); leftovers of killed
-# runs are removed by the next run, under the lock.
+# with a clean environment. Checkouts live in <deploy-dir>/.work and
+# <deploy-dir>/.source (mode 700, never the temporary folder: they hold
+# attendance data); leftovers of killed runs are removed by the next run,
+# under the lock.
 
 config() { git config --get "$1" 2>/dev/null || true; }
 DEPLOY_DIR=${CARTABLE_DEPLOY_DIR:-$(config cartable.deploy-dir)}
@@ -24,7 +24,6 @@ BIN=${CARTABLE_BIN:-$(config cartable.bin)}
 BIN=${BIN:-cartable}
 PAGEFIND=$(config cartable.pagefind)
 BRANCH=$(config cartable.branch); BRANCH=${BRANCH:-main}
-KEEP=$(config cartable.keep); KEEP=${KEEP:-5}
 AUDIENCES=$(config cartable.audiences); AUDIENCES=${AUDIENCES:-public}
 WRITE_SCOPE=$(config cartable.write-scope); WRITE_SCOPE=${WRITE_SCOPE:-true}
 PUSHER=${GL_USER:-${GITEA_PUSHER_NAME:-${GL_USERNAME:-${CARTABLE_PUSHER:-}}}}
@@ -79,9 +78,10 @@ hook_setup() {
   PAGEFIND_BIN=$(server_program "${PAGEFIND:-pagefind}")
   GIT_DIR=$(cd "${GIT_DIR:-.}" && pwd); export GIT_DIR
   umask 022
-  mkdir -p "$DEPLOY_DIR/releases" || exit 1
+  mkdir -p "$DEPLOY_DIR/site" || exit 1
   WORK_ROOT=$DEPLOY_DIR/.work
-  (umask 077; mkdir -p "$WORK_ROOT") && chmod 700 "$WORK_ROOT" || exit 1
+  SOURCE=$DEPLOY_DIR/.source
+  (umask 077; mkdir -p "$WORK_ROOT" "$SOURCE") && chmod 700 "$WORK_ROOT" "$SOURCE" || exit 1
   exec 9>"$DEPLOY_DIR/.deploy.lock"
   flock 9
   rm -rf "$WORK_ROOT"/* "$DEPLOY_DIR"/releases/.building-* 2>/dev/null
@@ -92,6 +92,21 @@ hook_setup() {
 
 # Extracts commit $1 into folder $2.
 checkout() { mkdir -p "$2" && git archive "$1" | tar -x -C "$2"; }
+
+# Brings the kept checkout $SOURCE to commit $1, rewriting only the files that
+# changed (its index, beside it, remembers their size, time and inode). git
+# read-tree runs no hook and no filter the pusher could set. A run killed
+# midway leaves no `.complete` mark: the next one starts from an empty folder.
+update_source() {
+  index=$DEPLOY_DIR/.source.index
+  if [ ! -e "$DEPLOY_DIR/.source.complete" ]; then
+    rm -rf "$SOURCE" "$index" && (umask 077; mkdir "$SOURCE") || return 1
+  fi
+  rm -f "$DEPLOY_DIR/.source.complete"
+  GIT_WORK_TREE=$SOURCE GIT_INDEX_FILE=$index git read-tree --reset -u "$1" || return 1
+  GIT_WORK_TREE=$SOURCE GIT_INDEX_FILE=$index git clean -ffdxq || return 1
+  : >"$DEPLOY_DIR/.source.complete"
+}
 
 # Prints the paths touched by $1..$2, by any commit and by the whole push.
 changed_paths() {

@@ -4,9 +4,10 @@
 # (`! [remote rejected]`, non-zero exit, main and the live site unchanged,
 # the diagnostic shown); each participant writes only their own portfolio;
 # staff write everything; a session moved without history is refused against
-# the live feed; nothing from the pushed tree runs; a failed redeploy of the
-# same commit leaves the live release intact; two deploys at once leave a
-# consistent site.
+# the live feed; nothing from the pushed tree runs; the site is built in a
+# fixed folder whose build cache serves the next push; a failed or killed
+# redeploy leaves the live site intact; two deploys at once leave a
+# consistent site; an old releases/ layout is taken over.
 #
 # usage: tests/deploy_test.sh CARTABLE_BIN SOURCE_DIR
 set -u
@@ -28,7 +29,6 @@ git init -q --bare -b main "$T/hub.git"
 for hook in pre-receive post-receive cartable-hook.sh; do cp "$SRC/scripts/$hook" "$T/hub.git/hooks/"; done
 git -C "$T/hub.git" config cartable.deploy-dir "$T/www"
 git -C "$T/hub.git" config cartable.bin "$BIN"
-git -C "$T/hub.git" config cartable.keep 3
 git -C "$T/hub.git" config cartable.pagefind /nonexistent/pagefind  # the server has none
 
 git clone -q "$T/hub.git" "$T/work" 2>/dev/null
@@ -41,10 +41,17 @@ mkdir -p "$T/work/scripts/node_modules/.bin"
 printf '#!/bin/sh\ntouch %s/EXECUTED\n' "$T" >"$T/work/scripts/node_modules/.bin/pagefind"
 cp "$T/work/scripts/node_modules/.bin/pagefind" "$T/work/cartable"
 chmod +x "$T/work/scripts/node_modules/.bin/pagefind" "$T/work/cartable"
+# The layout of earlier versions: a release folder per push, `current` on the
+# newest. The first deploy takes it over.
+mkdir -p "$T/www/releases/20260101000000-old/public" && echo old >"$T/www/releases/20260101000000-old/public/index.html"
+ln -s releases/20260101000000-old "$T/www/current"
 (cd "$T/work" && git add -A && git add -f scripts && git commit -qm "Programme" && GL_USER=coord PATH=".:$PATH" git push origin main) >"$T/push1.log" 2>&1
 check "a good push by staff is published" "grep -q 'cartable : publié' '$T/push1.log'"
 check "the live site is the build" "[ -f '$T/www/current/public/index.html' ] && [ -f '$T/www/current/public/calendrier.ics' ]"
-check "current is a symlink into releases/" "[ -L '$T/www/current' ] && readlink '$T/www/current' | grep -q '^releases/'"
+check "current is a symlink to the fixed site/ folder" "[ -L '$T/www/current' ] && [ \"\$(readlink '$T/www/current')\" = site ]"
+check "the old releases/ folder is gone" "[ ! -e '$T/www/releases' ]"
+check "the build cache sits beside the live folder, closed to others" "[ \"\$(stat -c %a '$T/www/site/.public.cartable')\" = 700 ]"
+check "the kept checkout is closed to others" "[ \"\$(stat -c %a '$T/www/.source')\" = 700 ]"
 check "the push output says the site has no search" "grep -q 'publié SANS recherche' '$T/push1.log'"
 check "nothing from the pushed tree was executed" "[ ! -e '$T/EXECUTED' ]"
 live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public"); main_before=$(hub_main)
@@ -97,27 +104,43 @@ check "and its page says where it was" "grep -q 'Déplacée du mercredi 15 septe
 check "a push to an unpublished branch gets a one-line note" "grep -q 'la branche brouillon n.est pas publiée (seule main l.est)' '$T/branch.log'"
 (cd "$T/work" && git checkout -q main)
 
-# The same commit deployed again, failing: the live release survives.
-live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public")
-printf '#!/bin/sh\n[ "$1" = build ] && exit 1\nexec %s "$@"\n' "$BIN" >"$T/failing-cartable"; chmod +x "$T/failing-cartable"
+# The same commit deployed again, into the folder and idle copy the last
+# deploy left: the same bytes as a build into an empty folder from the same
+# sources and live feed (which now has the moved session at its new time,
+# so the build no longer infers where it was from it).
 tip=$(hub_main)
+cp "$T/www/current/public/calendrier.ics" "$T/live.ics"
 (cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/redeploy-ok.log" 2>&1)
+"$BIN" build --source "$T/work" --out "$T/fresh-redeploy" --no-search --previous-ics "$T/live.ics" >/dev/null 2>&1
+check "a redeploy of the same commit rebuilds in place what a fresh build writes" \
+  "grep -q 'cartable : publié' '$T/redeploy-ok.log' && [ \"\$(tree_hash '$T/www/current/public')\" = \"\$(tree_hash '$T/fresh-redeploy')\" ]"
+
+# The same commit deployed again, failing: the live site survives.
+before=$(tree_hash "$T/www/current/public")
+printf '#!/bin/sh\n[ "$1" = build ] && exit 1\nexec %s "$@"\n' "$BIN" >"$T/failing-cartable"; chmod +x "$T/failing-cartable"
 (cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. CARTABLE_BIN="$T/failing-cartable" hooks/post-receive >"$T/redeploy.log" 2>&1)
 check "a failed redeploy of the same commit says so" "grep -q 'le site n.a PAS changé' '$T/redeploy.log'"
-check "and the live release is intact" "[ -d \"$T/www/\$(readlink '$T/www/current')/public\" ] && [ -f \"$T/www/\$(readlink '$T/www/current')/public/index.html\" ]"
+check "and the live site is byte for byte the same" "[ \"\$(tree_hash '$T/www/current/public')\" = '$before' ]"
 
-# A deploy killed mid-build (SIGKILL: no trap runs) leaves no release that
-# sorts as newest and no checkout in the temporary folder; the next run
-# removes its leftovers.
-live=$(readlink "$T/www/current")
-printf '#!/bin/sh\n[ "$1" = build ] && sleep 60\nexec %s "$@"\n' "$BIN" >"$T/slow-cartable"; chmod +x "$T/slow-cartable"
+# A deploy of a new commit killed mid-build (SIGKILL: no trap runs) after
+# cartable wrote the new pages into its idle copy (it waits on a Pagefind
+# that never returns) leaves the live site as it was, and no checkout in
+# the temporary folder; the next run builds the right site (checked below).
+before=$(tree_hash "$T/www/current/public")
+printf 'Nouvelle ligne.\n' >>"$T/work/portfolios/luca-ferrari/atelier-robots.md"
+mv "$T/hub.git/hooks/post-receive" "$T/post-receive.off"
+(cd "$T/work" && git commit -qam "Killed" && GL_USER=luca git push origin main) >"$T/killed-push.log" 2>&1
+mv "$T/post-receive.off" "$T/hub.git/hooks/post-receive"
+tip=$(hub_main)
+printf '#!/bin/sh\ntouch %s/INDEXING\nsleep 60\n' "$T" >"$T/stuck-pagefind"; chmod +x "$T/stuck-pagefind"
 mkdir -p "$T/tmp"
-(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. TMPDIR="$T/tmp" CARTABLE_BIN="$T/slow-cartable" \
+(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. TMPDIR="$T/tmp" GIT_CONFIG_PARAMETERS="'cartable.pagefind=$T/stuck-pagefind'" \
   setsid sh -c 'echo $$ >"$1"; exec hooks/post-receive' sh "$T/killed.pid" >"$T/killed.log" 2>&1) &
-for _ in $(seq 100); do ls -a "$T/www/releases" | grep -q '^\.building-' && break; sleep 0.2; done
+for _ in $(seq 300); do [ -e "$T/INDEXING" ] && break; sleep 0.2; done
+check "the killed deploy was stopped while cartable was indexing" "[ -e '$T/INDEXING' ]"
 [ -s "$T/killed.pid" ] && kill -KILL "-$(cat "$T/killed.pid")"
 wait
-check "a killed deploy leaves no release sorting as newest" "[ \"releases/\$(ls '$T/www/releases' | sort -r | head -1)\" = '$live' ]"
+check "a killed deploy leaves the live site byte for byte the same" "[ \"\$(tree_hash '$T/www/current/public')\" = '$before' ]"
 check "and no checkout in the temporary folder" "[ -z \"\$(ls -A '$T/tmp')\" ]"
 
 # Two deploys at once: the lock serialises them.
@@ -125,11 +148,11 @@ check "and no checkout in the temporary folder" "[ -z \"\$(ls -A '$T/tmp')\" ]"
 (cd "$T/hub.git" && echo "0 $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/b.log" 2>&1) &
 wait
 check "both concurrent deploys succeeded" "grep -q publié '$T/a.log' && grep -q publié '$T/b.log'"
-check "each run had its own release folder" "[ \$(ls '$T/www/releases' | sort -u | wc -l) -eq \$(ls '$T/www/releases' | wc -l) ]"
 "$BIN" build --source "$T/work" --out "$T/fresh" --no-search >/dev/null 2>&1
 check "the live site equals a fresh build of the tip" "[ \"\$(tree_hash '$T/www/current/public')\" = \"\$(tree_hash '$T/fresh')\" ]"
-check "no more than cartable.keep releases are kept" "[ \$(ls '$T/www/releases' | wc -l) -le 3 ]"
-check "no half-built release or checkout is left" "[ -z \"\$(ls -A '$T/www/.work')\" ] && ! ls -a '$T/www/releases' | grep -q '^\.building-'"
+check "the kept checkout is the tip, nothing more" "[ \"\$(tree_hash '$T/www/.source/portfolios')\" = \"\$(tree_hash '$T/work/portfolios')\" ]"
+check "the live site is readable by the web server" "[ \"\$(stat -c %a '$T/www/site/public')\" = 755 ]"
+check "no checkout is left in .work" "[ -z \"\$(ls -A '$T/www/.work')\" ]"
 check "nothing from the pushed tree was ever executed" "[ ! -e '$T/EXECUTED' ]"
 
 echo "$passed passed, $failed failed"
