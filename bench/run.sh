@@ -5,7 +5,8 @@
 #             folder, alternating, RUNS each (as CI and the HEP's hook do);
 #   nochange  cartable rebuilding with nothing changed;
 #   oneentry  cartable rebuilding after one entry was edited;
-#   search-*  the same two with Pagefind, when it is available;
+#   search-*  a full build (--no-cache) and the same two with Pagefind,
+#             when it is available;
 # then the cmark-gfm floor. Prints medians (wall, CPU, peak RSS) and the
 # ratios, and checks that every rebuild left exactly what a full build into
 # an empty folder writes (diff -r).
@@ -88,6 +89,7 @@ if [ "$PAGEFIND" != none ]; then
   measure search-full "$CARTABLE" build --source "$SRC" --out "$OUT/search" --pagefind "$PAGEFIND" --no-cache
   i=0
   while [ $i -lt "$RUNS" ]; do
+    measure search-nochange "$CARTABLE" build --source "$SRC" --out "$OUT/search" --pagefind "$PAGEFIND"
     edit_entry "search-$i"
     measure search-oneentry "$CARTABLE" build --source "$SRC" --out "$OUT/search" --pagefind "$PAGEFIND"
     i=$((i + 1))
@@ -104,6 +106,7 @@ report nochange "cartable no change"
 report oneentry "cartable one entry"
 if [ "$PAGEFIND" != none ]; then
   report search-full "search full"
+  report search-nochange "search no change"
   report search-oneentry "search one entry"
 fi
 awk -v cw="$(median "$WORK/cartable.times" 1)" -v hw="$(median "$WORK/hugo.times" 1)" \
@@ -111,4 +114,10 @@ awk -v cw="$(median "$WORK/cartable.times" 1)" -v hw="$(median "$WORK/hugo.times
     -v fw="$(median "$WORK/floor.times" 1)" 'BEGIN {
   printf "hugo / cartable wall: %.1fx   cartable / hugo peak RSS: %.2f   cartable / cmark floor wall: %.1fx\n",
     hw / cw, cr / hr, (fw > 0 ? cw / fw : 0) }'
+awk -v hw="$(median "$WORK/hugo.times" 1)" -v nw="$(median "$WORK/nochange.times" 1)" \
+    -v ow="$(median "$WORK/oneentry.times" 1)" 'BEGIN {
+  printf "hugo full / cartable no change: %.1fx   hugo full / cartable one entry: %.1fx\n",
+    (nw > 0 ? hw / nw : 0), (ow > 0 ? hw / ow : 0) }'
+# The build cache's disk cost: the state folder holds the idle copy and manifests.
+echo "disk: site $(du -sm "$OUT/cartable" | cut -f1) MB, its state folder $(du -sm "$OUT/.cartable.cartable" | cut -f1) MB"
 rm -rf "$OUT"
