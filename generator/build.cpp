@@ -10,39 +10,24 @@
 
 #include "base/filesystem.h"
 #include "cache/cache.h"
+#include "cache/page_log.h"
 #include "check/check.h"
 #include "index/index.h"
 #include "load/load.h"
 #include "output/interrupt.h"
 #include "output/out_guard.h"
+#include "output/manifest.h"
 #include "output/output.h"
+#include "rebuild.h"
 #include "render/theme.h"
 #include "search/pagefind.h"
+#include "trace.h"
 
 namespace cartable {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// CARTABLE_TRACE=1 prints the time spent since `start` after each phase.
-struct PhaseClock {
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  bool on = std::getenv("CARTABLE_TRACE") != nullptr;
-  void lap(const char* what) const {
-    if (!on) return;
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "  %7.1f ms  %6ld MB  %s\n", ms, resident_mb(), what);
-  }
-  static long resident_mb() {
-    long pages = 0, resident = 0;
-    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-      if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-      std::fclose(f);
-    }
-    return resident * 4096 / (1024 * 1024);
-  }
-};
 
 // The output guard (output/out_guard.h), before anything looks beside the
 // output: site.yaml alone says which folders of the site may hold one (its
@@ -53,6 +38,78 @@ bool output_allowed(const std::string& source, const std::string& out, Diagnosti
   return check_output_folder(source, out, config.outputs, diags);
 }
 
+// What this build can take from the previous one (cache/page_log.h): the
+// pages it rendered and what they read, the files it published.
+struct Reuse {
+  bool on = false;
+  PageLog log;
+  std::set<std::string> changed;  // keys whose data differ since
+  std::unordered_map<std::string, ContentHash> published;
+};
+
+// The digest of an entry's text that one-shot builds do not keep: its
+// file's, as the build read it.
+BodyDigest file_digests(const RecordingFileSystem& recording, const Site& site) {
+  auto hashes = std::make_shared<std::unordered_map<std::string, uint64_t>>();
+  for (const InputRecord& r : recording.records()) {
+    if (r.kind == 'F') (*hashes)[r.path] = r.hash.low;
+  }
+  return [hashes, &site](const Entry& e) -> uint64_t {
+    const Portfolio* p = site.find_portfolio(e.portfolio);
+    auto it = p ? hashes->find(join_path(p->folder, e.slug + ".md")) : hashes->end();
+    return it == hashes->end() ? 0 : it->second;
+  };
+}
+
+Reuse plan_reuse(const PreviousBuild& previous, const SiteDigests& digests, const Site& site, const BuildOptions& options) {
+  Reuse r;
+  if (!previous.usable || options.strict_templates) return r;
+  std::vector<std::string> attachments;
+  for (const std::string& path : previous.changed) {
+    SourceChange c = classify(path);
+    if (c.kind == SourceKind::Global) return r;  // site.yaml, the theme, the programme...: every page
+    if (c.kind == SourceKind::Attachment) attachments.push_back(path);
+  }
+  if (!load_page_log(state_folder_of(options.out), r.log) || r.log.tree != published_fingerprint(options.out)) return r;
+  if (!published_manifest(options.out, r.published)) return r;
+  r.changed = changed_keys(r.log.digests, digests);
+  if (r.changed.count("structure")) return r;
+  // An attachment's bytes are not in the model: the entries that list it
+  // (and the portfolio whose attestation it is) are what changed.
+  for (const Portfolio& p : site.portfolios) {
+    for (const Entry& e : p.entries) {
+      for (const Attachment& a : e.attachments) {
+        if (std::count(attachments.begin(), attachments.end(), a.source_path)) r.changed.insert("entry:" + p.slug + "/" + e.slug);
+      }
+    }
+    for (const AlaCarteCourse& c : p.a_la_carte) {
+      if (std::count(attachments.begin(), attachments.end(), c.attestation.source_path)) r.changed.insert("portfolio:" + p.slug);
+    }
+  }
+  r.on = true;
+  return r;
+}
+
+// After rendering what changed: every other file stays as published, and
+// the pages kept keep what they read.
+void keep_the_rest(StagingDir& staging, const Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
+  std::set<std::string> now(produced.begin(), produced.end());
+  std::set<std::string> gone;
+  for (const std::string& path : reuse.log.produced) {
+    if (!now.count(path)) gone.insert(path);
+  }
+  std::set<std::string> written;
+  for (const auto& [path, hash] : staging.files()) written.insert(path);
+  for (const auto& [path, hash] : reuse.published) {
+    // Pagefind's files are the indexer's to bring up to date.
+    if (gone.count(path) || written.count(path) || path.rfind("pagefind/", 0) == 0) continue;
+    staging.copy_known(path, staging.out_path() + "/" + path, hash);
+  }
+  for (const auto& [path, read] : reuse.log.pages) {
+    if (now.count(path) && !keys.count(path)) keys[path] = read;
+  }
+}
+
 }  // namespace
 
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
@@ -61,9 +118,13 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (options.write && !output_allowed(options.source, options.out, diags)) return result;
   auto disk = std::make_shared<DiskFileSystem>(options.source);
   std::string pagefind = options.write && options.search ? find_pagefind(options.source, options.pagefind) : std::string();
-  // Nothing changed since the last build into this folder: nothing to do (cache/cache.h).
+  // Nothing changed since the last build into this folder: nothing to do;
+  // else only what changed is rendered again (cache/cache.h, page_log.h).
   std::string key = build_key(options.audience, !pagefind.empty(), pagefind);
-  if (options.write && options.cache && options.previous_ics.empty() && inputs_unchanged(options.out, key, *disk, diags)) {
+  bool cache = options.write && options.cache && options.previous_ics.empty();
+  PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk) : PreviousBuild{};
+  if (previous.usable && previous.changed.empty()) {
+    for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     clock.lap("inputs unchanged");
     result.ok = result.up_to_date = true;
     return result;
@@ -94,7 +155,10 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
 
   if (!options.write) {
     NullSink sink;
-    result.stats = render_site(index, theme, sink, diags, {options.threads, false, nullptr, options.strict_templates});
+    RenderOptions render;
+    render.threads = options.threads;
+    render.strict_templates = options.strict_templates;
+    result.stats = render_site(index, theme, sink, diags, render);
     result.ok = !diags.has_errors();
     return result;
   }
@@ -102,15 +166,36 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   output_options.trust_manifest = options.cache;
   std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, output_options, diags);
   if (!staging) return result;
-  result.stats = render_site(index, theme, *staging, diags, {options.threads, !pagefind.empty(), nullptr, options.strict_templates});
+  RenderOptions render;
+  render.threads = options.threads;
+  render.search = !pagefind.empty();
+  render.strict_templates = options.strict_templates;
+  PageLog log;  // for the next build
+  Reuse reuse;
+  if (cache) {
+    log.digests = digest_site(index, file_digests(*recording, site));
+    reuse = plan_reuse(previous, log.digests, site, options);
+    render.keys = &log.pages;
+    render.produced = &log.produced;
+    clock.lap(reuse.on ? "digested: rendering what changed" : "digested");
+  }
+  if (reuse.on) render.only = [&](const std::string& path) { return needs_render(path, reuse.log.pages, reuse.changed); };
+  result.stats = render_site(index, theme, *staging, diags, render);
   clock.lap("rendered");
   if (diags.has_errors()) return result;  // the old site stays
+  if (reuse.on) {
+    keep_the_rest(*staging, reuse, log.produced, log.pages);
+    clock.lap("kept the rest");
+  }
   bool complete = true;
   if (!pagefind.empty() && !index_site_for_search(pagefind, *staging, site.config.language, options.cache, diags)) {
     if (diags.has_errors()) return result;  // a full disk: the build fails, the old site stays
     // No index after all: the search page must say so.
-    std::set<std::string> only = {"search"};
-    render_site(index, theme, *staging, diags, {options.threads, false, &only});
+    RenderOptions again;
+    again.threads = options.threads;
+    std::string search_page = index.search_url().substr(site.config.base_path.size()) + "index.html";
+    again.only = [&](const std::string& path) { return path == search_page; };
+    render_site(index, theme, *staging, diags, again);
     complete = false;  // the next build tries Pagefind again
   }
   clock.lap("indexed for search");
@@ -118,194 +203,19 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   result.ok = staging->commit(diags);
   clock.lap("committed");
   if (result.ok && complete) {
-    save_inputs(staging->state_path(), key, published_fingerprint(staging->out_path()), recording->records(), diags);
+    std::string tree = published_fingerprint(staging->out_path());
+    std::vector<InputRecord> read = recording->records();
+    if (reuse.on) read = carry_over(std::move(read), previous);
+    save_inputs(staging->state_path(), key, tree, read, diags);
+    if (cache) {
+      log.tree = tree;
+      save_page_log(staging->state_path(), log);
+    }
     clock.lap("inputs recorded");
+  } else if (cache) {
+    save_page_log(staging->state_path(), {});  // no log is better than a stale one
   }
   return result;
-}
-
-}  // namespace cartable
-
-// --- Workspace ---------------------------------------------------------------
-
-namespace cartable {
-
-struct Workspace::State {
-  Site source;   // everything, as loaded: entries are reloaded into it
-  Site visible;  // what the audience sees, kept in step with `source`
-  Visibility audience = Visibility::Public;
-  Theme theme;
-};
-
-Workspace::Workspace(BuildOptions options, bool keep_drafts) : options_(std::move(options)), keep_drafts_(keep_drafts) {}
-Workspace::~Workspace() = default;
-
-bool Workspace::build(Diagnostics& diags) {
-  auto state = std::make_unique<State>();
-  state->source = load_site(options_.source, diags, true, options_.threads);
-  if (state->source.config.base_url.empty() && diags.has_errors()) return false;
-  check_site(state->source, diags);
-  if (diags.has_errors()) return false;
-  state->theme = load_site_theme(state->source, diags);
-  TemplateSet validate(state->theme, &diags);
-  if (diags.has_errors()) return false;
-
-  state->visible = state->source;
-  parse_visibility(options_.audience, state->audience);
-  restrict_to_audience(state->visible, state->audience, keep_drafts_);
-  fingerprint_assessed_entries(state->visible);
-  Index index(state->visible);
-  if (!check_output_folder(options_.source, options_.out, state->source.config.outputs, diags)) return false;
-  std::unique_ptr<StagingDir> staging = StagingDir::open(options_.out, diags);
-  if (!staging) return false;
-  render_site(index, state->theme, *staging, diags, {options_.threads, false, nullptr});
-  staging->write(kOutputMarker, kOutputMarkerText);
-  if (diags.has_errors() || !staging->commit(diags)) return false;
-  state_ = std::move(state);
-  return true;
-}
-
-namespace {
-
-// The keys of the pages that show `e` (render.h, RenderOptions::only).
-void entry_keys(const Site& site, const Entry& e, std::set<std::string>& keys) {
-  keys.insert("entry:" + e.portfolio + "/" + e.slug);
-  keys.insert("portfolio:" + e.portfolio);
-  for (const Ref& c : e.coauthors) keys.insert("portfolio:" + c.id);
-  keys.insert("task:" + e.module.id + "/" + e.task.id);
-  keys.insert("portfolios");
-  for (const Ref& r : e.competencies) {
-    keys.insert("competency:" + r.id);
-    for (const Crosswalk& cw : site.crosswalks) {
-      for (const auto& [from, to] : cw.pairs) {
-        bool is_from = from.id == r.id;
-        for (const Ref& t : to) {
-          if (is_from) keys.insert("competency:" + t.id);
-          if (t.id == r.id) keys.insert("competency:" + from.id);
-        }
-      }
-    }
-  }
-}
-
-}  // namespace
-
-bool Workspace::update(const std::vector<std::string>& changed, Diagnostics& diags, bool* incremental_out, size_t* pages) {
-  bool handled = false;
-  bool ok = state_ ? incremental(changed, diags, pages, &handled) : false;
-  if (incremental_out) *incremental_out = handled;
-  if (handled) {
-    // After a failure the kept model may lack the broken entry: the next
-    // change rebuilds everything, which reports it again until it is fixed.
-    if (!ok) state_.reset();
-    return ok;
-  }
-  return build(diags);
-}
-
-bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics& diags, size_t* pages, bool* handled) {
-  Site& source = state_->source;
-  PhaseClock clock;
-  auto lap = [&](const char* what) { clock.lap(what); };
-  // Only entries of existing portfolios can be rebuilt alone.
-  struct Change {
-    Portfolio* portfolio;
-    std::string file;
-  };
-  std::vector<Change> changes;
-  for (const std::string& path : changed) {
-    fs::path p = fs::path(path).is_absolute() ? fs::relative(path, options_.source) : fs::path(path);
-    p = p.lexically_normal();
-    auto it = p.begin();
-    if (p.extension() != ".md" || it == p.end() || *it != "portfolios" || std::distance(p.begin(), p.end()) != 3) return false;
-    std::string dir = (++it)->string();
-    Portfolio* portfolio = nullptr;
-    for (Portfolio& candidate : source.portfolios) {
-      if (fs::path(candidate.dir).filename() == dir) portfolio = &candidate;
-    }
-    if (!portfolio) return false;
-    changes.push_back({portfolio, (fs::path(options_.source) / p).lexically_normal().string()});
-  }
-  if (changes.empty()) return false;
-  *handled = true;
-
-  std::set<std::string> keys;
-  std::vector<std::string> touched;  // "owner/slug" of every changed entry
-  Site& visible = state_->visible;
-  auto by_date = [](const Entry& a, const Entry& b) { return a.date != b.date ? a.date < b.date : a.slug < b.slug; };
-  auto drop = [](std::vector<Entry>& entries, const std::string& slug) {
-    auto old = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.slug == slug; });
-    if (old == entries.end()) return std::optional<Entry>();
-    std::optional<Entry> e = std::move(*old);
-    entries.erase(old);
-    return e;
-  };
-  for (const Change& c : changes) {
-    std::string slug = fs::path(c.file).stem().string();
-    if (std::optional<Entry> old = drop(c.portfolio->entries, slug)) entry_keys(source, *old, keys);
-    Portfolio* shown = nullptr;  // the same portfolio in the visible site, if the audience sees it
-    for (Portfolio& p : visible.portfolios) {
-      if (p.slug == c.portfolio->slug) shown = &p;
-    }
-    if (shown) drop(shown->entries, slug);
-    touched.push_back(c.portfolio->slug + "/" + slug);
-    keys.insert("entry:" + touched.back());
-    std::error_code ec;
-    if (fs::exists(c.file, ec)) {
-      std::optional<Entry> fresh = load_entry_file(source, *c.portfolio, c.file, diags);
-      if (fresh) {
-        entry_keys(source, *fresh, keys);
-        if (shown && visible_to(*c.portfolio, *fresh, state_->audience, keep_drafts_)) {
-          shown->entries.push_back(*fresh);
-          std::sort(shown->entries.begin(), shown->entries.end(), by_date);
-        }
-        c.portfolio->entries.push_back(std::move(*fresh));
-      }
-    }
-    std::sort(c.portfolio->entries.begin(), c.portfolio->entries.end(), by_date);
-    visible.withheld.erase("entry:" + touched.back());
-    if (shown && !visible.find_entry(shown->slug, slug) && source.find_entry(c.portfolio->slug, slug)) {
-      visible.withheld.insert("entry:" + touched.back());
-    }
-  }
-  source.build_lookups();
-  visible.build_lookups();
-  // A changed entry may no longer be what its trainer validated.
-  for (const std::string& t : touched) visible.entry_fingerprints.erase(t);
-  fingerprint_assessed_entries(visible);
-  lap("reloaded");
-  if (diags.has_errors()) return false;
-  check_site(source, diags);
-  lap("checked");
-  if (diags.has_errors()) return false;
-
-  const Site& site = visible;
-  // Entries whose text links to a changed one show its title.
-  for (const Portfolio& p : site.portfolios) {
-    for (const Entry& e : p.entries) {
-      for (const std::string& t : touched) {
-        if (e.body.text.find("entry:" + t) != std::string::npos) keys.insert("entry:" + p.slug + "/" + e.slug);
-      }
-    }
-  }
-  DirectoryWriter out(options_.out);
-  // A changed entry's folder goes first: it may be gone, or its attachments
-  // may have changed. Then its page, which its author is looking at: it
-  // needs URLs and titles only, not the backlinks the full index computes.
-  std::set<std::string> first;
-  for (const std::string& id : touched) {
-    out.remove((fs::path("portfolios") / id).string());
-    first.insert("entry:" + id);
-    keys.erase("entry:" + id);
-  }
-  RenderStats stats = render_site(Index(site, false), state_->theme, out, diags, {options_.threads, false, &first});
-  lap("entry written");
-  Index index(site);
-  lap("indexed");
-  RenderStats rest = render_site(index, state_->theme, out, diags, {options_.threads, false, &keys});
-  lap("rendered");
-  if (pages) *pages = stats.pages + rest.pages;
-  return !diags.has_errors();
 }
 
 }  // namespace cartable

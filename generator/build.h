@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,13 @@ struct BuildResult {
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags);
 
 // A site kept in memory between builds: `serve` and incremental rebuilds.
-// After an entry changes, only the pages that show it are rendered again
-// (the entry, its authors' portfolios, its competencies', task's and module's
-// pages, the indexes), and the output is the same, byte for byte, as a full
-// build's. Any other change (a module, a theme, portfolio.yaml...) rebuilds
+// Pages record what they read while they render (index/deps.h); after an
+// edit, the site is loaded again (only the edited entries when nothing else
+// changed), the keys whose data changed are found by comparing digests
+// (rebuild.h), and exactly the pages that read one of them are rendered
+// again. The output is the same, byte for byte, as a full build's. A change
+// to what every page may show (site.yaml, the theme, the programme, places,
+// people, HEP records, a module or framework added or removed) rebuilds
 // everything.
 class Workspace {
  public:
@@ -53,14 +57,20 @@ class Workspace {
   bool update(const std::vector<std::string>& changed, Diagnostics& diags, bool* incremental = nullptr,
               size_t* pages = nullptr);
   const BuildOptions& options() const { return options_; }
+  // The output paths of the pages and feeds the last build or update
+  // rendered, sorted.
+  const std::vector<std::string>& last_rendered() const { return last_rendered_; }
 
  private:
   struct State;
   bool incremental(const std::vector<std::string>& changed, Diagnostics& diags, size_t* pages, bool* handled);
+  bool reload_entries(const std::vector<std::string>& files, Diagnostics& diags, std::vector<std::string>& touched);
+  bool reload_site(Diagnostics& diags);
 
   BuildOptions options_;
   bool keep_drafts_;
   std::unique_ptr<State> state_;
+  std::vector<std::string> last_rendered_;
 };
 
 }  // namespace cartable

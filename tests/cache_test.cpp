@@ -76,7 +76,9 @@ class Cache : public ::testing::Test {
     RunResult full = run_cartable(dir / "site", args + " --no-cache --out " + (dir / "full").string());
     ASSERT_EQ(cached.status, full.status) << step << "\n" << cached.err << full.err;
     if (full.status != 0) return;
-    EXPECT_EQ(snapshot(dir / ("out-" + audience)), snapshot(dir / "full")) << step;
+    auto got = snapshot(dir / ("out-" + audience)), want = snapshot(dir / "full");
+    for (const auto& [path, bytes] : want) EXPECT_TRUE(got.count(path) && got[path] == bytes) << step << ": " << path;
+    for (const auto& [path, bytes] : got) EXPECT_TRUE(want.count(path)) << step << ": stale " << path;
   }
 
   fs::path dir;
@@ -89,7 +91,7 @@ TEST_F(Cache, RandomEditsGiveTheBytesOfAFullBuild) {
   std::mt19937 rng(seed);
   std::vector<bool> on(std::size(kEdits), false);
   for (const char* audience : {"public", "experts"}) compare(audience, "first build");
-  for (int step = 0; step < 14; ++step) {
+  for (int step = 0; step < 20; ++step) {
     std::string what;
     int kind = static_cast<int>(rng() % (std::size(kEdits) + 3));
     if (kind < static_cast<int>(std::size(kEdits))) {
@@ -136,4 +138,42 @@ TEST_F(Cache, NothingChangedMeansNothingWritten) {
   RunResult third = run_cartable(site, "build --no-search");
   EXPECT_EQ(third.err.find("nothing changed"), std::string::npos) << third.err;
   EXPECT_TRUE(fs::exists(site / "public/index.html"));
+}
+
+namespace {
+// "cartable: 8 pages, ..." -> 8: the pages a build rendered.
+int pages_rendered(const std::string& err) {
+  size_t at = err.rfind("cartable: ");
+  return at == std::string::npos ? -1 : std::atoi(err.c_str() + at + 10);
+}
+}  // namespace
+
+// A new process renders only the pages that read what changed (the page log
+// beside the output), and everything when what every page may show changed.
+TEST_F(Cache, ANewBuildRendersOnlyWhatAnEditAffects) {
+  fs::path site = dir / "site";
+  RunResult first = run_cartable(site, "build --no-search");
+  ASSERT_EQ(first.status, 0) << first.err;
+  int all = pages_rendered(first.err);
+  ASSERT_GT(all, 100);
+  // The text of an entry: its page and its author's print view.
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum interactif");
+  RunResult text = run_cartable(site, "build --no-search");
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_EQ(pages_rendered(text.err), 2) << text.err;
+  EXPECT_NE(read(site / "public/portfolios/camille-rochat/prevention/index.html").find("théâtre forum interactif"),
+            std::string::npos);
+  // A template: every page.
+  replace_in_file(site / "themes/default/templates/entry.mustache", "<h1>{{title}}</h1>", "<h1 class=\"t\">{{title}}</h1>");
+  RunResult theme = run_cartable(site, "build --no-search");
+  EXPECT_EQ(pages_rendered(theme.err), all) << theme.err;
+  // --no-cache: every page.
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum interactif", "théâtre-forum");
+  EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search --no-cache").err), all);
+  // The page log gone: every page, and the next build may reuse again.
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum");
+  fs::remove(site / ".public.cartable/pages");
+  EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search").err), all);
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum", "théâtre-forum");
+  EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search").err), 2);
 }

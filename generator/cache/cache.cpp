@@ -160,17 +160,18 @@ static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk) {
   return stat_hash(r, r ? info : FileInfo{}) == rec.hash;
 }
 
-bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags) {
+PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk) {
+  PreviousBuild previous;
   std::string state = state_folder_of(out_dir);
   std::ifstream in(state + "/inputs");
   std::string line;
-  if (!std::getline(in, line) || line != kInputsHeader) return false;
-  if (!std::getline(in, line) || line != "key " + key) return false;
+  if (!std::getline(in, line) || line != kInputsHeader) return previous;
+  if (!std::getline(in, line) || line != "key " + key) return previous;
   // The output must be the tree that build published, as it published it.
   std::string tree = published_fingerprint(out_dir);
-  if (!std::getline(in, line) || tree.empty() || line != "out " + tree) return false;
+  if (!std::getline(in, line) || tree.empty() || line != "out " + tree) return previous;
   std::string warnings;
-  if (!std::getline(in, warnings)) return false;
+  if (!std::getline(in, warnings)) return previous;
   std::vector<InputRecord> records;
   while (std::getline(in, line)) {
     // "F max size mtime inode hash path", "D hash path", "S hash path"
@@ -185,8 +186,8 @@ bool inputs_unchanged(const std::string& out_dir, const std::string& key, const 
       return true;
     };
     std::string max, size, mtime, inode, hash;
-    if (rec.kind == 'F' && !(field(max) && field(size) && field(mtime) && field(inode))) return false;
-    if ((rec.kind != 'F' && rec.kind != 'D' && rec.kind != 'S') || !field(hash) || !parse_hash(hash, rec.hash)) return false;
+    if (rec.kind == 'F' && !(field(max) && field(size) && field(mtime) && field(inode))) return previous;
+    if ((rec.kind != 'F' && rec.kind != 'D' && rec.kind != 'S') || !field(hash) || !parse_hash(hash, rec.hash)) return previous;
     if (rec.kind == 'F') {
       rec.max_bytes = std::strtoull(max.c_str(), nullptr, 10);
       rec.size = std::strtoull(size.c_str(), nullptr, 10);
@@ -196,14 +197,25 @@ bool inputs_unchanged(const std::string& out_dir, const std::string& key, const 
     rec.path = line.substr(pos);
     records.push_back(std::move(rec));
   }
-  // At 500,000 entries this is half a million system calls: spread over the
-  // cores; the first difference stops all.
-  std::atomic<bool> same{true};
+  nlohmann::json shown = nlohmann::json::parse(warnings, nullptr, false);
+  if (!shown.is_array()) return previous;
+  for (const auto& w : shown) {
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    d.pos = {w.value("path", ""), w.value("line", 0), w.value("col", 0)};
+    d.message = w.value("message", "");
+    d.hint = w.value("hint", "");
+    previous.warnings.push_back(std::move(d));
+  }
+  // At 500,000 entries this is half a million system calls: spread over the cores.
+  std::mutex mutex;
   std::atomic<size_t> next{0};
   auto check = [&] {
-    for (size_t i; same && (i = next.fetch_add(256)) < records.size();) {
-      for (size_t j = i; j < std::min(i + 256, records.size()) && same; ++j) {
-        if (!still_the_same(records[j], disk)) same = false;
+    for (size_t i; (i = next.fetch_add(256)) < records.size();) {
+      for (size_t j = i; j < std::min(i + 256, records.size()); ++j) {
+        if (still_the_same(records[j], disk)) continue;
+        std::lock_guard lock(mutex);
+        previous.changed.push_back(records[j].path);
       }
     }
   };
@@ -212,18 +224,35 @@ bool inputs_unchanged(const std::string& out_dir, const std::string& key, const 
   for (unsigned t = 1; t < n; ++t) threads.emplace_back(check);
   check();
   for (auto& t : threads) t.join();
-  if (!same) return false;
-  // Unchanged: the diagnostics are those of the build that published it.
-  nlohmann::json shown = nlohmann::json::parse(warnings, nullptr, false);
-  if (!shown.is_array()) return false;
-  for (const auto& w : shown) {
-    Diagnostic d;
-    d.severity = Severity::Warning;
-    d.pos = {w.value("path", ""), w.value("line", 0), w.value("col", 0)};
-    d.message = w.value("message", "");
-    d.hint = w.value("hint", "");
-    diags.add(std::move(d));
+  std::sort(previous.changed.begin(), previous.changed.end());
+  previous.changed.erase(std::unique(previous.changed.begin(), previous.changed.end()), previous.changed.end());
+  previous.records = std::move(records);
+  previous.usable = true;
+  return previous;
+}
+
+std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous) {
+  auto before = [](const InputRecord& a, const InputRecord& b) { return a.kind != b.kind ? a.kind < b.kind : a.path < b.path; };
+  std::sort(current.begin(), current.end(), before);
+  size_t read_now = current.size();
+  for (const InputRecord& rec : previous.records) {
+    if (std::binary_search(current.begin(), current.begin() + read_now, rec, before)) continue;
+    InputRecord kept = rec;
+    if (std::binary_search(previous.changed.begin(), previous.changed.end(), rec.path)) {
+      kept.mtime_ns = 0;  // never trusted by its stamp
+      kept.hash = ContentHash{};  // matches no outcome
+    }
+    current.push_back(std::move(kept));
   }
+  std::sort(current.begin(), current.end(), before);
+  return current;
+}
+
+bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags) {
+  PreviousBuild previous = replay_inputs(out_dir, key, disk);
+  if (!previous.usable || !previous.changed.empty()) return false;
+  // Unchanged: the diagnostics are those of the build that published it.
+  for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
   return true;
 }
 

@@ -57,6 +57,21 @@ class RecordingFileSystem : public FileSystem {
 // What decides the output besides the sources (see the top of this file).
 std::string build_key(const std::string& audience, bool search, const std::string& pagefind);
 
+// The last build into `out_dir`, replayed against the sources.
+struct PreviousBuild {
+  bool usable = false;               // its record has the same key and `out_dir` is the tree it published
+  std::vector<std::string> changed;  // paths whose file, listing or status differ now
+  std::vector<Diagnostic> warnings;  // what it reported
+  std::vector<InputRecord> records;  // what it read
+};
+PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk);
+
+// The record of a build that rendered only what changed: what it read, and
+// what the previous build read that it did not (the files it kept, such as
+// the theme's static files), as recorded then. Those that changed since are
+// marked so that the next build sees them changed.
+std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous);
+
 // The record of the last build into `out_dir`: true when it has the same
 // `key`, the output folder is the tree it published and every input reads
 // as it did. Its warnings are then added to `diags`.

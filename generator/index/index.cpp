@@ -3,12 +3,19 @@
 #include <algorithm>
 
 #include "base/text.h"
+#include "index/deps.h"
 
 namespace cartable {
 
 const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page", "session", "portfolio", "entry"};
 
 namespace {
+// What a page reads when a query hands it entries (index/deps.h).
+void record_entries(const std::vector<const Entry*>& list) {
+  if (!recording_deps()) return;
+  for (const Entry* e : list) record_dep("entry", e->portfolio + "/" + e->slug);
+}
+
 bool by_date(const Entry* a, const Entry* b) {
   if (a->date != b->date) return a->date < b->date;
   if (a->portfolio != b->portfolio) return a->portfolio < b->portfolio;
@@ -78,14 +85,20 @@ std::string Index::experts_url(int filter) const {
 
 const std::vector<std::string>& Index::equivalents(const std::string& ref) const {
   static const std::vector<std::string> none;
+  record_dep("equivalents", ref);
   auto it = equivalents_.find(ref);
   return it == equivalents_.end() ? none : it->second;
 }
 
 const std::vector<Evidence>& Index::evidence_for(const std::string& ref) const {
   static const std::vector<Evidence> none;
+  record_dep("evidence", ref);
   auto it = evidence_.find(ref);
-  return it == evidence_.end() ? none : it->second;
+  if (it == evidence_.end()) return none;
+  if (recording_deps()) {
+    for (const Evidence& ev : it->second) record_dep("entry", ev.entry->portfolio + "/" + ev.entry->slug);
+  }
+  return it->second;
 }
 
 std::map<std::string, std::vector<Evidence>> Index::evidence_of(const std::string& slug) const {
@@ -112,18 +125,32 @@ std::map<std::string, std::vector<Evidence>> Index::evidence_of(const std::strin
 
 const std::vector<const Entry*>& Index::entries_for_task(const std::string& module, const std::string& task) const {
   static const std::vector<const Entry*> none;
+  record_dep("task", module + "/" + task);
   auto it = entries_by_task_.find(module + "/" + task);
-  return it == entries_by_task_.end() ? none : it->second;
+  if (it == entries_by_task_.end()) return none;
+  record_entries(it->second);
+  return it->second;
 }
 
 const std::vector<const Entry*>& Index::entries_of(const std::string& slug) const {
   static const std::vector<const Entry*> none;
+  record_dep("entries-of", slug);
   auto it = entries_by_author_.find(slug);
-  return it == entries_by_author_.end() ? none : it->second;
+  if (it == entries_by_author_.end()) return none;
+  record_entries(it->second);
+  return it->second;
+}
+
+size_t Index::entry_count(const std::string& slug) const {
+  record_dep("entries-of", slug);
+  auto it = entries_by_author_.find(slug);
+  return it == entries_by_author_.end() ? 0 : it->second.size();
 }
 
 std::vector<const Portfolio*> Index::authors(const Entry& e) const {
   std::vector<const Portfolio*> out;
+  record_dep("portfolio", e.portfolio);
+  for (const Ref& c : e.coauthors) record_dep("portfolio", c.id);
   if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) out.push_back(owner);
   for (const Ref& c : e.coauthors) {
     if (const Portfolio* p = site_.find_portfolio(c.id)) out.push_back(p);
@@ -132,6 +159,7 @@ std::vector<const Portfolio*> Index::authors(const Entry& e) const {
 }
 
 const Task* Index::task_of(const Entry& e) const {
+  record_dep("module", e.module.id);
   const Module* m = site_.find_module(e.module.id);
   if (!m) return nullptr;
   for (const Task& t : m->tasks) {
@@ -162,6 +190,9 @@ std::string Index::webcal(const std::string& site_url) const {
 
 const std::vector<const Session*>& Index::sessions_of(const std::string& module_id) const {
   static const std::vector<const Session*> none;
+  // The list, not each session: a page that shows one records it (a
+  // session's page reads its module's list for its neighbours alone).
+  record_dep("sessions-of", module_id);
   auto it = sessions_by_module_.find(module_id);
   return it == sessions_by_module_.end() ? none : it->second;
 }
@@ -195,11 +226,17 @@ std::string Index::absolute(const std::string& site_url) const {
 
 const std::vector<const Module*>& Index::modules_developing(const std::string& ref) const {
   static const std::vector<const Module*> none;
+  // Which modules name which competencies; a page that shows a module
+  // records it (framework pages only count them).
+  record_dep("competency-modules");
   auto it = modules_by_competency_.find(ref);
   return it == modules_by_competency_.end() ? none : it->second;
 }
 
 std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::string& id, Text& hint) const {
+  // A competency's title lives in its framework.
+  if (kind == "competency" || kind == "framework") record_dep("framework", id.substr(0, id.find('/')));
+  else record_dep(kind, id);
   if (site_.withheld.count(kind + ":" + id)) return LinkTarget{};
   if (kind == "module") {
     if (const Module* m = site_.find_module(id)) return LinkTarget{module_url(id), m->title};

@@ -82,6 +82,8 @@ class Index {
   const std::vector<const Entry*>& entries_for_task(const std::string& module, const std::string& task) const;
   // A participant's entries: their own and those they coauthored, by date.
   const std::vector<const Entry*>& entries_of(const std::string& slug) const;
+  // How many: a page that shows the count alone does not depend on each entry.
+  size_t entry_count(const std::string& slug) const;
   // Owner then coauthors, as portfolios present in this build.
   std::vector<const Portfolio*> authors(const Entry& e) const;
   // The entry's kind, or its task's when the entry names none.

@@ -1,4 +1,5 @@
 #include "output/output.h"
+#include "output/manifest.h"
 
 #include "base/filesystem.h"
 
@@ -170,6 +171,11 @@ bool walk_files(const std::string& tree, Visit visit) {
 }  // namespace
 
 std::string tree_identity(const std::string& tree) { return identity_of(tree); }
+
+bool published_manifest(const std::string& out_dir, std::unordered_map<std::string, ContentHash>& files) {
+  std::string id = identity_of(resolved_output(out_dir));
+  return !id.empty() && load_manifest(state_folder_of(out_dir) + "/manifest-" + id, files);
+}
 
 std::string published_fingerprint(const std::string& out_dir) {
   std::string out = resolved_output(out_dir);

@@ -17,6 +17,7 @@
 #include <optional>
 #include <mutex>
 #include "base/text.h"
+#include "index/deps.h"
 #include "index/readiness.h"
 #include "model/site_facts.h"
 #include "render/markdown.h"
@@ -67,10 +68,8 @@ struct Job {
   PageMeta meta;
   std::function<std::string(TemplateSet&)> body;  // the page's main content
   bool is_page = true;  // false: `body` is the whole file (feeds), no layout
-  // What the page shows of portfolios ("entry:x/y", "portfolio:x",
-  // "competency:ref", "task:m/t", "portfolios"): an incremental rebuild after
-  // an entry changes renders the pages sharing a key with it.
-  std::vector<std::string> deps = {};
+  // What the page depends on is not listed here: it is recorded while `body`
+  // runs (index/deps.h).
 };
 
 class PageBuilder {
@@ -118,7 +117,9 @@ class PageBuilder {
   // whose job comes just before theirs: each entry page takes its own.
   // A page that misses (another thread got there first) renders it and
   // leaves a mark so the print page does not store it for nobody.
-  bool share_bodies() const { return options_.only == nullptr; }
+  // Not when pages record what they read: the links a body resolves are
+  // dependencies of the page that shows it.
+  bool share_bodies() const { return !options_.only && !options_.keys; }
   std::optional<std::string> take_body(const Entry& e) const;
   void offer_body(const Entry& e, std::string html) const;
   mutable std::mutex bodies_mutex_;

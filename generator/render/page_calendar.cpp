@@ -17,6 +17,7 @@ std::string PageBuilder::time_label(const LocalTime& start, const LocalTime& end
 }
 
 Data PageBuilder::session_data(const Session& s) const {
+  record_dep("session", s.id);
   Data d;
   d.set("id", s.id);
   d.set("url", index_.session_url(s.id));
@@ -86,6 +87,7 @@ List PageBuilder::session_list(const std::vector<const Session*>& sessions) cons
 
 std::string PageBuilder::calendar_page(TemplateSet& tmpl) const {
   Data d = base_data();
+  record_dep("sessions");
   set_opt(d, "cohort", site_.programme.cohort);
   Subscription sub = subscription_links(index_, index_.calendar_feed_url(), site_.config.title);
   d.set("feed_url", sub.https);
@@ -149,6 +151,7 @@ std::string PageBuilder::session_page(TemplateSet& tmpl, size_t i) const {
 
 std::string PageBuilder::changes_page(TemplateSet& tmpl) const {
   Data d = base_data();
+  record_dep("sessions");
   struct Change {
     const Session* s;
     const HistoryEntry* h;

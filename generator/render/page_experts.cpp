@@ -26,6 +26,7 @@ Data PageBuilder::defence_form() const {
   Data form;
   const Framework* fw = site_.find_framework("inspe-grille");
   if (!fw) return form;
+  record_dep("framework", fw->id);
   List phases;
   for (const Domain& dom : fw->domains) {
     Data phase;
@@ -70,6 +71,7 @@ Data PageBuilder::validation_data(const EntryProgress& ep) const {
 
 Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   Readiness r = readiness(index_, p);
+  record_dep("sessions");  // attendance counts the time of every session
   if (ready) *ready = r.ready;
   const auto& labels = site_.certification.labels;
   auto label = [&](const char* id) {
@@ -123,6 +125,7 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   int acquired = 0, module_tasks = 0;
   List tasks;
   for (const TaskProgress& tp : r.tasks) {
+    record_dep("module", tp.module->id);
     Data t;
     t.set("module", tp.module->number > 0 ? ui(theme_, "module.label") + " " + std::to_string(tp.module->number) : tp.module->title);
     t.set("module_url", index_.module_url(tp.module->id));
@@ -173,6 +176,7 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   List timeline;
   for (const Entry* e : r.timeline) {
     Data ed = entry_brief(*e);
+    record_dep("module", e->module.id);
     if (const Module* m = site_.find_module(e->module.id)) {
       ed.set("module_label", m->number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m->number) : m->title);
     }
@@ -223,6 +227,7 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
 // sorting and filtering by name in place.
 std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
   Data d = base_data();
+  record_dep("portfolios");
   List rows;
   for (const Portfolio& p : site_.portfolios) {
     bool ready = false;
@@ -237,6 +242,7 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
   set(d, "rows", std::move(rows));
   List headers;
   for (const Ref& ref : site_.certification.task_modules) {
+    record_dep("module", ref.id);
     if (const Module* m = site_.find_module(ref.id)) {
       Data h;
       h.set("label", ui(theme_, "module.label") + " " + std::to_string(m->number));
@@ -259,6 +265,7 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
   // coverage framework.
   const Framework* fw = site_.find_framework("rc-num-so");
   if (fw && filter == 0) {
+    record_dep("framework", fw->id);
     List columns;
     std::vector<std::string> refs;
     for (const Domain& dom : fw->domains) {

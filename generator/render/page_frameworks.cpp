@@ -8,6 +8,7 @@ Data PageBuilder::competency_item(const std::string& ref) const {
   const CompetencyLocation* loc = site_.find_competency(ref);
   if (!loc) return d;
   const Framework& fw = site_.frameworks[loc->framework];
+  record_dep("framework", fw.id);
   d.set("ref", ref);
   d.set("url", index_.competency_url(ref));
   d.set("code", competency_code(site_, *loc));
@@ -44,6 +45,7 @@ List PageBuilder::evidence_groups(const std::string& ref, bool compact) const {
 }
 
 Data PageBuilder::framework_data(const Framework& fw) const {
+  record_dep("framework", fw.id);
   Data d;
   d.set("id", fw.id);
   d.set("url", index_.framework_url(fw.id));

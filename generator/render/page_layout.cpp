@@ -134,6 +134,7 @@ std::string PageBuilder::directive(TemplateSet& tmpl, const std::string& name, c
 
 std::string PageBuilder::home(TemplateSet& tmpl) const {
   const Page& p = site_.pages[0];
+  record_dep("page", p.id);
   std::vector<Heading> headings;
   std::string body = markdown(tmpl, p.body, true, &headings);
   Data d = base_data();
@@ -157,6 +158,7 @@ std::string PageBuilder::home(TemplateSet& tmpl) const {
 }
 
 std::string PageBuilder::page(TemplateSet& tmpl, const Page& p) const {
+  record_dep("page", p.id);
   Data d = base_data();
   d.set("title", p.title);
   set_opt(d, "subtitle", p.subtitle);

@@ -10,6 +10,7 @@ std::string PageBuilder::file_size(uintmax_t bytes) const {
 }
 
 Data PageBuilder::portfolio_summary(const Portfolio& p) const {
+  record_dep("portfolio", p.slug);
   Data d;
   d.set("slug", p.slug);
   d.set("url", index_.portfolio_url(p.slug));
@@ -17,11 +18,11 @@ Data PageBuilder::portfolio_summary(const Portfolio& p) const {
   set_opt(d, "school", p.school);
   set_opt(d, "cohort", p.cohort);
   d.set("experts_only", p.visibility == Visibility::Experts);
-  d.set("entry_count", std::to_string(index_.entries_of(p.slug).size()));
   return d;
 }
 
 Data PageBuilder::entry_brief(const Entry& e) const {
+  record_dep("entry", e.portfolio + "/" + e.slug);
   Data d;
   d.set("url", index_.entry_url(e));
   d.set("title", e.title);
@@ -80,6 +81,7 @@ Data PageBuilder::coverage(const Portfolio& p) const {
   const Framework* fw = site_.find_framework("rc-num-so");
   if (!fw && !site_.frameworks.empty()) fw = &site_.frameworks[0];
   if (!fw) return d;
+  record_dep("framework", fw->id);
   std::map<std::string, std::vector<Evidence>> mine = index_.evidence_of(p.slug);
   constexpr int kLabel = 48, kCell = 92, kRow = 46, kGap = 4, kTop = 4;
   size_t widest = 0;
@@ -146,8 +148,13 @@ Data PageBuilder::coverage(const Portfolio& p) const {
 
 std::string PageBuilder::portfolios_index(TemplateSet& tmpl) const {
   Data d = base_data();
+  record_dep("portfolios");
   List list;
-  for (const Portfolio& p : site_.portfolios) list.push_back(portfolio_summary(p));
+  for (const Portfolio& p : site_.portfolios) {
+    Data summary = portfolio_summary(p);
+    summary.set("entry_count", std::to_string(index_.entry_count(p.slug)));  // here only: other lists do not show it
+    list.push_back(std::move(summary));
+  }
   set(d, "portfolios", std::move(list));
   d.set("has_portfolios", !site_.portfolios.empty());
   return tmpl.render("portfolios", d);
@@ -236,6 +243,7 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   Data d = base_data();
   d.set("entry", entry_summary(e));
   if (experts()) set(d, "assessments", assessments_data(tmpl, e));
+  record_dep("body", e.portfolio + "/" + e.slug);
   std::optional<std::string> body = take_body(e);
   d.set("body", body ? std::move(*body) : markdown(tmpl, entry_body(site_, e, diags_), false, nullptr, &e, "trace-"));
   List attachments;
@@ -264,6 +272,7 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
   List entries;
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
+    record_dep("body", e->portfolio + "/" + e->slug);
     std::string html = markdown(tmpl, entry_body(site_, *e, diags_), false, nullptr, e, "trace-");
     ed.set("body", prefix_heading_ids(html, "trace-", "trace-" + e->portfolio + "-" + e->slug + "-"));
     if (e->portfolio == p.slug) offer_body(*e, std::move(html));

@@ -4,6 +4,7 @@
 namespace cartable::pages {
 
 Data PageBuilder::module_summary(const Module& m) const {
+  record_dep("module", m.id);
   Data d;
   d.set("id", m.id);
   d.set("url", index_.module_url(m.id));
@@ -24,6 +25,7 @@ Data PageBuilder::module_summary(const Module& m) const {
 }
 
 Data PageBuilder::totals_data() const {
+  record_dep("totals");
   Totals t = compute_totals(site_);
   Data d;
   d.set("ects", format_number_fr(t.ects));

@@ -36,18 +36,10 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   std::vector<Job> all = builder.jobs();
   std::vector<Job*> jobs;
   for (Job& job : all) {
-    if (!options.only) {
-      jobs.push_back(&job);
-    } else if (std::any_of(job.deps.begin(), job.deps.end(), [&](const std::string& k) { return options.only->count(k); })) {
-      jobs.push_back(&job);
-    }
+    if (!options.only || options.only(job.meta.path)) jobs.push_back(&job);
+    if (options.produced) options.produced->push_back(job.meta.path);
   }
-  if (options.only) {
-    // The edited entry's own page first: it is the one its author looks at.
-    std::stable_partition(jobs.begin(), jobs.end(), [](const Job* j) {
-      return !j->deps.empty() && j->deps[0].rfind("entry:", 0) == 0;
-    });
-  }
+  std::vector<DepRecorder> recorders(options.keys ? jobs.size() : 0);
 
   std::unique_ptr<TemplateUsage> usage;
   if (options.strict_templates) usage = std::make_unique<TemplateUsage>(TemplateSet(theme));
@@ -60,9 +52,27 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
       },
       [&](TemplateSet& tmpl, size_t i) {
         const Job& job = *jobs[i];
+        RecordingScope scope(options.keys ? &recorders[i] : nullptr);
         std::string body = job.body(tmpl);
         sink.write(job.meta.path, job.is_page ? builder.layout(tmpl, job.meta, body) : body);
       });
+  for (size_t i = 0; i < recorders.size(); ++i) {
+    recorders[i].finish();
+    (*options.keys)[jobs[i]->meta.path] = std::move(recorders[i].keys);
+  }
+  if (options.produced) {
+    for (const Portfolio& p : index.site().portfolios) {
+      for (const Entry& e : p.entries) {
+        std::string dir = index.entry_url(e).substr(index.site().config.base_path.size());
+        for (const Attachment& a : e.attachments) options.produced->push_back(dir + a.file);
+      }
+      std::set<std::string> attestations;
+      for (const AlaCarteCourse& c : p.a_la_carte) {
+        if (c.attestation.source_path.empty() || !attestations.insert(c.attestation.file).second) continue;
+        options.produced->push_back(attestation_path(index, p, c));
+      }
+    }
+  }
 
   std::vector<std::string> urls;
   for (const Job& job : all) {
@@ -72,22 +82,32 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   const Site& site = index.site();
   bool experts = site.audience == Visibility::Experts;
   if (options.only) {
-    // An incremental pass: the pages above, the sitemap (an entry may have
-    // come or gone) and the changed entries' attachments.
+    // An incremental pass: the pages above, the sitemap (a page may have
+    // come or gone), the catalogue (a module or session may have changed)
+    // and the attachments of the entries rendered.
     sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));
+    sink.write("api/catalogue.json", catalogue_json(index));
     size_t copied = 0;
     for (const Portfolio& p : site.portfolios) {
       for (const Entry& e : p.entries) {
-        if (!options.only->count("entry:" + p.slug + "/" + e.slug)) continue;
+        if (!options.only(pages::path_of(index.entry_url(e), site.config.base_path))) continue;
         for (const Attachment& a : e.attachments) {
           copy_attachment(site, a, index.entry_url(e).substr(site.config.base_path.size()) + a.file, sink, diags);
           ++copied;
         }
       }
+      // The attestations go with the portfolio's page (experts only).
+      if (!options.only(pages::path_of(index.portfolio_url(p.slug), site.config.base_path))) continue;
+      std::set<std::string> attestations;
+      for (const AlaCarteCourse& c : p.a_la_carte) {
+        if (c.attestation.source_path.empty() || !attestations.insert(c.attestation.file).second) continue;
+        copy_attachment(site, c.attestation, attestation_path(index, p, c), sink, diags);
+        ++copied;
+      }
     }
     // Any entry may change a readiness: the jury's table is rewritten.
     if (experts) sink.write("experts/certification.csv", certification_csv(index, theme));
-    return {pages, jobs.size() + 1 + (experts ? 1 : 0) + copied};
+    return {pages, jobs.size() + 2 + (experts ? 1 : 0) + copied};
   }
   // The experts' site is never indexed: no sitemap entries, robots say no.
   sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));

@@ -4,6 +4,8 @@
 // thread.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,13 +23,21 @@ struct RenderStats {
   size_t files = 0;
 };
 
+// What each page read while it rendered (index/deps.h), by output path.
+using PageKeys = std::map<std::string, std::vector<std::string>>;
+
 struct RenderOptions {
   unsigned threads = 0;         // 0: one per core
   bool search = false;          // a Pagefind index will be added after rendering
-  // When set, render only the pages that depend on one of these keys
-  // ("entry:x/y", "portfolio:x", "competency:ref", "task:m/t", "portfolios"),
-  // the sitemap and those entries' attachments: an incremental rebuild.
-  const std::set<std::string>* only = nullptr;
+  // When set, render only the pages and feeds whose output path it accepts,
+  // then the sitemap, the catalogue, the jury's table and the attachments of
+  // the entries rendered: an incremental rebuild (build.h, Workspace).
+  std::function<bool(const std::string& path)> only;
+  // When set, receives the keys each rendered page read.
+  PageKeys* keys = nullptr;
+  // When set, receives the path of every page, feed and attachment of the
+  // site, rendered or not: what a full build would write besides the fixed files.
+  std::vector<std::string>* produced = nullptr;
   // A template tag that no page of the build ever finds a value for is an
   // error (theme.h, TemplateUsage): catches typos in themes.
   bool strict_templates = false;

@@ -6,9 +6,11 @@ namespace cartable::pages {
 std::vector<Job> PageBuilder::jobs() {
   std::vector<Job> jobs;
   const std::string& base = site_.config.base_path;
-  auto add = [&](PageMeta meta, std::function<std::string(TemplateSet&)> body, std::vector<std::string> deps = {}) {
+  // A page's title and JSON-LD are read here, from the item its body shows
+  // (and so records, index/deps.h): they need no keys of their own.
+  auto add = [&](PageMeta meta, std::function<std::string(TemplateSet&)> body) {
     meta.path = path_of(meta.url, base);
-    jobs.push_back({std::move(meta), std::move(body), true, std::move(deps)});
+    jobs.push_back({std::move(meta), std::move(body), true});
   };
   const Crumb home_crumb{ui(theme_, "nav.programme"), index_.home_url()};
   const Crumb modules_crumb{ui(theme_, "nav.modules"), index_.modules_url()};
@@ -29,10 +31,8 @@ std::vector<Job> PageBuilder::jobs() {
   for (size_t i = 0; i < site_.modules.size(); ++i) {
     const Module& m = site_.modules[i];
     std::string title = m.number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m.number) + " – " + m.title : m.title;
-    std::vector<std::string> deps;
-    for (const Task& t : m.tasks) deps.push_back("task:" + m.id + "/" + t.id);
     add({"", index_.module_url(m.id), title, "", "modules", {home_crumb, modules_crumb}, ""},
-        [this, i](TemplateSet& t) { return module_page(t, i); }, deps);
+        [this, i](TemplateSet& t) { return module_page(t, i); });
   }
   const Crumb calendar_crumb{ui(theme_, "nav.calendar"), index_.calendar_url()};
   add({"", index_.calendar_url(), ui(theme_, "calendar.title") + (site_.programme.cohort.empty() ? "" : " " + site_.programme.cohort),
@@ -47,7 +47,7 @@ std::vector<Job> PageBuilder::jobs() {
   }
   // Feeds: whole files, no layout.
   auto feed = [&](const std::string& url, std::function<std::string(TemplateSet&)> body) {
-    Job job{{"", url, "", "", "", {}, ""}, std::move(body), false, {}};
+    Job job{{"", url, "", "", "", {}, ""}, std::move(body), false};
     job.meta.path = url.substr(base.size());
     jobs.push_back(std::move(job));
   };
@@ -55,40 +55,56 @@ std::vector<Job> PageBuilder::jobs() {
   if (!site_.programme.cohort.empty()) calendar_name += " " + site_.programme.cohort;
   std::vector<const Session*> all;
   for (const Session& s : site_.sessions) all.push_back(&s);
-  feed(index_.calendar_feed_url(), [this, all, calendar_name](TemplateSet&) {
+  // A feed's events show their sessions and their modules (calendar/event.h).
+  auto record_events = [](const std::vector<const Session*>& sessions) {
+    for (const Session* s : sessions) {
+      record_dep("session", s->id);
+      record_dep("module", s->module.id);
+    }
+  };
+  feed(index_.calendar_feed_url(), [this, all, calendar_name, record_events](TemplateSet&) {
+    record_dep("sessions");
+    record_events(all);
     return ics_feed(index_, theme_, all, calendar_name, index_.calendar_feed_url());
   });
   for (const Module& m : site_.modules) {
     const auto& list = index_.sessions_of(m.id);
     if (list.empty()) continue;
     std::string name = calendar_name + " – " + (m.number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m.number) : m.title);
-    feed(index_.module_feed_url(m.id), [this, &list, name, &m](TemplateSet&) {
+    feed(index_.module_feed_url(m.id), [this, name, &m, record_events](TemplateSet&) {
+      const auto& list = index_.sessions_of(m.id);
+      record_dep("module", m.id);  // the feed's name
+      record_events(list);
       return ics_feed(index_, theme_, list, name, index_.module_feed_url(m.id));
     });
   }
   for (const Session& s : site_.sessions) {
-    feed(index_.session_ics_url(s.id), [this, &s, calendar_name](TemplateSet&) {
+    feed(index_.session_ics_url(s.id), [this, &s, calendar_name, record_events](TemplateSet&) {
+      record_events({&s});
       return ics_feed(index_, theme_, {&s}, calendar_name + " – " + s.title, index_.session_ics_url(s.id));
     });
   }
-  feed(index_.changes_feed_url(), [this](TemplateSet&) { return atom_changes(index_, theme_); });
+  feed(index_.changes_feed_url(), [this](TemplateSet&) {
+    record_dep("sessions");  // every change of every session
+    return atom_changes(index_, theme_);
+  });
 
   const Crumb portfolios_crumb{ui(theme_, "nav.portfolios"), index_.portfolios_url()};
   add({"", index_.portfolios_url(), ui(theme_, "portfolios.title"), ui(theme_, "portfolios.intro"), "portfolios", {home_crumb}, ""},
-      [this](TemplateSet& t) { return portfolios_index(t); }, {"portfolios"});
+      [this](TemplateSet& t) { return portfolios_index(t); });
   for (const Portfolio& p : site_.portfolios) {
     add({"", index_.portfolio_url(p.slug), p.name, "", "portfolios", {home_crumb, portfolios_crumb}, ""},
-        [this, &p](TemplateSet& t) { return portfolio_page(t, p); }, {"portfolio:" + p.slug});
+        [this, &p](TemplateSet& t) { return portfolio_page(t, p); });
     Crumb owner{p.name, index_.portfolio_url(p.slug)};
     PageMeta print{"", index_.print_url(p.slug), ui(theme_, "print.title") + " – " + p.name, "", "portfolios",
                    {home_crumb, portfolios_crumb, owner}, ""};
     print.searchable = false;  // the same text as the entry pages
     print.scripts = {index_.asset_url("js/print.js")};
-    add(print, [this, &p](TemplateSet& t) { return print_page(t, p); }, {"portfolio:" + p.slug});
+    add(print, [this, &p](TemplateSet& t) { return print_page(t, p); });
     const Crumbs entry_crumbs{home_crumb, portfolios_crumb, owner};
     for (const Entry& e : p.entries) {
       add({"", index_.entry_url(e), e.title, "", "portfolios", entry_crumbs, ""},
-          [this, &e](TemplateSet& t) { return entry_page(t, e); }, {"entry:" + p.slug + "/" + e.slug});
+          [this, &e](TemplateSet& t) { return entry_page(t, e); });
     }
   }
 
@@ -98,12 +114,12 @@ std::vector<Job> PageBuilder::jobs() {
     search.scripts = {index_.asset_url("pagefind/pagefind-ui.js"), index_.asset_url("js/search.js")};
     search.styles = {index_.asset_url("pagefind/pagefind-ui.css")};
   }
-  add(search, [this](TemplateSet& t) { return search_page(t); }, {"search"});
+  add(search, [this](TemplateSet& t) { return search_page(t); });
   if (experts()) {
     for (int f = 0; f < 3; ++f) {
       PageMeta meta{"", index_.experts_url(f), ui(theme_, "experts.title"), "", "experts", {home_crumb}, ""};
       meta.scripts = {index_.asset_url("js/tables.js")};
-      add(meta, [this, f](TemplateSet& t) { return experts_page(t, f); }, {"portfolios"});
+      add(meta, [this, f](TemplateSet& t) { return experts_page(t, f); });
     }
   }
 
@@ -116,14 +132,12 @@ std::vector<Job> PageBuilder::jobs() {
     for (const Domain& dom : fw.domains) {
       add({"", index_.competency_url(fw.id + "/" + dom.code), dom.code + " " + dom.title, "", "frameworks",
            {home_crumb, frameworks_crumb, fw_crumb}, ""},
-          [this, &fw, &dom](TemplateSet& t) { return competency_page(t, fw, dom, nullptr); },
-          {"competency:" + fw.id + "/" + dom.code});
+          [this, &fw, &dom](TemplateSet& t) { return competency_page(t, fw, dom, nullptr); });
       Crumb dom_crumb{dom.code + " " + dom.title, index_.competency_url(fw.id + "/" + dom.code)};
       for (const Competency& c : dom.competencies) {
         add({"", index_.competency_url(fw.id + "/" + c.code), c.code + " " + c.title, "", "frameworks",
              {home_crumb, frameworks_crumb, fw_crumb, dom_crumb}, ""},
-            [this, &fw, &dom, &c](TemplateSet& t) { return competency_page(t, fw, dom, &c); },
-            {"competency:" + fw.id + "/" + c.code});
+            [this, &fw, &dom, &c](TemplateSet& t) { return competency_page(t, fw, dom, &c); });
       }
     }
   }

@@ -1,0 +1,236 @@
+#include "rebuild.h"
+
+#include <filesystem>
+
+#include "model/site_facts.h"
+#include "output/output.h"
+
+namespace cartable {
+
+namespace {
+
+// Fields joined with a separator no source text holds (control characters
+// are refused at load), then hashed.
+class Digest {
+ public:
+  Digest& add(const std::string& text) {
+    text_ += text;
+    text_ += '\x1f';
+    return *this;
+  }
+  Digest& add(const char* text) { return add(std::string(text)); }
+  Digest& add(long long n) { return add(std::to_string(n)); }
+  Digest& add(int n) { return add(static_cast<long long>(n)); }
+  Digest& add(uintmax_t n) { return add(std::to_string(n)); }
+  Digest& add(bool b) { return add(b ? "1" : "0"); }
+  Digest& add(double d) { return add(std::to_string(d)); }
+  Digest& add(const LocalTime& t) {
+    return add(t.year).add(t.month).add(t.day).add(t.hour).add(t.minute);
+  }
+  Digest& add(const Ref& r) { return add(r.id); }
+  Digest& add(const std::vector<Ref>& refs) {
+    add(static_cast<long long>(refs.size()));
+    for (const Ref& r : refs) add(r);
+    return *this;
+  }
+  Digest& add(const std::vector<std::string>& list) {
+    add(static_cast<long long>(list.size()));
+    for (const std::string& s : list) add(s);
+    return *this;
+  }
+  Digest& add(const Attachment& a) {
+    return add(a.file).add(a.alt).add(a.title).add(a.source_path).add(a.size).add(a.type).add(a.image).add(a.width).add(a.height);
+  }
+  uint64_t value() const { return hash_content(text_).low; }
+
+ private:
+  std::string text_;
+};
+
+std::string entry_key(const Entry& e) { return e.portfolio + "/" + e.slug; }
+
+uint64_t entry_digest(const Site& site, const Entry& e) {
+  Digest d;
+  d.add(e.title).add(e.date).add(e.module).add(e.task).add(e.kind).add(e.competencies).add(e.status).add(e.coauthors);
+  d.add(static_cast<long long>(e.attachments.size()));
+  for (const Attachment& a : e.attachments) d.add(a);
+  d.add(e.draft).add(static_cast<int>(e.visibility)).add(e.file);
+  // Whether it is still what its trainer validated (experts, public_validation).
+  auto fp = site.entry_fingerprints.find(entry_key(e));
+  d.add(fp == site.entry_fingerprints.end() ? std::string("-") : fp->second);
+  return d.value();
+}
+
+uint64_t portfolio_digest(const Portfolio& p) {
+  Digest d;
+  d.add(p.name).add(p.school).add(p.cohort).add(p.owners).add(static_cast<int>(p.visibility)).add(p.bio.text);
+  d.add(p.dir).add(p.folder).add(p.coauthored);
+  for (const AlaCarteCourse& c : p.a_la_carte) d.add(c.id).add(c.title).add(c.date).add(c.periods).add(c.module).add(c.attestation);
+  return d.value();
+}
+
+uint64_t module_digest(const Module& m) {
+  Digest d;
+  d.add(m.id).add(m.kind).add(m.number).add(m.title).add(m.ects_title).add(m.ects).add(m.periods).add(m.periods_note);
+  d.add(m.self_study_hours).add(m.days).add(m.training_moments).add(m.elective_periods).add(m.a_la_carte_min_periods);
+  d.add(m.a_la_carte).add(m.outcomes).add(m.competencies).add(m.body.text);
+  for (const Task& t : m.tasks) d.add(t.id).add(t.title).add(t.kind).add(t.description);
+  return d.value();
+}
+
+uint64_t session_digest(const Session& s) {
+  Digest d;
+  d.add(s.id).add(s.module).add(s.title).add(s.description).add(s.start).add(s.end).add(s.place).add(s.speakers);
+  d.add(s.status).add(s.parallel);
+  for (const HistoryEntry& h : s.history) {
+    d.add(h.date).add(h.note).add(h.from.has_value());
+    if (h.from) d.add(h.from->has_time).add(h.from->start).add(h.from->end).add(h.from->place).add(h.from->filled);
+  }
+  return d.value();
+}
+
+uint64_t framework_digest(const Framework& f) {
+  Digest d;
+  d.add(f.id).add(f.title).add(f.short_title).add(f.source).add(f.source_url).add(f.domain_label).add(f.competency_label);
+  d.add(f.levels).add(f.body.text);
+  for (const Domain& dom : f.domains) {
+    d.add(dom.code).add(dom.title).add(dom.description);
+    for (const Competency& c : dom.competencies) d.add(c.code).add(c.title).add(c.description).add(c.criteria);
+  }
+  return d.value();
+}
+
+uint64_t page_digest(const Page& p) {
+  return Digest().add(p.id).add(p.title).add(p.subtitle).add(p.description).add(p.body.text).value();
+}
+
+uint64_t entries_digest(const std::vector<const Entry*>& list) {
+  Digest d;
+  for (const Entry* e : list) d.add(entry_key(*e));
+  return d.value();
+}
+
+// Lists the index answers, keyed as its queries record them.
+void digest_lists(const Index& index, SiteDigests& out) {
+  const Site& site = index.site();
+  for (const auto& [ref, loc] : site.competency_by_ref) {
+    Digest evidence;
+    for (const Evidence& ev : index.evidence_for(ref)) evidence.add(entry_key(*ev.entry)).add(ev.equivalent);
+    out["evidence:" + ref] = evidence.value();
+    out["equivalents:" + ref] = Digest().add(index.equivalents(ref)).value();
+  }
+  for (const Module& m : site.modules) {
+    for (const Task& t : m.tasks) out["task:" + m.id + "/" + t.id] = entries_digest(index.entries_for_task(m.id, t.id));
+    Digest sessions;
+    for (const Session* s : index.sessions_of(m.id)) sessions.add(s->id);
+    out["sessions-of:" + m.id] = sessions.value();
+  }
+  Digest portfolios;
+  for (const Portfolio& p : site.portfolios) {
+    portfolios.add(p.slug);
+    out["entries-of:" + p.slug] = entries_digest(index.entries_of(p.slug));
+  }
+  out["portfolios"] = portfolios.value();
+}
+
+}  // namespace
+
+SiteDigests digest_site(const Index& index, const BodyDigest& body_on_disk) {
+  const Site& site = index.site();
+  SiteDigests out;
+  Digest structure, competency_modules, sessions;
+  structure.add(static_cast<int>(site.audience));
+  for (const Portfolio& p : site.portfolios) {
+    out["portfolio:" + p.slug] = portfolio_digest(p);
+    for (const Entry& e : p.entries) {
+      out["entry:" + entry_key(e)] = entry_digest(site, e);
+      out["body:" + entry_key(e)] = e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low;
+    }
+  }
+  for (const Module& m : site.modules) {
+    out["module:" + m.id] = module_digest(m);
+    competency_modules.add(m.id).add(m.competencies);
+    structure.add(m.id);
+  }
+  out["competency-modules"] = competency_modules.value();
+  Totals totals = compute_totals(site);
+  out["totals"] = Digest().add(totals.ects).add(totals.periods).add(totals.self_study_hours).value();
+  for (const Session& s : site.sessions) {
+    uint64_t d = session_digest(s);
+    out["session:" + s.id] = d;
+    sessions.add(static_cast<uintmax_t>(d));
+  }
+  out["sessions"] = sessions.value();
+  for (const Framework& f : site.frameworks) {
+    out["framework:" + f.id] = framework_digest(f);
+    structure.add(f.id);
+  }
+  for (const Page& p : site.pages) {
+    out["page:" + p.id] = page_digest(p);
+    structure.add(p.id);
+  }
+  out["structure"] = structure.value();
+  digest_lists(index, out);
+  return out;
+}
+
+std::set<std::string> changed_keys(const SiteDigests& before, const SiteDigests& after) {
+  std::set<std::string> changed;
+  for (const auto& [key, digest] : after) {
+    auto it = before.find(key);
+    if (it == before.end() || it->second != digest) changed.insert(key);
+  }
+  for (const auto& [key, digest] : before) {
+    if (!after.count(key)) changed.insert(key);
+  }
+  return changed;
+}
+
+SourceChange classify(const std::string& path) {
+  std::filesystem::path p = std::filesystem::path(path).lexically_normal();
+  std::vector<std::string> parts;
+  for (const auto& part : p) parts.push_back(part.string());
+  std::string ext = p.extension().string();
+  std::string stem = p.stem().string();
+  SourceChange c;
+  if (parts.size() == 1 && parts[0] == "portfolios") {
+    c.kind = SourceKind::Portfolio;  // the list of portfolios: one came or went
+    return c;
+  }
+  if (parts.size() >= 2 && parts[0] == "portfolios") {
+    c.folder = parts[1];
+    if (parts.size() == 2) {
+      c.kind = SourceKind::Portfolio;  // the folder itself: created or removed
+    } else if (parts.size() == 3 && parts[2] == "portfolio.yaml") {
+      c.kind = SourceKind::Portfolio;
+    } else if (parts.size() == 3 && ext == ".md") {
+      c.kind = SourceKind::Entry;
+      c.id = stem;
+    } else {
+      c.kind = SourceKind::Attachment;
+    }
+    return c;
+  }
+  if (parts.size() == 3 && parts[0] == "content") {
+    if (parts[1] == "modules" && ext == ".md") c = {SourceKind::Module, "", stem};
+    if (parts[1] == "frameworks" && ext == ".yaml") c = {SourceKind::Framework, "", stem};
+    if (parts[1] == "crosswalks" && ext == ".yaml") c = {SourceKind::Crosswalk, "", stem};
+    return c;
+  }
+  if (parts.size() == 2 && parts[0] == "content") {
+    if (parts[1] == "calendar.yaml") c.kind = SourceKind::Calendar;
+    if (ext == ".md" && stem != "programme") c = {SourceKind::Page, "", stem};
+  }
+  return c;
+}
+
+bool needs_render(const std::string& path, const PageKeys& recorded, const std::set<std::string>& changed) {
+  auto it = recorded.find(path);
+  if (it == recorded.end()) return true;
+  for (const std::string& key : it->second) {
+    if (changed.count(key)) return true;
+  }
+  return false;
+}
+
+}  // namespace cartable
