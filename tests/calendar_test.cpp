@@ -99,7 +99,7 @@ TEST_F(Calendar, EveryFeedIsByteLevelCorrect) {
     EXPECT_EQ(bytes.substr(bytes.size() - 2), "\r\n");
     // Every LF is part of a CRLF.
     for (size_t i = 0; i < bytes.size(); ++i) {
-      if (bytes[i] == '\n') ASSERT_TRUE(i > 0 && bytes[i - 1] == '\r') << "bare LF at " << i;
+      if (bytes[i] == '\n') { ASSERT_TRUE(i > 0 && bytes[i - 1] == '\r') << "bare LF at " << i; }
     }
     for (const std::string& line : raw_lines(bytes)) {
       EXPECT_LE(line.size(), 75u) << line;
@@ -113,7 +113,7 @@ TEST_F(Calendar, EveryFeedIsByteLevelCorrect) {
       if (l.rfind("DTSTART;TZID=", 0) == 0 || l.rfind("DTEND;TZID=", 0) == 0) {
         EXPECT_NE(l.back(), 'Z') << "TZID with a UTC value: " << l;
       }
-      if (l.rfind("DTSTAMP:", 0) == 0 || l.rfind("LAST-MODIFIED:", 0) == 0) EXPECT_EQ(l.back(), 'Z') << l;
+      if (l.rfind("DTSTAMP:", 0) == 0 || l.rfind("LAST-MODIFIED:", 0) == 0) { EXPECT_EQ(l.back(), 'Z') << l; }
       // TEXT values: no raw comma or semicolon (they must be escaped).
       if (l.rfind("SUMMARY:", 0) == 0 || l.rfind("LOCATION:", 0) == 0 || l.rfind("DESCRIPTION:", 0) == 0) {
         std::string v = l.substr(l.find(':') + 1);
@@ -131,7 +131,7 @@ TEST_F(Calendar, EveryFeedIsByteLevelCorrect) {
         std::string tzid = l.substr(p + 6);
         used.insert(tzid.substr(0, tzid.find_first_of(";:")));
       }
-      if (l.rfind("UID:", 0) == 0) EXPECT_TRUE(uids.insert(l).second) << "duplicate " << l;
+      if (l.rfind("UID:", 0) == 0) { EXPECT_TRUE(uids.insert(l).second) << "duplicate " << l; }
     }
     EXPECT_FALSE(used.empty());
     for (const auto& tzid : used) EXPECT_TRUE(defined.count(tzid)) << "no VTIMEZONE for " << tzid;

@@ -34,7 +34,7 @@ FrontMatter split_front_matter(std::string_view text, const std::string& path, D
 
 // Reads a whole file named on the command line (not a source: sources are
 // read with read_text); reports a diagnostic and returns false if it cannot.
-bool read_file(const std::string& path, std::string& out, Diagnostics& diags);
+bool read_file(const std::string& file, std::string& out, Diagnostics& diags);
 
 // Reads the source text `rel` through `files` (no link followed, no path out
 // of the root; base/filesystem.h). Refuses, with a diagnostic at

@@ -13,7 +13,7 @@ namespace cartable {
 // Backslash, semicolon, comma and newline escaped as RFC 5545 3.3.11 says.
 // Control characters are not allowed in TEXT (nor in XML): a vertical tab
 // (Word's soft line break) becomes a newline, the others are dropped.
-std::string ics_escape_text(std::string_view text);
+std::string ics_escape_text(std::string_view raw);
 // The same clean-up for any text that goes into XML or iCalendar.
 std::string without_control_chars(std::string_view text);
 std::string ics_unescape_text(std::string_view text);
