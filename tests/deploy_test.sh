@@ -61,7 +61,7 @@ push luca broken "Typo"; code=$?
 check "a broken push exits non-zero" "[ $code -ne 0 ]"
 check "git reports it rejected" "grep -q '! \[remote rejected\] *main -> main' '$T/broken.log'"
 check "the pusher sees the diagnostic" \
-  "grep -q \"portfolios/luca-ferrari/atelier-robots.md:[0-9]*:[0-9]*: error: unknown competency 'rc-num-so/3.2'\" '$T/broken.log'"
+  "grep -q \"portfolios/luca-ferrari/atelier-robots.md:[0-9]*:[0-9]*: error: compétence inconnue « rc-num-so/3.2 »\" '$T/broken.log'"
 check "and its hint, in the site's language (the hook runs under env -i)" "grep -q 'conseil : vouliez-vous dire rc-num-so/3.1 ?' '$T/broken.log'"
 check "and that the push is refused" "grep -q 'poussée REFUSÉE' '$T/broken.log'"
 check "the bare repository's main is unchanged" "[ \"\$(hub_main)\" = '$main_before' ]"
@@ -94,7 +94,7 @@ sed -i 's|start: 2027-09-15 13:30|start: 2027-09-15 14:00|' "$T/work/content/cal
 main_before=$(hub_main)
 push coord moved "Silent move"; code=$?
 check "a session moved without history is refused" "[ $code -ne 0 ] && [ \"\$(hub_main)\" = '$main_before' ]"
-check "with the calendar's diagnostic" "grep -q 'session m3-prevention changed (time) since the published feed, without a new history entry' '$T/moved.log'"
+check "with the calendar's diagnostic, in the site's language" "grep -q 'la séance m3-prevention a changé (horaire) depuis le flux publié' '$T/moved.log'"
 sed -i 's|    speakers: \[carole-barraud-vial\]|    speakers: [carole-barraud-vial]\n    history:\n      - date: 2026-09-15\n        note: Début à 14h00.|' "$T/work/content/calendar.yaml"
 (cd "$T/work" && git commit -qam "Told" && GL_USER=coord git push origin main) >"$T/told.log" 2>&1
 check "with a history entry it is published" "grep -q 'cartable : publié' '$T/told.log'"

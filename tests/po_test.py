@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The message catalogues against the code: every tr()/trn() message of
 generator/ is in po/<lang>.po, translated and not fuzzy, with the same {1},
-{2}... placeholders, and no English sentence was left in a translation.
+{2}... placeholders, and no English sentence was left in a translation;
+each says who meets it (a translator comment `audience: ...`).
 Usage: po_test.py SOURCE_DIR"""
 import os
 import re
@@ -21,7 +22,7 @@ for root, _, files in os.walk(os.path.join(source, "generator")):
 with tempfile.TemporaryDirectory() as tmp:
     pot_path = os.path.join(tmp, "cartable.pot")
     subprocess.run(["xgettext", "--language=C++", "--from-code=UTF-8", "--keyword=", "--keyword=tr:1",
-                    "--keyword=trn:1,2", "--output=" + pot_path] + sorted(sources), cwd=source, check=True)
+                    "--keyword=trn:1,2", "--keyword=term:1", "--output=" + pot_path] + sorted(sources), cwd=source, check=True)
     code_ids = {(e.msgid, e.msgid_plural) for e in polib.pofile(pot_path)}
 
 # Words of English sentences; French never uses them on their own. Text in
@@ -42,6 +43,11 @@ for po_path in sorted(p for p in os.listdir(os.path.join(source, "po")) if p.end
     for key, e in sorted(ids.items()):
         if key not in code_ids:
             failures.append(f"{po_path}: {e.msgid!r} is no longer in the code (run scripts/update-po)")
+        # Who meets it decides whether the participants' guide lists it
+        # (scripts/guide-messages): a new message must be classified.
+        if not re.search(r"^audience: (participant (message|hint)|hep (message|hint)|term)$", e.tcomment or "", re.M):
+            failures.append(f"{po_path}: {e.msgid!r} has no translator comment 'audience: participant message', "
+                            "'participant hint', 'hep message', 'hep hint' or 'term'")
         if "fuzzy" in e.flags or not e.translated():
             failures.append(f"{po_path}: {e.msgid!r} is not translated")
             continue
@@ -53,7 +59,7 @@ for po_path in sorted(p for p in os.listdir(os.path.join(source, "po")) if p.end
                 wanted = placeholders(e.msgid)
             if wanted is not None and placeholders(form) != wanted:
                 failures.append(f"{po_path}: {form!r} does not use the placeholders {wanted} of {e.msgid!r}")
-            words = re.findall(r"[A-Za-z]+", QUOTED.sub(" ", form))
+            words = re.findall(r"[^\W\d_]+", QUOTED.sub(" ", form))  # whole words: "notée" is not "not"
             english = [w for w in words if w in ENGLISH]
             if english:
                 failures.append(f"{po_path}: English left in {form!r}: {english}")

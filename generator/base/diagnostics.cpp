@@ -48,6 +48,11 @@ size_t Diagnostics::warning_count() const {
                        [](const Diagnostic& d) { return d.severity == Severity::Warning; });
 }
 
+bool about_a_portfolio(const Diagnostic& d) {
+  const std::string& path = d.pos.path.str();
+  return path.rfind("portfolios/", 0) == 0 || path.find("/portfolios/") != std::string::npos;
+}
+
 std::vector<Diagnostic> Diagnostics::sorted() const {
   std::vector<Diagnostic> copy;
   {
@@ -55,8 +60,9 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     copy = items_;
   }
   std::stable_sort(copy.begin(), copy.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.pos.path, a.pos.line, a.pos.col, a.message) <
-           std::tie(b.pos.path, b.pos.line, b.pos.col, b.message);
+    bool pa = about_a_portfolio(a), pb = about_a_portfolio(b);
+    return std::tie(pb, a.pos.path, a.pos.line, a.pos.col, a.message) <
+           std::tie(pa, b.pos.path, b.pos.line, b.pos.col, b.message);
   });
   copy.erase(std::unique(copy.begin(), copy.end(),
                          [](const Diagnostic& a, const Diagnostic& b) {
@@ -80,7 +86,27 @@ std::string format_diagnostic(const Diagnostic& d) {
 }
 
 void print_diagnostics(const Diagnostics& diags, std::ostream& out) {
-  for (const auto& d : diags.sorted()) out << format_diagnostic(d) << '\n';
+  std::vector<Diagnostic> all = diags.sorted();
+  bool portfolio_errors = std::any_of(all.begin(), all.end(), [](const Diagnostic& d) {
+    return d.severity == Severity::Error && about_a_portfolio(d);
+  });
+  size_t held_back = 0;
+  for (const auto& d : all) {
+    // While a portfolio has errors, the programme's warnings (the HEP's
+    // business) would only bury them: one line says they exist.
+    if (portfolio_errors && d.severity == Severity::Warning && !about_a_portfolio(d)) {
+      ++held_back;
+      continue;
+    }
+    out << format_diagnostic(d) << '\n';
+  }
+  if (held_back > 0) {
+    out << "cartable: "
+        << translate(trn("{1} warning about the programme is not shown while a portfolio has errors",
+                         "{1} warnings about the programme are not shown while a portfolio has errors",
+                         static_cast<long long>(held_back), held_back))
+        << '\n';
+  }
 }
 
 namespace {

@@ -81,7 +81,8 @@ class Diagnostics {
   bool has_errors() const;
   size_t error_count() const;
   size_t warning_count() const;
-  // Sorted by path, line, column, so output does not depend on thread timing.
+  // Sorted by path, line, column, so output does not depend on thread timing;
+  // portfolios' first: what a participant building can fix comes first.
   std::vector<Diagnostic> sorted() const;
 
  private:
@@ -89,8 +90,14 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
 };
 
+// Whether a diagnostic is about a participant's portfolio (portfolios/...)
+// rather than the HEP's programme.
+bool about_a_portfolio(const Diagnostic& d);
+
 // `path:line:col: error: message` then `  hint: ...` on its own line, in
 // the current language (the words `error`/`warning` stay, for editors).
+// print_diagnostics holds back the programme's warnings, in one line,
+// while a portfolio has errors.
 std::string format_diagnostic(const Diagnostic& d);
 void print_diagnostics(const Diagnostics& diags, std::ostream& out);
 

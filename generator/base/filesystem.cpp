@@ -47,24 +47,24 @@ void report_file_error(const FileResult& r, const std::string& shown, const Sour
     case FileStatus::Ok:
       return;
     case FileStatus::Link:
-      diags.error(pos, "'" + shown + "' is a symbolic link: cartable reads no file and no folder through a link",
-                  "replace the link by the file or folder itself (git: commit the file, not a link to it)");
+      diags.error(pos, tr("'{1}' is a symbolic link: cartable reads no file and no folder through a link", shown),
+                  tr("replace the link by the file or folder itself (git: commit the file, not a link to it)"));
       return;
     case FileStatus::Missing:
-      diags.error(pos, "'" + shown + "' not found");
+      diags.error(pos, tr("'{1}' not found", shown), tr("check the name: capitals count, and the file must be in the site's folder"));
       return;
     case FileStatus::BadPath:
-      diags.error(pos, "'" + shown + "' is outside the site's folder",
-                  "write a path relative to its folder, without '..' or a leading '/'");
+      diags.error(pos, tr("'{1}' is outside the site's folder", shown),
+                  tr("write a path relative to its folder, without '..' or a leading '/'"));
       return;
     case FileStatus::WrongKind:
-      diags.error(pos, "'" + shown + "' is not a regular file");
+      diags.error(pos, tr("'{1}' is not a regular file", shown), tr("name a file, not a folder"));
       return;
     case FileStatus::TooLarge:
-      diags.error(pos, "'" + shown + "' is too large");
+      diags.error(pos, tr("'{1}' is too large", shown), tr("make it smaller"));
       return;
     case FileStatus::Error:
-      diags.error(pos, "cannot read '" + shown + "'");
+      diags.error(pos, tr("cannot read '{1}'", shown), tr("check that you may read it"));
       return;
   }
 }

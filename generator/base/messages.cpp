@@ -172,8 +172,22 @@ std::string translate(const Text& text, std::string_view lang) {
   std::string key = text.plural_id.empty() ? text.id : text.id + '\0' + text.plural_id;
   const MoEntry* e = find_entry(entries, key);
   if (!e || e->translated.empty()) return english(text);
-  if (text.plural_id.empty()) return fill(e->translated, text.args);
-  return fill(nth_form(e->translated, plural_form(lang, text.count)), text.args);
+  std::vector<std::string> args = text.args;
+  for (size_t i = 0; i < args.size() && i < 32; ++i) {
+    if (!(text.term_args & (1u << i))) continue;
+    // A list of terms ("time, place") is translated term by term.
+    std::string list;
+    for (size_t start = 0; start <= args[i].size();) {
+      size_t end = std::min(args[i].find(", ", start), args[i].size());
+      std::string one = args[i].substr(start, end - start);
+      const MoEntry* word = find_entry(entries, one);
+      list += (list.empty() ? "" : ", ") + (word && !word->translated.empty() ? word->translated : one);
+      start = end + 2;
+    }
+    args[i] = list;
+  }
+  if (text.plural_id.empty()) return fill(e->translated, args);
+  return fill(nth_form(e->translated, plural_form(lang, text.count)), args);
 }
 
 std::string translate(const Text& text) { return translate(text, language()); }

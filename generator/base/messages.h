@@ -39,6 +39,19 @@ namespace cartable {
 
 class SharedPath;
 
+// A word or phrase passed to tr() as a value and translated with the message
+// (what a field belongs to: "entry", "portfolio"...):
+//   tr("{1}: missing required field '{2}'", term("entry"), key)
+// xgettext extracts term("...") literals (--keyword=term:1). Built from a
+// plain string, it is still looked up in the catalogue.
+struct Term {
+  std::string english;
+  Term() = default;
+  Term(const char* s) : english(s) {}
+  Term(std::string s) : english(std::move(s)) {}
+};
+inline Term term(const char* english) { return Term(english); }
+
 // A message not yet translated: its English source and the values to put in
 // its {1}, {2}... A plain string converts to a Text without arguments (it is
 // looked up as it is, so an unconverted English sentence stays English).
@@ -47,6 +60,7 @@ struct Text {
   std::string plural_id;  // for trn(): English plural form
   long long count = 0;    // for trn(): chooses the form
   std::vector<std::string> args;
+  unsigned term_args = 0;  // bit i set: args[i] is a Term, translated too
 
   Text() = default;
   Text(std::string literal) : id(std::move(literal)) {}
@@ -62,9 +76,17 @@ inline std::string message_arg(std::string_view s) { return std::string(s); }
 inline std::string message_arg(const std::string& s) { return s; }
 inline std::string message_arg(const char* s) { return s; }
 std::string message_arg(const SharedPath& p);
+inline std::string message_arg(const Term& t) { return t.english; }
 template <class T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
 std::string message_arg(T n) {
   return std::to_string(n);
+}
+// Which of the arguments are Terms, as a bit mask.
+template <class... Args>
+unsigned term_mask() {
+  unsigned mask = 0, i = 0;
+  ((mask |= (std::is_same_v<std::decay_t<Args>, Term> ? 1u << i : 0u), ++i), ...);
+  return mask;
 }
 }  // namespace detail
 
@@ -73,6 +95,7 @@ Text tr(const char* english, const Args&... args) {
   Text t;
   t.id = english;
   t.args = {detail::message_arg(args)...};
+  t.term_args = detail::term_mask<Args...>();
   return t;
 }
 
@@ -85,6 +108,7 @@ Text trn(const char* singular, const char* plural, long long n, const Args&... a
   t.plural_id = plural;
   t.count = n;
   t.args = {detail::message_arg(args)...};
+  t.term_args = detail::term_mask<Args...>();
   return t;
 }
 

@@ -43,21 +43,21 @@ bool check_text(const std::string& path, std::string& out, Diagnostics& diags) {
   char byte[8];
   if (size_t bad = invalid_utf8(out); bad != std::string::npos) {
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(out[bad]));
-    diags.error(position_of(path, out, bad), std::string("invalid UTF-8 (byte ") + byte + ")",
-                "save the file as UTF-8 (in most editors: Save as, then Encoding: UTF-8)");
+    diags.error(position_of(path, out, bad), tr("invalid UTF-8 (byte {1})", byte),
+                tr("save the file as UTF-8 (in most editors: Save as, then Encoding: UTF-8)"));
     return false;
   }
   if (size_t bad = find_control_character(out); bad != std::string::npos) {
-    diags.error(position_of(path, out, bad), "control character " + control_character_name(out, bad) + " in the text",
-                "delete it: it is invisible, and usually comes from a copy and paste");
+    diags.error(position_of(path, out, bad), tr("control character {1} in the text", control_character_name(out, bad)),
+                tr("delete it: it is invisible, and usually comes from a copy and paste"));
     return false;
   }
   return true;
 }
 
 void report_too_large(const std::string& path, uint64_t size, Diagnostics& diags) {
-  diags.error({path, 0, 0}, "file too large (" + std::to_string(size / (1024 * 1024)) + " MB; the limit is 8 MB)",
-              "put long documents in a PDF attachment");
+  diags.error({path, 0, 0}, tr("file too large ({1} MB; the limit is 8 MB)", size / (1024 * 1024)),
+              tr("put long documents in a PDF attachment"));
 }
 
 }  // namespace
@@ -77,7 +77,7 @@ bool read_file(const std::string& file, std::string& out, Diagnostics& diags) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.error({path, 0, 0}, "cannot read file");
+    diags.error({path, 0, 0}, tr("cannot read file"), tr("check the file's name and that you may read it"));
     return false;
   }
   std::ostringstream ss;
@@ -136,9 +136,11 @@ FrontMatter split_front_matter(std::string_view text, const std::string& path, D
     pos = end + 1;
     ++line;
   }
-  diags.error({path, 1, 1}, "front matter is not closed",
-              "add a line '---' after the last field, before the text");
+  diags.error({path, 1, 1}, tr("front matter is not closed"),
+              tr("the fields at the top start with a line '---' and end with another: add a line '---' after the last "
+                 "field, before the text"));
   fm.present = false;
+  fm.unclosed = true;
   return fm;
 }
 

@@ -23,6 +23,7 @@ std::string display_path(const std::string& source_dir, const std::string& rel);
 
 struct FrontMatter {
   bool present = false;
+  bool unclosed = false;  // opened by '---' but never closed (already reported)
   std::string yaml;
   int yaml_first_line = 2;  // the line after the opening '---'
   std::string body;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -22,31 +24,72 @@ SourcePos mark_pos(const YamlSource& src, const YAML::Mark& mark) {
   return {src.path, src.first_line + std::max(0, mark.line), std::max(0, mark.column) + 1};
 }
 
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A plain value whose line goes on with " #x": YAML reads the rest as a
+// comment, so `title: L'atelier #2` publishes « L'atelier ». A '#' followed
+// by a space is taken as a comment on purpose (`visibility: public  # ...`).
+void warn_comment_in_value(const YAML::Node& value, const std::vector<std::string_view>& lines, const YamlSource& src,
+                           Diagnostics& diags) {
+  if (!value.IsScalar() || value.Tag() != "?") return;  // "!" for a quoted value
+  const YAML::Mark m = value.Mark();
+  if (m.line < 0 || static_cast<size_t>(m.line) >= lines.size()) return;
+  std::string_view line = lines[m.line];
+  if (static_cast<size_t>(m.column) >= line.size()) return;
+  std::string_view rest = line.substr(m.column);
+  const std::string& text = value.Scalar();
+  if (rest.substr(0, text.size()) != text) return;  // a value over several lines
+  size_t hash = rest.find(" #", text.size());
+  if (hash == std::string_view::npos || hash + 2 >= rest.size() || rest[hash + 2] == ' ' || rest[hash + 2] == '#') return;
+  std::string whole(rest);
+  while (!whole.empty() && whole.back() == ' ') whole.pop_back();
+  std::string quoted;
+  for (char c : whole) quoted += c == '"' ? std::string("\\\"") : std::string(1, c);
+  diags.warning({src.path, src.first_line + m.line, m.column + static_cast<int>(hash) + 2},
+                tr("'{1}' is left out of the value: after a space, '#' starts a YAML comment",
+                   std::string(rest.substr(hash + 1))),
+                tr("put the whole value in double quotes: \"{1}\"", quoted));
+}
+
 // Finds keys given twice in one mapping (yaml-cpp keeps both pairs and reads
 // the first; PyYAML and others read the last: `draft: false` then
-// `draft: true` would publish a draft here and not there), and control
+// `draft: true` would publish a draft here and not there), control
 // characters in values (escapes such as "\x01" put them in a value that the
-// file itself does not hold). Walks the loaded tree once; a node reached
-// again through an alias (same position, same kind) is not walked again, so
-// alias bombs stay cheap.
-void check_yaml_rules(const YAML::Node& root, const YamlSource& src, Diagnostics& diags) {
+// file itself does not hold), and values cut by a comment. Walks the loaded
+// tree once; a node reached again through an alias (same position, same
+// kind) is not walked again, so alias bombs stay cheap.
+void check_yaml_rules(const YAML::Node& root, const std::string& text, const YamlSource& src, Diagnostics& diags) {
+  const std::vector<std::string_view> lines = split_lines(text);
   std::set<std::tuple<int, int, int>> seen;
-  std::vector<YAML::Node> todo = {root};
+  std::vector<std::pair<YAML::Node, bool>> todo = {{root, true}};  // (node, is a value)
   while (!todo.empty()) {
-    YAML::Node node = todo.back();
+    auto [node, is_value] = todo.back();
     todo.pop_back();
     if (node.IsScalar()) {
       const std::string& value = node.Scalar();
       if (size_t bad = find_control_character(value); bad != std::string::npos) {
-        diags.error(mark_pos(src, node.Mark()), "control character " + control_character_name(value, bad) + " in a value",
-                    "delete it: it is invisible, and usually comes from a copy and paste");
+        diags.error(mark_pos(src, node.Mark()), tr("control character {1} in a value", control_character_name(value, bad)),
+                    tr("delete it: it is invisible, and usually comes from a copy and paste"));
       }
+      if (is_value) warn_comment_in_value(node, lines, src, diags);
       continue;
     }
     if (!node.IsMap() && !node.IsSequence()) continue;
     if (!seen.insert({node.Mark().line, node.Mark().column, static_cast<int>(node.Type())}).second) continue;
     if (node.IsSequence()) {
-      for (const YAML::Node& item : node) todo.push_back(item);
+      for (const YAML::Node& item : node) todo.push_back({item, true});
       continue;
     }
     std::map<std::string, YAML::Mark> keys;
@@ -55,15 +98,90 @@ void check_yaml_rules(const YAML::Node& root, const YamlSource& src, Diagnostics
         auto [first, fresh] = keys.emplace(kv.first.Scalar(), kv.first.Mark());
         if (!fresh) {
           diags.error(mark_pos(src, kv.first.Mark()),
-                      "duplicate key '" + kv.first.Scalar() + "' (first given on line " +
-                          std::to_string(src.first_line + first->second.line) + ")",
-                      "keep only one: YAML tools disagree on which one counts");
+                      tr("duplicate key '{1}' (first given on line {2})", kv.first.Scalar(),
+                         src.first_line + first->second.line),
+                      tr("keep only one: YAML tools disagree on which one counts"));
         }
       }
-      todo.push_back(kv.first);
-      todo.push_back(kv.second);
+      todo.push_back({kv.first, false});
+      todo.push_back({kv.second, true});
     }
   }
+}
+
+struct YamlProblem {
+  SourcePos pos;
+  Text message;
+  Text hint;
+};
+
+// A tab in a line's indentation: YAML forbids it, and yaml-cpp then speaks
+// of "illegal block entry" or "end of map not found".
+std::optional<YamlProblem> tab_problem(const std::vector<std::string_view>& lines, const YamlSource& src) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    size_t indent = lines[i].find_first_not_of(" \t");
+    size_t tab = lines[i].find('\t');
+    if (tab == std::string_view::npos || (indent != std::string_view::npos && tab > indent)) continue;
+    if (indent == std::string_view::npos) continue;  // a blank line
+    return YamlProblem{{src.path, src.first_line + static_cast<int>(i), static_cast<int>(tab) + 1},
+                       tr("invalid YAML: a tab at the start of the line; these lines are indented with spaces only"),
+                       tr("replace the tab with spaces, aligned with the lines above")};
+  }
+  return std::nullopt;
+}
+
+// A value between curly quotes (Word and Pages replace straight quotes as
+// one types): YAML does not take them as quotes, so a ':' inside breaks.
+std::optional<YamlProblem> curly_quote_problem(const std::vector<std::string_view>& lines, const YamlSource& src) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (const char* quote : {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9E"}) {
+      for (const char* lead : {": ", "- "}) {
+        size_t at = lines[i].find(std::string(lead) + quote);
+        if (at == std::string_view::npos) continue;
+        return YamlProblem{{src.path, src.first_line + static_cast<int>(i), static_cast<int>(at) + 3},
+                           tr("invalid YAML: the value is between curly quotes (“ ”), which are not quotes for YAML"),
+                           tr("type straight quotes \" instead (a word processor curls them: edit the file in a text editor)")};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// yaml-cpp's message, in words for the person who wrote the file: what
+// usually causes it, and the fix.
+YamlProblem explain_yaml_error(const std::string& text, const YAML::Exception& e, const YamlSource& src) {
+  const std::vector<std::string_view> lines = split_lines(text);
+  if (auto tab = tab_problem(lines, src)) return *tab;
+  SourcePos pos = mark_pos(src, e.mark);
+  const std::string& m = e.msg;
+  if (m == YAML::ErrorMsg::MAP_VALUE) {
+    if (auto curly = curly_quote_problem(lines, src)) return *curly;
+    return {pos, tr("invalid YAML: a ':' followed by a space inside a value that is not in quotes"),
+            tr("put the whole value in double quotes, e.g. title: \"Atelier : les tablettes\"")};
+  }
+  if (m == YAML::ErrorMsg::END_OF_MAP_FLOW || m == YAML::ErrorMsg::END_OF_SEQ_FLOW || m == YAML::ErrorMsg::FLOW_END) {
+    return {pos, tr("invalid YAML: a '[' or '{{' is not closed, or a value inside it needs quotes"),
+            tr("close it with ']' or '}', and put values that contain ',' or ':' in double quotes")};
+  }
+  if (m == YAML::ErrorMsg::END_OF_MAP || m == YAML::ErrorMsg::END_OF_SEQ || m == YAML::ErrorMsg::BLOCK_ENTRY ||
+      m == YAML::ErrorMsg::MAP_KEY) {
+    if (auto curly = curly_quote_problem(lines, src)) return *curly;
+    return {pos, tr("invalid YAML: this line is not indented like the lines of its level"),
+            tr("align it with the other fields of the same level, with spaces; a list item starts with '- '")};
+  }
+  if (m == YAML::ErrorMsg::EOF_IN_SCALAR || m == YAML::ErrorMsg::DOC_IN_SCALAR) {
+    return {pos, tr("invalid YAML: a quote is opened but never closed"),
+            tr("close the quote at the end of the value; a quote inside the value is written twice in '...' or as \\\" in \"...\"")};
+  }
+  if (m.rfind(YAML::ErrorMsg::INVALID_ESCAPE, 0) == 0) {
+    return {pos, tr("invalid YAML: a '\\' inside double quotes starts an escape that YAML does not know"),
+            tr("put the value in single quotes instead, or write the '\\' twice")};
+  }
+  if (m == YAML::ErrorMsg::UNKNOWN_ANCHOR || m == YAML::ErrorMsg::ALIAS_NOT_FOUND || m == YAML::ErrorMsg::ANCHOR_NOT_FOUND) {
+    return {pos, tr("invalid YAML: a value that starts with '*' or '&' is read as a reference"),
+            tr("put the value in double quotes")};
+  }
+  return {pos, tr("invalid YAML: {1}", m), tr("check the indentation and quote values that contain ':' or '#'")};
 }
 
 }  // namespace
@@ -71,11 +189,11 @@ void check_yaml_rules(const YAML::Node& root, const YamlSource& src, Diagnostics
 std::optional<YAML::Node> parse_yaml(const std::string& text, const YamlSource& src, Diagnostics& diags) {
   try {
     YAML::Node root = YAML::Load(text);
-    check_yaml_rules(root, src, diags);
+    check_yaml_rules(root, text, src, diags);
     return root;
   } catch (const YAML::Exception& e) {
-    SourcePos pos{src.path, src.first_line + std::max(0, e.mark.line), std::max(0, e.mark.column) + 1};
-    diags.error(pos, "invalid YAML: " + e.msg, "check the indentation and quote values that contain ':' or '#'");
+    YamlProblem p = explain_yaml_error(text, e, src);
+    diags.error(p.pos, std::move(p.message), std::move(p.hint));
     return std::nullopt;
   }
 }

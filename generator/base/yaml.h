@@ -22,8 +22,9 @@ struct YamlSource {
 
 SourcePos yaml_pos(const YamlSource& src, const YAML::Node& node);
 
-// Parses `text`; on a syntax error reports it at its position and returns
-// nullopt.
+// Parses `text`; on a syntax error reports it at its position, in plain
+// words (a tab, curly quotes, a ':' in a value...), and returns nullopt.
+// Warns about a ` #` that made the rest of a value a comment.
 std::optional<YAML::Node> parse_yaml(const std::string& text, const YamlSource& src, Diagnostics& diags);
 
 }  // namespace cartable

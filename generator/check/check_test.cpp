@@ -52,7 +52,7 @@ TEST(Check, UnknownFrameworkIsNamed) {
   Diagnostics diags;
   check_site(site, diags);
   ASSERT_EQ(diags.error_count(), 1u);
-  EXPECT_EQ(diags.sorted()[0].hint, "did you mean rc-num-so?");
+  EXPECT_EQ(diags.sorted()[0].hint, "did you mean rc-num-so/3.1?");
 }
 
 TEST(Check, TotalsAreComputedFromModules) {

@@ -5,14 +5,14 @@
 namespace cartable::loading {
 
 void Loader::load_calendar_config(const YAML::Node& node, const YamlSource& src) {
-  Fields f(node, src, diags, "calendar");
+  Fields f(node, src, diags, term("calendar"));
   CalendarConfig& c = site.calendar;
   c.pos = f.pos();
   if (f.has("created")) parse_local_time(f.str("created"), true, c.created, f.pos_of("created"), diags);
   if (f.has("refresh")) c.refresh = f.str("refresh");
   YAML::Node period = f.node("period");
   if (period.IsDefined()) {
-    Fields p(period, src, diags, "calendar period");
+    Fields p(period, src, diags, term("calendar period"));
     c.has_period = parse_local_time(p.str("start", true), true, c.period_start, p.pos_of("start"), diags) &&
                    parse_local_time(p.str("end", true), true, c.period_end, p.pos_of("end"), diags);
     c.period_end.hour = 23;
@@ -28,7 +28,7 @@ void Loader::load_certification() {
   if (!exists(rel)) return;
   auto root = read_yaml_file(rel, src);
   if (!root) return;
-  Fields f(*root, src, diags, "certification.yaml");
+  Fields f(*root, src, diags, term("certification.yaml"));
   if (!f.ok()) return;
   CertificationRules& c = site.certification;
   c.present = true;
@@ -47,7 +47,7 @@ void Loader::load_certification() {
 FormerSlot Loader::load_former_slot(const YAML::Node& node, YamlSource& src, const SourcePos& pos) {
   FormerSlot slot;
   slot.pos = pos;
-  Fields ff(node, src, diags, "history 'from'");
+  Fields ff(node, src, diags, term("history 'from'"));
   if (!ff.ok()) return slot;
   if (ff.has("start") || ff.has("end")) {
     bool ok = parse_local_time(ff.str("start", true), false, slot.start, ff.pos_of("start"), diags);
@@ -65,15 +65,16 @@ void Loader::load_sessions() {
   if (!exists(rel)) return;
   auto root = read_yaml_file(rel, src);
   if (!root) return;
-  Fields top(*root, src, diags, "calendar.yaml");
+  Fields top(*root, src, diags, term("calendar.yaml"));
   YAML::Node list = top.node("sessions");
   top.warn_unknown_keys();
   if (!list.IsSequence()) {
-    diags.error(top.pos_of("sessions"), "calendar.yaml: 'sessions' must be a list of sessions");
+    diags.error(top.pos_of("sessions"), tr("calendar.yaml: 'sessions' must be a list of sessions"),
+                tr("write each session on a line starting with '- id:', then its other fields below, indented"));
     return;
   }
   for (const auto& n : list) {
-    Fields f(n, src, diags, "session");
+    Fields f(n, src, diags, term("session"));
     if (!f.ok()) continue;
     Session s;
     s.pos = f.pos();
@@ -91,18 +92,18 @@ void Loader::load_sessions() {
     s.status_pos = f.pos_of("status");
     s.parallel = f.boolean("parallel");
     if (s.status != "confirmed" && s.status != "tentative" && s.status != "cancelled") {
-      diags.error(s.status_pos, "unknown session status '" + s.status + "'",
-                  did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}).empty()
-                      ? "write confirmed, tentative or cancelled"
-                      : did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}));
+      diags.error(s.status_pos, tr("unknown session status '{1}'", s.status),
+                  hint_or(did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}),
+                          tr("write confirmed, tentative or cancelled")));
     }
     YAML::Node history = f.node("history");
     if (history.IsDefined() && !history.IsNull()) {
       if (!history.IsSequence()) {
-        diags.error(yaml_pos(src, history), "session: 'history' must be a list of dated notes");
+        diags.error(yaml_pos(src, history), tr("session: 'history' must be a list of dated notes"),
+                    tr("write each change on a line starting with '- date:', then 'note:' below, indented"));
       } else {
         for (const auto& h : history) {
-          Fields hf(h, src, diags, "history entry");
+          Fields hf(h, src, diags, term("history entry"));
           if (!hf.ok()) continue;
           HistoryEntry e;
           e.pos = hf.pos();

@@ -9,7 +9,7 @@ void Loader::load_crosswalks() {
     YamlSource src;
     auto root = read_yaml_file(fs::path("content/crosswalks") / name, src);
     if (!root) continue;
-    Fields f(*root, src, diags, "crosswalk");
+    Fields f(*root, src, diags, term("crosswalk"));
     if (!f.ok()) continue;
     Crosswalk c;
     c.id = name.stem().string();
@@ -18,7 +18,8 @@ void Loader::load_crosswalks() {
     f.str("source");
     YAML::Node map = f.node("equivalences");
     if (!map.IsMap()) {
-      diags.error(f.pos_of("equivalences"), "crosswalk: 'equivalences' must map a competency to a list of competencies");
+      diags.error(f.pos_of("equivalences"), tr("crosswalk: 'equivalences' must map a competency to a list of competencies"),
+                  tr("write one line per competency: its reference, ':', then the list of equivalents in [ ]"));
     } else {
       for (const auto& kv : map) {
         Ref from{kv.first.Scalar(), yaml_pos(src, kv.first)};
@@ -26,7 +27,8 @@ void Loader::load_crosswalks() {
         if (kv.second.IsSequence()) {
           for (const auto& t : kv.second) to.push_back({t.Scalar(), yaml_pos(src, t)});
         } else {
-          diags.error(yaml_pos(src, kv.second), "crosswalk: the equivalents of '" + from.id + "' must be a list");
+          diags.error(yaml_pos(src, kv.second), tr("crosswalk: the equivalents of '{1}' must be a list", from.id),
+                      tr("write them in [ ], separated by commas"));
         }
         c.pairs.emplace_back(std::move(from), std::move(to));
       }
@@ -42,14 +44,14 @@ void Loader::load_frameworks() {
     fs::path rel = fs::path("content/frameworks") / name;
     auto root = read_yaml_file(rel, src);
     if (!root) continue;
-    Fields f(*root, src, diags, "framework");
+    Fields f(*root, src, diags, term("framework"));
     if (!f.ok()) continue;
     Framework fw;
     fw.pos = f.pos();
     fw.id = f.has("id") ? f.str("id") : name.stem().string();
     if (fw.id != name.stem().string()) {
-      diags.error(f.pos_of("id"), "framework id '" + fw.id + "' differs from its file name '" + name.string() + "'",
-                  "rename the file to " + fw.id + ".yaml");
+      diags.error(f.pos_of("id"), tr("framework id '{1}' differs from its file name '{2}'", fw.id, name.string()),
+                  tr("rename the file to {1}.yaml", fw.id));
     }
     fw.title = f.str("title", true);
     fw.short_title = f.str("short_title");
@@ -61,7 +63,8 @@ void Loader::load_frameworks() {
     fw.body = {f.str("description"), f.pos_of("description")};
     YAML::Node domains = f.node("domains");
     if (!domains.IsSequence()) {
-      diags.error(f.pos_of("domains"), "framework: 'domains' must be a list of domains");
+      diags.error(f.pos_of("domains"), tr("framework: 'domains' must be a list of domains"),
+                  tr("write each domain on a line starting with '- code:', then its other fields below, indented"));
     } else {
       for (const auto& d : domains) fw.domains.push_back(load_domain(d, src));
     }
@@ -71,7 +74,7 @@ void Loader::load_frameworks() {
 }
 
 Domain Loader::load_domain(const YAML::Node& n, const YamlSource& src) {
-  Fields f(n, src, diags, "domain");
+  Fields f(n, src, diags, term("domain"));
   Domain d;
   if (!f.ok()) return d;
   d.pos = f.pos();
@@ -81,10 +84,11 @@ Domain Loader::load_domain(const YAML::Node& n, const YamlSource& src) {
   YAML::Node comps = f.node("competencies");
   if (comps.IsDefined() && !comps.IsNull()) {
     if (!comps.IsSequence()) {
-      diags.error(yaml_pos(src, comps), "domain: 'competencies' must be a list");
+      diags.error(yaml_pos(src, comps), tr("domain: 'competencies' must be a list"),
+                  tr("write each competency on a line starting with '- code:', then its other fields below, indented"));
     } else {
       for (const auto& c : comps) {
-        Fields cf(c, src, diags, "competency");
+        Fields cf(c, src, diags, term("competency"));
         if (!cf.ok()) continue;
         Competency comp;
         comp.pos = cf.pos();

@@ -54,14 +54,14 @@ bool parse_local_time(const std::string& text, bool time_optional, LocalTime& ou
                       Diagnostics& diags) {
   LocalTime t;
   if (!iso_date_time(text, time_optional, t)) {
-    diags.error(pos, "'" + text + "' is not a " + (time_optional ? "date" : "date and time"),
-                time_optional ? "write it as 2027-03-13 or 2027-03-13 09:00" : "write it as 2027-03-13 09:00");
+    diags.error(pos, time_optional ? tr("'{1}' is not a date", text) : tr("'{1}' is not a date and time", text),
+                time_optional ? tr("write it as 2027-03-13 or 2027-03-13 09:00") : tr("write it as 2027-03-13 09:00"));
     return false;
   }
   // Calendars and date arithmetic go wrong far from now; a typo is likelier.
   if (t.year < 1900 || t.year > 2200) {
-    diags.error(pos, "'" + text + "': the year " + std::to_string(t.year) + " is outside 1900-2200",
-                "check the year: four digits, e.g. 2027");
+    diags.error(pos, tr("'{1}': the year {2} is outside 1900-2200", text, t.year),
+                tr("check the year: four digits, e.g. 2027"));
     return false;
   }
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -69,7 +69,7 @@ bool parse_local_time(const std::string& text, bool time_optional, LocalTime& ou
   bool valid_day = t.month >= 1 && t.month <= 12 && t.day >= 1 &&
                    t.day <= (t.month == 2 && !leap ? 28 : days[t.month - 1]);
   if (!valid_day || t.hour > 23 || t.minute > 59 || t.hour < 0 || t.minute < 0) {
-    diags.error(pos, "'" + text + "' is not a real date and time", "check the day, the month and the hour");
+    diags.error(pos, tr("'{1}' is not a real date and time", text), tr("check the day, the month and the hour"));
     return false;
   }
   out = t;

@@ -16,13 +16,13 @@
 
 #include "base/text.h"
 #include "load/hep_records.h"
+#include "model/near_miss.h"
 #include "load/yaml_util.h"
 
 namespace fs = std::filesystem;
 
 namespace cartable::loading {
 
-inline std::string hint_or(const std::string& hint, const std::string& fallback) { return hint.empty() ? fallback : hint; }
 
 using ::cartable::display_path;  // base/source_text.h
 
@@ -37,6 +37,7 @@ struct Loader {
   bool keep_entry_bodies = true;
   unsigned threads = 0;  // 0: one per core
   std::shared_ptr<const FileSystem> files;
+  std::string placeholder_bio;  // the bio `cartable new portfolio` writes, to be replaced
 
   std::string shown(const fs::path& rel) const { return display_path(source, rel.generic_string()); }
 
@@ -47,9 +48,11 @@ struct Loader {
 
   // The files of folder `dir` named *<ext>, sorted. A link among them is
   // refused: it could point at anything the server can read.
-  std::vector<fs::path> files_with_extension(const fs::path& dir, const std::string& ext) {
+  std::vector<fs::path> files_with_extension(const fs::path& dir, const std::string& ext,
+                                            std::vector<FolderEntry>* listing = nullptr) {
     std::vector<fs::path> out;
-    std::vector<FolderEntry> entries;
+    std::vector<FolderEntry> own;
+    std::vector<FolderEntry>& entries = listing ? *listing : own;
     FileResult r = files->list(dir.generic_string(), &entries);
     if (r.status == FileStatus::Link) report_file_error(r, shown(r.at), {shown(r.at), 0, 0}, diags);
     for (const FolderEntry& e : entries) {
@@ -86,7 +89,9 @@ struct Loader {
   std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);
   template <class EntryFields>  // Fields, or FlatFields (load/front_matter.h)
   std::optional<Entry> read_entry(EntryFields& f, const YamlSource& src, Entry e, const fs::path& dir,
-                                  const fs::path& name, const Portfolio& p);
+                                  const fs::path& name, const Portfolio& p, bool scaffold);
+  void warn_look_alikes(const fs::path& dir, const std::vector<FolderEntry>& listing);
+  std::string read_placeholder_bio();
   bool resolve_attachment(const Portfolio& p, Attachment& att);
   void load_crosswalks();
   void load_certification();

@@ -9,12 +9,12 @@ void Loader::load_places() {
   if (!exists(rel)) return;
   auto root = read_yaml_file(rel, src);
   if (!root) return;
-  Fields top(*root, src, diags, "places.yaml");
+  Fields top(*root, src, diags, term("places.yaml"));
   YAML::Node list = top.node("places");
   top.warn_unknown_keys();
   if (!list.IsSequence()) return;
   for (const auto& n : list) {
-    Fields f(n, src, diags, "place");
+    Fields f(n, src, diags, term("place"));
     Place p;
     p.pos = f.pos();
     p.id = f.str("id", true);
@@ -33,12 +33,12 @@ void Loader::load_people() {
   if (!exists(rel)) return;
   auto root = read_yaml_file(rel, src);
   if (!root) return;
-  Fields top(*root, src, diags, "people.yaml");
+  Fields top(*root, src, diags, term("people.yaml"));
   YAML::Node list = top.node("people");
   top.warn_unknown_keys();
   if (!list.IsSequence()) return;
   for (const auto& n : list) {
-    Fields f(n, src, diags, "person");
+    Fields f(n, src, diags, term("person"));
     Person p;
     p.pos = f.pos();
     p.id = f.str("id", true);

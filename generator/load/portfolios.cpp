@@ -31,9 +31,71 @@ bool content_matches(const std::string& type, const std::string& bytes) {
   return false;
 }
 
+std::string trim(const std::string& s) {
+  size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// An entry's body that holds nothing but the scaffold's headings and its
+// prompts (HTML comments, never published): `cartable new entry` untouched.
+bool only_scaffold(std::string_view body) {
+  bool in_comment = false, prompts = false;
+  size_t at = 0;
+  while (at < body.size()) {
+    if (in_comment) {
+      size_t close = body.find("-->", at);
+      if (close == std::string_view::npos) return prompts;
+      in_comment = false;
+      at = close + 3;
+      continue;
+    }
+    char c = body[at];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++at;
+    } else if (body.compare(at, 4, "<!--") == 0) {
+      in_comment = prompts = true;
+      at += 4;
+    } else if (c == '#' && (at == 0 || body[at - 1] == '\n' || body[at - 1] == ' ')) {
+      at = std::min(body.find('\n', at), body.size());  // a heading line
+    } else {
+      return false;
+    }
+  }
+  return prompts;
+}
+
+Text attachment_form_hint() {
+  return tr("write each attachment as '- file: photo.png' with, on the next line under 'file', 'alt: what the image "
+            "shows' (an image needs it)");
+}
+
 }  // namespace
 
+// The bio of the theme's scaffold-portfolio.mustache (`bio: |` and its
+// indented lines), which a participant is meant to replace; "" if the
+// theme has none.
+std::string Loader::read_placeholder_bio() {
+  std::string text;
+  if (!files->read(join_path("themes/" + site.config.theme + "/templates", "scaffold-portfolio.mustache"), &text,
+                   kMaxSourceBytes)) {
+    return {};
+  }
+  size_t at = text.find("\nbio: |\n");
+  if (at == std::string::npos) return {};
+  std::istringstream lines(text.substr(at + 8));  // after "\nbio: |\n"
+  std::string line, bio;
+  while (std::getline(lines, line) && line.rfind("  ", 0) == 0) bio += line.substr(2) + "\n";
+  return trim(bio);
+}
+
 void Loader::load_portfolios() {
+  placeholder_bio = read_placeholder_bio();
   std::vector<FolderEntry> entries;
   FileResult listed = files->list("portfolios", &entries);
   if (listed.status == FileStatus::Link) report_file_error(listed, shown(listed.at), {shown(listed.at), 0, 0}, diags);
@@ -55,8 +117,8 @@ void Loader::load_portfolios() {
   parallel_for(dirs.size(), threads, [&](size_t i) {
     fs::path rel = fs::path("portfolios") / dirs[i];
     if (!exists(rel / "portfolio.yaml")) {
-      diags.error({shown(rel / "portfolio.yaml"), 0, 0}, "portfolio folder without portfolio.yaml",
-                  "create portfolios/" + dirs[i].string() + "/portfolio.yaml with at least 'name:'");
+      diags.error({shown(rel / "portfolio.yaml"), 0, 0}, tr("portfolio folder without portfolio.yaml"),
+                  tr("create portfolios/{1}/portfolio.yaml with at least 'name:'", dirs[i].string()));
       return;
     }
     loaded[i] = load_portfolio(rel);
@@ -68,12 +130,38 @@ void Loader::load_portfolios() {
             [](const Portfolio& a, const Portfolio& b) { return a.slug < b.slug; });
 }
 
+// Files that look like entries but are not read as such: Notepad saves
+// `trace.md.txt`, other tools `Trace.MD` or `trace.markdown`, and a
+// document from a word processor is no entry. Each is named, with the
+// rename to do, instead of being ignored without a word.
+void Loader::warn_look_alikes(const fs::path& dir, const std::vector<FolderEntry>& listing) {
+  for (const FolderEntry& f : listing) {
+    if (f.kind != FileKind::File || f.name[0] == '.') continue;
+    const std::string lower = lowercase(f.name);
+    SourcePos pos{shown(dir / f.name), 0, 0};
+    auto stem_of = [&](size_t suffix) { return slugify(f.name.substr(0, f.name.size() - suffix)) + ".md"; };
+    if (has_extension(lower, ".md.txt")) {
+      diags.warning(pos, tr("'{1}' is not published: its name ends in .txt", f.name),
+                    tr("rename it to {1} (Notepad adds .txt: when saving, choose the type « All files »)", stem_of(7)));
+    } else if (has_extension(lower, ".md") && !has_extension(f.name, ".md")) {
+      diags.warning(pos, tr("'{1}' is not published: entries end in .md, in lowercase", f.name),
+                    tr("rename it to {1}", stem_of(3)));
+    } else if (has_extension(lower, ".markdown")) {
+      diags.warning(pos, tr("'{1}' is not published: entries end in .md", f.name), tr("rename it to {1}", stem_of(9)));
+    } else if (has_extension(lower, ".docx") || has_extension(lower, ".odt") || has_extension(lower, ".doc")) {
+      diags.warning(pos, tr("'{1}' is not published: a word processor's document is not an entry", f.name),
+                    tr("copy its text into a file {1}; to attach it, export it as PDF and list the PDF under attachments:",
+                       stem_of(lower.size() - lower.rfind('.'))));
+    }
+  }
+}
+
 // Runs on several threads at once: reads `site` only.
 std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
   YamlSource src;
   auto root = read_yaml_file(rel / "portfolio.yaml", src);
   if (!root) return std::nullopt;
-  Fields f(*root, src, diags, "portfolio");
+  Fields f(*root, src, diags, term("portfolio"));
   if (!f.ok()) return std::nullopt;
   Portfolio p;
   p.pos = f.pos();
@@ -81,8 +169,8 @@ std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
   p.folder = rel.generic_string();
   p.slug = f.has("slug") ? f.str("slug") : rel.filename().string();
   if (p.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos || p.slug.empty()) {
-    diags.error(f.has("slug") ? f.pos_of("slug") : p.pos, "portfolio slug '" + p.slug + "' may only use a-z, 0-9 and '-'",
-                "it becomes the portfolio's URL, e.g. " + slugify(p.slug));
+    diags.error(f.has("slug") ? f.pos_of("slug") : p.pos, tr("portfolio slug '{1}' may only use a-z, 0-9 and '-'", p.slug),
+                tr("it becomes the portfolio's URL, e.g. {1}", slugify(p.slug)));
   }
   p.name = f.str("name", true);
   p.school = f.str("school");
@@ -90,14 +178,20 @@ std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
   p.owners = f.str_list("owners");
   std::string visibility = f.has("visibility") ? f.str("visibility") : "public";
   if (!parse_visibility(visibility, p.visibility)) {
-    diags.error(f.pos_of("visibility"), "unknown visibility '" + visibility + "'",
-                hint_or(did_you_mean(visibility, {"public", "experts", "private"}), "write public, experts or private"));
+    diags.error(f.pos_of("visibility"), tr("unknown visibility '{1}'", visibility),
+                hint_or(did_you_mean(visibility, {"public", "experts", "private"}), tr("write public, experts or private")));
   }
   p.bio = {f.str("bio"), f.pos_of("bio")};
+  if (!placeholder_bio.empty() && trim(p.bio.text) == placeholder_bio) {
+    diags.warning(f.pos_of("bio"), tr("the bio is still the example of `cartable new portfolio`"),
+                  tr("replace it with a few lines about you, or remove the bio"));
+  }
   load_a_la_carte(f, src, p);
   for (auto& [ref, pos] : f.str_list_pos("coauthored")) p.coauthored.push_back({ref, pos});
   f.warn_unknown_keys();
-  std::vector<fs::path> names = files_with_extension(rel, ".md");
+  std::vector<FolderEntry> listing;
+  std::vector<fs::path> names = files_with_extension(rel, ".md", &listing);
+  warn_look_alikes(rel, listing);
   p.entries.reserve(names.size());
   for (const auto& name : names) {
     if (auto e = load_entry(rel, name, p)) p.entries.push_back(std::move(*e));
@@ -114,11 +208,12 @@ void Loader::load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p) {
   YAML::Node list = f.node("a_la_carte");
   if (!list.IsDefined() || list.IsNull()) return;
   if (!list.IsSequence()) {
-    diags.error(f.pos_of("a_la_carte"), "portfolio: 'a_la_carte' must be a list of courses");
+    diags.error(f.pos_of("a_la_carte"), tr("portfolio: 'a_la_carte' must be a list of courses"),
+                tr("write each course on a line starting with '- id:', then its other fields below, indented"));
     return;
   }
   for (const auto& n : list) {
-    Fields cf(n, src, diags, "course");
+    Fields cf(n, src, diags, term("course"));
     if (!cf.ok()) continue;
     AlaCarteCourse c;
     c.pos = cf.pos();
@@ -127,7 +222,7 @@ void Loader::load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p) {
     std::string date = cf.str("date", true);
     if (!date.empty()) parse_local_time(date, true, c.date, cf.pos_of("date"), diags);
     c.periods = cf.integer("periods", true, 0);
-    if (cf.has("periods") && c.periods <= 0) diags.error(cf.pos_of("periods"), "a course lasts at least one period");
+    if (cf.has("periods") && c.periods <= 0) diags.error(cf.pos_of("periods"), tr("a course lasts at least one period"), tr("write the number of periods on the attestation"));
     c.module = {cf.str("module"), cf.pos_of("module")};
     c.attestation.file = cf.str("attestation", true);
     c.attestation.pos = cf.pos_of("attestation");
@@ -153,6 +248,7 @@ std::optional<Entry> Loader::load_entry(const fs::path& dir, const fs::path& nam
   Entry e;
   std::string yaml;
   if (!read_markdown_text(dir / name, src, e.body, yaml)) return std::nullopt;
+  const bool scaffold = only_scaffold(e.body.text);
   if (!keep_entry_bodies) {
     // Assigning an empty string would keep the text's buffer (its capacity):
     // a kilobyte or more per entry, most of the loaded site's memory.
@@ -161,25 +257,25 @@ std::optional<Entry> Loader::load_entry(const fs::path& dir, const fs::path& nam
   }
   if (auto flat = parse_flat_front_matter(yaml, kEntryKeys)) {
     FlatFields f(std::move(*flat), src);
-    return read_entry(f, src, std::move(e), dir, name, p);
+    return read_entry(f, src, std::move(e), dir, name, p, scaffold);
   }
   auto root = parse_yaml(yaml, src, diags);
   if (!root) return std::nullopt;
-  Fields f(*root, src, diags, "entry");
+  Fields f(*root, src, diags, term("entry"));
   if (!f.ok()) return std::nullopt;
-  return read_entry(f, src, std::move(e), dir, name, p);
+  return read_entry(f, src, std::move(e), dir, name, p, scaffold);
 }
 
 template <class EntryFields>
 std::optional<Entry> Loader::read_entry(EntryFields& f, const YamlSource& src, Entry e, const fs::path& dir,
-                                        const fs::path& name, const Portfolio& p) {
+                                        const fs::path& name, const Portfolio& p, bool scaffold) {
   e.pos = f.pos();
   e.portfolio = p.slug;
   e.slug = name.stem().string();
   e.file = (fs::path(source) / dir / name).lexically_normal().string();
   if (e.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
-    diags.error({shown(dir / name), 1, 1}, "entry file name '" + name.string() + "' may only use a-z, 0-9 and '-'",
-                "rename it to " + slugify(e.slug) + ".md: the name becomes the entry's URL");
+    diags.error({shown(dir / name), 1, 1}, tr("entry file name '{1}' may only use a-z, 0-9 and '-'", name.string()),
+                tr("rename it to {1}.md: the name becomes the entry's URL", slugify(e.slug)));
   }
   e.title = f.str("title", true);
   std::string date = f.str("date", true);
@@ -188,23 +284,29 @@ std::optional<Entry> Loader::read_entry(EntryFields& f, const YamlSource& src, E
   e.task = {f.str("task", true), f.pos_of("task")};
   e.kind = f.str("kind");
   for (auto& [ref, pos] : f.str_list_pos("competencies")) e.competencies.push_back({ref, pos});
-  if (!f.has("competencies")) diags.error(f.pos(), "entry: missing required field 'competencies'",
-                                          "list the competencies this entry evidences, e.g. rc-num-so/3.1");
+  if (!f.has("competencies")) diags.error(f.pos(), tr("entry: missing required field 'competencies'"),
+                                          tr("list the competencies this entry evidences, e.g. rc-num-so/3.1"));
   e.status = f.str("status");  // optional: "submitted"; decisions are trainers' (assessments)
   for (auto& [slug, pos] : f.str_list_pos("coauthors")) e.coauthors.push_back({slug, pos});
   e.draft = f.boolean("draft");
   std::string visibility = f.has("visibility") ? f.str("visibility") : "public";
   if (!parse_visibility(visibility, e.visibility)) {
-    diags.error(f.pos_of("visibility"), "unknown visibility '" + visibility + "'",
-                hint_or(did_you_mean(visibility, {"public", "experts", "private"}), "write public, experts or private"));
+    diags.error(f.pos_of("visibility"), tr("unknown visibility '{1}'", visibility),
+                hint_or(did_you_mean(visibility, {"public", "experts", "private"}), tr("write public, experts or private")));
   }
   YAML::Node atts = f.node("attachments");
   if (atts.IsDefined() && !atts.IsNull()) {
     if (!atts.IsSequence()) {
-      diags.error(yaml_pos(src, atts), "entry: 'attachments' must be a list");
+      diags.error(yaml_pos(src, atts), tr("entry: 'attachments' must be a list"), attachment_form_hint());
     } else {
       for (const auto& a : atts) {
-        Fields af(a, src, diags, "attachment");
+        if (a.IsScalar()) {
+          // `attachments: [photo.png]`: a name alone, without file: and alt:.
+          diags.error(yaml_pos(src, a), tr("attachment '{1}' is written as a name alone", a.Scalar()),
+                      attachment_form_hint());
+          continue;
+        }
+        Fields af(a, src, diags, term("attachment"));
         if (!af.ok()) continue;
         Attachment att;
         att.pos = af.pos_of("file");
@@ -219,6 +321,10 @@ std::optional<Entry> Loader::read_entry(EntryFields& f, const YamlSource& src, E
   for (const char* key : {"title", "date", "module", "task", "kind", "competencies", "status", "coauthors", "draft", "visibility"}) {
     if (f.has(key)) e.field_pos.set(key, f.pos_of(key));
   }
+  if (!e.draft && scaffold) {
+    diags.warning(e.body.start, tr("this entry holds only the headings and prompts of `cartable new entry`"),
+                  tr("write your text under each heading, or keep draft: true until it is ready"));
+  }
   f.warn_unknown_keys();
   return e;
 }
@@ -228,8 +334,8 @@ std::optional<Entry> Loader::read_entry(EntryFields& f, const YamlSource& src, E
 bool Loader::resolve_attachment(const Portfolio& p, Attachment& att) {
   std::vector<std::string> parts;
   if (!split_relative_path(att.file, &parts) || parts.empty()) {
-    diags.error(att.pos, "attachment '" + att.file + "' is outside the portfolio's folder",
-                "put the file in " + shown(p.folder) + "/ and write its name only");
+    diags.error(att.pos, tr("attachment '{1}' is outside the portfolio's folder", att.file),
+                tr("put the file in {1}/ and write its name only", shown(p.folder)));
     return false;
   }
   std::string rel = join_path(p.folder, att.file);
@@ -240,17 +346,17 @@ bool Loader::resolve_attachment(const Portfolio& p, Attachment& att) {
     files->list(p.folder, &entries);
     std::vector<std::string> names;
     for (const FolderEntry& e : entries) names.push_back(e.name);
-    diags.error(att.pos, "attachment '" + att.file + "' not found",
-                hint_or(did_you_mean(att.file, names), "check the file name: it must sit in the portfolio's folder"));
+    diags.error(att.pos, tr("attachment '{1}' not found", att.file),
+                hint_or(did_you_mean(att.file, names), tr("check the file name: it must sit in the portfolio's folder")));
     return false;
   }
   if (r.status == FileStatus::Link) {
-    diags.error(att.pos, "attachment '" + att.file + "' is a symbolic link",
-                "copy the file itself into the portfolio's folder: links are never followed");
+    diags.error(att.pos, tr("attachment '{1}' is a symbolic link", att.file),
+                tr("copy the file itself into the portfolio's folder: links are never followed"));
     return false;
   }
   if (!r || info.kind != FileKind::File) {
-    diags.error(att.pos, "attachment '" + att.file + "' is not a file");
+    diags.error(att.pos, tr("attachment '{1}' is not a file", att.file), tr("name a file of the portfolio's folder, not a folder"));
     return false;
   }
   std::string ext = fs::path(att.file).extension().string();
@@ -259,8 +365,8 @@ bool Loader::resolve_attachment(const Portfolio& p, Attachment& att) {
       {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".pdf", "application/pdf"}};
   auto type = types.find(ext);
   if (type == types.end()) {
-    diags.error(att.pos, "attachment '" + att.file + "': files of type '" + ext + "' cannot be published",
-                "use PNG, JPEG, GIF images or PDF documents");
+    diags.error(att.pos, tr("attachment '{1}': files of type '{2}' cannot be published", att.file, ext),
+                tr("use PNG, JPEG, GIF images or PDF documents"));
     return false;
   }
   att.type = type->second;
@@ -269,31 +375,33 @@ bool Loader::resolve_attachment(const Portfolio& p, Attachment& att) {
   att.source_path = rel;
   const uint64_t limit = site.config.max_attachment_bytes;
   if (info.size > limit) {
-    diags.error(att.pos, "attachment '" + att.file + "' is too large (" + std::to_string(info.size / (1024 * 1024)) +
-                             " MB; the limit is " + std::to_string(limit / (1024 * 1024)) + " MB)",
-                "make it smaller (export the PDF for screen, resize the image), or raise max_attachment_mb in site.yaml");
+    diags.error(att.pos,
+                tr("attachment '{1}' is too large ({2} MB; the limit is {3} MB)", att.file, info.size / (1024 * 1024),
+                   limit / (1024 * 1024)),
+                tr("make it smaller (export the PDF for screen, resize the image), or raise max_attachment_mb in site.yaml"));
     return false;
   }
   std::string bytes;
   if (!files->read(rel, &bytes, limit)) {
-    diags.error(att.pos, "cannot read attachment '" + att.file + "'");
+    diags.error(att.pos, tr("cannot read attachment '{1}'", att.file), tr("check that the file is not open in another program"));
     return false;
   }
   // The type is what the bytes are, not what the name says: a page served
   // as application/pdf or image/png must be one.
   if (!content_matches(att.type, bytes)) {
-    diags.error(att.pos, "attachment '" + att.file + "' is not a " + ext.substr(1) + " file (its content says otherwise)",
-                "export it again in that format, or give it the extension of what it is");
+    diags.error(att.pos, tr("attachment '{1}' is not a {2} file (its content says otherwise)", att.file, ext.substr(1)),
+                tr("export it again in that format, or give it the extension of what it is"));
     return false;
   }
   if (att.image) {
     if (!image_size(bytes, att.width, att.height)) {
-      diags.error(att.pos, "attachment '" + att.file + "' is not a readable " + ext.substr(1) + " image");
+      diags.error(att.pos, tr("attachment '{1}' is not a readable {2} image", att.file, ext.substr(1)),
+                  tr("open it in an image editor and export it again"));
       return false;
     }
     if (att.alt.empty()) {
-      diags.error(att.pos, "image '" + att.file + "' has no alt text",
-                  "add 'alt:' describing the image for people who cannot see it");
+      diags.error(att.pos, tr("image '{1}' has no alt text", att.file),
+                  tr("add 'alt:' describing the image for people who cannot see it"));
       return false;
     }
   }

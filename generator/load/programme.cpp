@@ -20,7 +20,7 @@ void Loader::load_catalogue(const std::string& file, const SourcePos& pos) {
   if (!read_source(file, text)) return;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || j.value("format", "") != "cartable-catalogue") {
-    diags.error(pos, "'" + file + "' is not a cartable catalogue", "save it from the programme's site: /api/catalogue.json");
+    diags.error(pos, tr("'{1}' is not a cartable catalogue", file), tr("save it from the programme's site: /api/catalogue.json"));
     return;
   }
   SourcePos at{shown(file), 1, 1};
@@ -131,13 +131,13 @@ bool Loader::load_config() {
   YamlSource src;
   fs::path rel = "site.yaml";
   if (!exists(rel)) {
-    diags.error({shown(rel), 0, 0}, "no site.yaml here: this folder is not a cartable site",
-                "run cartable in the site's folder, or pass --source DIR");
+    diags.error({shown(rel), 0, 0}, tr("no site.yaml here: this folder is not a cartable site"),
+                tr("run cartable in the site's folder, or pass --source DIR"));
     return false;
   }
   auto root = read_yaml_file(rel, src);
   if (!root) return true;
-  Fields f(*root, src, diags, "site.yaml");
+  Fields f(*root, src, diags, term("site.yaml"));
   SiteConfig& c = site.config;
   c.pos = f.pos();
   c.catalogue = f.str("catalogue");
@@ -153,21 +153,21 @@ bool Loader::load_config() {
     auto slash = c.base_url.find('/', scheme + 3);
     if (slash != std::string::npos) c.base_path = c.base_url.substr(slash);
   } else if (!c.base_url.empty()) {
-    diags.error(f.pos_of("base_url"), "base_url must be an absolute URL",
-                "write it like https://example.org/");
+    diags.error(f.pos_of("base_url"), tr("base_url must be an absolute URL"), tr("write it like https://example.org/"));
   }
   if (f.has("language")) c.language = f.str("language");
   if (f.has("timezone")) c.timezone = f.str("timezone");
   if (f.has("theme")) c.theme = f.str("theme");
   if (c.theme.empty() || c.theme.find('/') != std::string::npos || c.theme[0] == '.') {
-    diags.error(f.pos_of("theme"), "theme '" + c.theme + "' must be the name of a folder of themes/",
-                "write the folder's name alone, e.g. default");
+    diags.error(f.pos_of("theme"), tr("theme '{1}' must be the name of a folder of themes/", c.theme),
+                tr("write the folder's name alone, e.g. default"));
     c.theme = "default";
   }
   if (f.has("max_attachment_mb")) {
     int mb = f.integer("max_attachment_mb");
     if (mb < 1 || mb > 1024) {
-      diags.error(f.pos_of("max_attachment_mb"), "max_attachment_mb must be between 1 and 1024");
+      diags.error(f.pos_of("max_attachment_mb"), tr("max_attachment_mb must be between 1 and 1024"),
+                  tr("write a number of megabytes, e.g. max_attachment_mb: 20"));
     } else {
       c.max_attachment_bytes = static_cast<uint64_t>(mb) * 1024 * 1024;
     }
@@ -175,15 +175,15 @@ bool Loader::load_config() {
   for (auto& [name, pos] : f.str_list_pos("outputs")) {
     if (name.empty() || name.find('/') != std::string::npos || name[0] == '.' ||
         name == "content" || name == "portfolios" || name == "themes" || name == "scripts") {
-      diags.error(pos, "'" + name + "' cannot be an output folder",
-                  "name a new folder directly in the site's folder, e.g. experts");
+      diags.error(pos, tr("'{1}' cannot be an output folder", name),
+                  tr("name a new folder directly in the site's folder, e.g. experts"));
     } else {
       c.outputs.push_back(name);
     }
   }
   YAML::Node inst = f.node("institution");
   if (inst.IsDefined()) {
-    Fields i(inst, src, diags, "institution");
+    Fields i(inst, src, diags, term("institution"));
     c.institution.name = i.str("name", true);
     c.institution.unit = i.str("unit");
     c.institution.address = i.str_list("address");
@@ -194,13 +194,13 @@ bool Loader::load_config() {
   }
   YAML::Node experts = f.node("experts");
   if (experts.IsDefined() && !experts.IsNull()) {
-    Fields e(experts, src, diags, "experts");
+    Fields e(experts, src, diags, term("experts"));
     if (e.has("htpasswd")) c.experts_htpasswd = e.str("htpasswd");
     e.warn_unknown_keys();
   }
   YAML::Node publishing = f.node("publishing");
   if (publishing.IsDefined() && !publishing.IsNull()) {
-    Fields pf(publishing, src, diags, "publishing");
+    Fields pf(publishing, src, diags, term("publishing"));
     c.publishing = {pf.str_list("staff"), pf.str_list("trainers"), pf.str_list("trainer_paths")};
     pf.warn_unknown_keys();
   }
@@ -227,8 +227,9 @@ bool Loader::read_markdown_text(const fs::path& rel, YamlSource& src, Markdown& 
   body = {std::move(fm.body), {path, fm.body_first_line, 1}};
   src = {path, fm.yaml_first_line};
   if (!fm.present) {
-    diags.error({path, 1, 1}, "missing front matter",
-                "start the file with a line '---', the fields, then another '---'");
+    if (fm.unclosed) return false;  // split_front_matter said why
+    diags.error({path, 1, 1}, tr("missing front matter"),
+                tr("start the file with a line '---', the fields, then another '---'"));
     return false;
   }
   yaml = std::move(fm.yaml);
@@ -241,7 +242,7 @@ void Loader::load_pages() {
     Page page;
     auto root = read_markdown(fs::path("content") / name, src, page.body);
     if (!root) continue;
-    Fields f(*root, src, diags, "page");
+    Fields f(*root, src, diags, term("page"));
     page.pos = f.pos();
     page.id = name.stem().string();
     page.title = f.str("title", true);
@@ -255,8 +256,8 @@ void Loader::load_pages() {
   std::stable_partition(site.pages.begin(), site.pages.end(),
                         [](const Page& p) { return p.id == "programme"; });
   if (site.pages.empty() || site.pages[0].id != "programme") {
-    diags.error({shown("content/programme.md"), 0, 0}, "the programme page is missing",
-                "create content/programme.md: it is the site's home page");
+    diags.error({shown("content/programme.md"), 0, 0}, tr("the programme page is missing"),
+                tr("create content/programme.md: it is the site's home page"));
   }
 }
 
@@ -265,7 +266,7 @@ void Loader::load_programme(Fields& page, const YamlSource& src) {
   p.title = page.str("title");
   YAML::Node n = page.node("programme");
   if (!n.IsDefined()) return;
-  Fields f(n, src, diags, "programme");
+  Fields f(n, src, diags, term("programme"));
   p.kind = f.str("kind");
   p.short_title = f.str("short_title");
   p.cohort = f.str("cohort");
@@ -274,7 +275,7 @@ void Loader::load_programme(Fields& page, const YamlSource& src) {
   p.credential = f.str("credential");
   YAML::Node totals = f.node("declared_totals");
   if (totals.IsDefined()) {
-    Fields t(totals, src, diags, "declared_totals");
+    Fields t(totals, src, diags, term("declared_totals"));
     for (const char* key : {"ects", "periods", "self_study_hours"}) {
       if (auto v = t.number(key)) p.declared_totals[key] = {*v, t.pos_of(key)};
     }
@@ -289,18 +290,18 @@ void Loader::load_modules() {
     Module m;
     auto root = read_markdown(fs::path("content/modules") / name, src, m.body);
     if (!root) continue;
-    Fields f(*root, src, diags, "module");
+    Fields f(*root, src, diags, term("module"));
     if (!f.ok()) continue;
     m.pos = f.pos();
     m.id = f.has("id") ? f.str("id") : name.stem().string();
     if (m.id != name.stem().string()) {
-      diags.error(f.pos_of("id"), "module id '" + m.id + "' differs from its file name '" + name.string() + "'",
-                  "rename the file to " + m.id + ".md or remove the 'id' line");
+      diags.error(f.pos_of("id"), tr("module id '{1}' differs from its file name '{2}'", m.id, name.string()),
+                  tr("rename the file to {1}.md or remove the 'id' line", m.id));
     }
     if (f.has("kind")) m.kind = f.str("kind");
     if (m.kind != "module" && m.kind != "certifying-work") {
-      diags.error(f.pos_of("kind"), "unknown module kind '" + m.kind + "'",
-                  did_you_mean(m.kind, {"module", "certifying-work"}));
+      diags.error(f.pos_of("kind"), tr("unknown module kind '{1}'", m.kind),
+                  hint_or(did_you_mean(m.kind, {"module", "certifying-work"}), tr("write module or certifying-work")));
     }
     m.number = f.integer("number", m.kind == "module");
     m.title = f.str("title", true);
@@ -319,10 +320,11 @@ void Loader::load_modules() {
     YAML::Node tasks = f.node("tasks");
     if (tasks.IsDefined() && !tasks.IsNull()) {
       if (!tasks.IsSequence()) {
-        diags.error(yaml_pos(src, tasks), "module: 'tasks' must be a list");
+        diags.error(yaml_pos(src, tasks), tr("module: 'tasks' must be a list"),
+                    tr("write each task on a line starting with '- id:', then its title below, indented"));
       } else {
         for (const auto& t : tasks) {
-          Fields tf(t, src, diags, "task");
+          Fields tf(t, src, diags, term("task"));
           if (!tf.ok()) continue;
           Task task;
           task.pos = tf.pos();

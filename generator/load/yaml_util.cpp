@@ -2,6 +2,8 @@
 
 
 #include <charconv>
+#include <optional>
+#include <string_view>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -12,10 +14,11 @@
 
 namespace cartable {
 
-Fields::Fields(const YAML::Node& map, const YamlSource& src, Diagnostics& diags, std::string what)
+Fields::Fields(const YAML::Node& map, const YamlSource& src, Diagnostics& diags, Term what)
     : map_(map), src_(src), diags_(diags), what_(std::move(what)) {
   if (!map_.IsMap()) {
-    diags_.error(yaml_pos(src_, map_), what_ + " must be a mapping of keys to values");
+    diags_.error(yaml_pos(src_, map_), tr("{1} must be a mapping of keys to values", what_),
+                 tr("write one field per line, as key: value"));
     ok_ = false;
   }
 }
@@ -32,7 +35,7 @@ YAML::Node Fields::get(const char* key, bool required) {
   if (!ok_) return YAML::Node();
   YAML::Node n = map_[key];
   if ((!n.IsDefined() || n.IsNull()) && required) {
-    diags_.error(pos(), what_ + ": missing required field '" + key + "'");
+    diags_.error(pos(), tr("{1}: missing required field '{2}'", what_, key), tr("add a line {1}: followed by its value", key));
   }
   return n;
 }
@@ -41,7 +44,8 @@ std::string Fields::str(const char* key, bool required) {
   YAML::Node n = get(key, required);
   if (!n.IsDefined() || n.IsNull()) return {};
   if (!n.IsScalar()) {
-    diags_.error(yaml_pos(src_, n), what_ + ": '" + key + "' must be text");
+    diags_.error(yaml_pos(src_, n), tr("{1}: '{2}' must be text", what_, key),
+                 tr("write the value on the same line, in double quotes if it contains ':', '[' or '-'"));
     return {};
   }
   return n.Scalar();
@@ -56,8 +60,8 @@ std::optional<double> Fields::number(const char* key, bool required) {
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec == std::errc() && end == s.data() + s.size()) return v;
   }
-  diags_.error(yaml_pos(src_, n), what_ + ": '" + key + "' must be a number",
-               n.IsScalar() ? "write a plain number such as 3 or 3.5, not '" + n.Scalar() + "'" : "");
+  diags_.error(yaml_pos(src_, n), tr("{1}: '{2}' must be a number", what_, key),
+               n.IsScalar() ? tr("write a plain number such as 3 or 3.5, not '{1}'", n.Scalar()) : Text());
   return std::nullopt;
 }
 
@@ -66,7 +70,7 @@ int Fields::integer(const char* key, bool required, int fallback) {
   std::optional<double> v = number(key, required);
   if (!v) return fallback;
   if (*v != static_cast<int>(*v)) {
-    diags_.error(yaml_pos(src_, n), what_ + ": '" + key + "' must be a whole number");
+    diags_.error(yaml_pos(src_, n), tr("{1}: '{2}' must be a whole number", what_, key), tr("write it without decimals, e.g. 3"));
     return fallback;
   }
   return static_cast<int>(*v);
@@ -76,7 +80,8 @@ bool Fields::boolean(const char* key, bool fallback) {
   YAML::Node n = get(key, false);
   if (!n.IsDefined() || n.IsNull()) return fallback;
   if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
-  diags_.error(yaml_pos(src_, n), what_ + ": '" + key + "' must be true or false");
+  diags_.error(yaml_pos(src_, n), tr("{1}: '{2}' must be true or false", what_, key),
+               tr("write {1}: true or {1}: false (in English, without quotes)", key));
   return fallback;
 }
 
@@ -85,12 +90,13 @@ std::vector<std::pair<std::string, SourcePos>> Fields::str_list_pos(const char* 
   YAML::Node n = get(key, false);
   if (!n.IsDefined() || n.IsNull()) return out;
   if (!n.IsSequence()) {
-    diags_.error(yaml_pos(src_, n), what_ + ": '" + key + "' must be a list", "write one item per line, each starting with '- '");
+    diags_.error(yaml_pos(src_, n), tr("{1}: '{2}' must be a list", what_, key), tr("write one item per line, each starting with '- '"));
     return out;
   }
   for (const auto& item : n) {
     if (!item.IsScalar()) {
-      diags_.error(yaml_pos(src_, item), what_ + ": each item of '" + key + "' must be text");
+      diags_.error(yaml_pos(src_, item), tr("{1}: each item of '{2}' must be text", what_, key),
+                   tr("write each item on its own line after '- ', in double quotes if it contains ':'"));
       continue;
     }
     out.emplace_back(item.Scalar(), yaml_pos(src_, item));
@@ -113,8 +119,9 @@ void Fields::warn_unknown_keys() {
     if (!kv.first.IsScalar()) continue;
     const std::string& k = kv.first.Scalar();
     if (used_.count(k)) continue;
-    diags_.warning(yaml_pos(src_, kv.first), what_ + ": unknown key '" + k + "' is ignored",
-                   did_you_mean(k, known));
+    Text hint = did_you_mean(k, known);
+    diags_.warning(yaml_pos(src_, kv.first), tr("{1}: unknown key '{2}' is ignored", what_, k),
+                   hint.empty() ? tr("check its spelling (keys are in English), or remove the line") : hint);
   }
 }
 

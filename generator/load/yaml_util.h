@@ -18,7 +18,8 @@ namespace cartable {
 
 class Fields {
  public:
-  Fields(const YAML::Node& map, const YamlSource& src, Diagnostics& diags, std::string what);
+  // `what` names the map in messages ("entry"), translated with them.
+  Fields(const YAML::Node& map, const YamlSource& src, Diagnostics& diags, Term what);
 
   bool ok() const { return ok_; }
   bool has(const char* key) const;
@@ -43,7 +44,7 @@ class Fields {
   YAML::Node map_;
   YamlSource src_;
   Diagnostics& diags_;
-  std::string what_;
+  Term what_;
   bool ok_ = true;
   std::set<std::string> used_;
 };

@@ -23,7 +23,8 @@ Markdown entry_body(const Site& site, const Entry& e, Diagnostics& diags) {
                             [](const Portfolio& a, const std::string& slug) { return a.slug < slug; });
   if (p == site.portfolios.end() || p->slug != e.portfolio) {
     // Entries leave the site with their portfolio (restrict_to_audience).
-    diags.error(e.body.start, "internal error: the portfolio '" + e.portfolio + "' of this entry is not loaded");
+    diags.error(e.body.start, tr("internal error: the portfolio '{1}' of this entry is not loaded", e.portfolio),
+                tr("please report it to the HEP's support, with this message"));
     return {"", e.body.start};
   }
   std::string text;

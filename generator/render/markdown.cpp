@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "base/text.h"
+#include "model/near_miss.h"
 
 namespace cartable {
 
@@ -78,6 +79,90 @@ SourcePos link_pos(const Markdown& md, cmark_node* link, const std::string& url)
   return block;
 }
 
+// "photo%20atelier.png" -> "photo atelier.png"; a malformed escape stays.
+std::string percent_decode(const std::string& s) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The message for a link to something that does not exist, per kind: the
+// kind is part of the sentence, and French nouns have genders.
+Text unresolved_link(const std::string& kind, const std::string& id) {
+  if (kind == "module") return tr("unresolved link: no module '{1}'", id);
+  if (kind == "competency") return tr("unresolved link: no competency '{1}'", id);
+  if (kind == "framework") return tr("unresolved link: no framework '{1}'", id);
+  if (kind == "page") return tr("unresolved link: no page '{1}'", id);
+  if (kind == "session") return tr("unresolved link: no session '{1}'", id);
+  if (kind == "portfolio") return tr("unresolved link: no portfolio '{1}'", id);
+  if (kind == "entry") return tr("unresolved link: no entry '{1}'", id);
+  return tr("unresolved link: no {1} '{2}'", kind, id);
+}
+
+// A Markdown link or image whose target has a space is no link for
+// CommonMark: `[Photo](photo atelier.png)` and `[](module: m4)` are printed
+// as written. Found in the source text, outside code.
+void report_spaced_targets(const Markdown& md, const Index* index, Diagnostics& diags) {
+  bool fenced = false;
+  size_t start = 0;
+  for (int line_no = 0; start < md.text.size(); ++line_no) {
+    size_t end = md.text.find('\n', start);
+    if (end == std::string::npos) end = md.text.size();
+    std::string_view line(md.text.data() + start, end - start);
+    start = end + 1;
+    std::string_view trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+    if (trimmed.rfind("```", 0) == 0 || trimmed.rfind("~~~", 0) == 0) fenced = !fenced;
+    if (fenced) continue;
+    for (size_t at = line.find("]("); at != std::string_view::npos; at = line.find("](", at + 2)) {
+      if (std::count(line.begin(), line.begin() + at, '`') % 2 == 1) continue;  // inside `code`
+      size_t close = line.find(')', at + 2);
+      if (close == std::string_view::npos) break;
+      std::string target(line.substr(at + 2, close - at - 2));
+      size_t space = target.find(' ');
+      if (space == std::string::npos || target[0] == '<') continue;
+      std::string after = target.substr(target.find_first_not_of(' ', space) == std::string::npos ? space : target.find_first_not_of(' ', space));
+      if (!after.empty() && (after[0] == '"' || after[0] == '\'' || after[0] == '(')) continue;  // a title
+      size_t open = line.rfind('[', at);
+      std::string text = open == std::string_view::npos ? std::string() : std::string(line.substr(open + 1, at - open - 1));
+      bool image = open != std::string_view::npos && open > 0 && line[open - 1] == '!';
+      SourcePos pos{md.start.path, md.start.line + line_no, static_cast<int>(at) + 3 + (line_no == 0 ? md.start.col - 1 : 0)};
+      std::string kind = target.substr(0, target.find(':'));
+      bool internal = target.find(':') != std::string::npos && target.find(':') < space &&
+                      std::find(kLinkKinds.begin(), kLinkKinds.end(), kind) != kLinkKinds.end();
+      if (internal) {
+        std::string id = target.substr(kind.size() + 1);
+        id.erase(0, id.find_first_not_of(' '));
+        std::string joined;
+        for (char c : id) {
+          if (c != ' ') joined += c;
+        }
+        // A label the site shows (`competency:RC Num SO/3.1`): the exact id.
+        Text hint;
+        if (index && kind == "module" && !index->site().find_module(joined)) hint = module_hint(index->site(), id);
+        if (index && kind == "competency" && !index->site().find_competency(joined)) hint = competency_hint(index->site(), id);
+        if (hint.empty()) hint = tr("write the target without spaces: [{1}]({2}:{3})", text, kind, joined);
+        diags.error(pos, tr("a space in the link target '{1}': it is printed as written, not linked", target), hint);
+      } else if (image) {
+        diags.error(pos, tr("a space in the image's file name '{1}': it is printed as written, not shown", target),
+                    tr("write the name between < and >: ![{1}](<{2}>), or rename the file without spaces", text, target));
+      } else {
+        diags.error(pos, tr("a space in the link target '{1}': it is printed as written, not linked", target),
+                    tr("write the target between < and >: [{1}](<{2}>), or remove the spaces", text, target));
+      }
+    }
+  }
+}
+
 struct Walk {
   const Markdown& md;
   const MarkdownOptions& options;
@@ -90,13 +175,41 @@ struct Walk {
   // else would be a broken link, or a way out of the portfolio's folder.
   void visit_relative(cmark_node* node, const std::string& url) {
     if (!options.restrict_relative || url.empty() || url[0] == '#' || url[0] == '/' || url[0] == '?') return;
-    std::string path = url.substr(0, url.find_first_of("?#"));
+    std::string path = percent_decode(url.substr(0, url.find_first_of("?#")));
     if (path.rfind("./", 0) == 0) path.erase(0, 2);
-    if (std::find(options.local_files.begin(), options.local_files.end(), path) != options.local_files.end()) return;
+    auto file = std::find(options.local_files.begin(), options.local_files.end(), path);
+    if (file != options.local_files.end()) {
+      if (cmark_node_get_type(node) == CMARK_NODE_IMAGE) give_alt(node, file - options.local_files.begin(), path);
+      return;
+    }
     Text hint = did_you_mean(path, options.local_files);
     diags.error(link_pos(md, node, url), tr("'{1}' is not an attachment of this entry", path),
                 hint.empty() ? tr("list the file under 'attachments:' in the front matter, or link to a web address")
                              : hint);
+  }
+
+  // An image written `![](photo.png)` takes the attachment's `alt:`: an
+  // empty alt would hide the image from people who cannot see it.
+  void give_alt(cmark_node* image, size_t file, const std::string& path) {
+    if (!text_of(image).empty()) return;
+    const std::string alt = file < options.local_alts.size() ? options.local_alts[file] : std::string();
+    if (alt.empty()) {
+      diags.error(node_pos(md, image), tr("image '{1}' has no alt text", path),
+                  tr("describe the image between the brackets: ![what it shows]({1})", path));
+      return;
+    }
+    cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(text, alt.c_str());
+    cmark_node_append_child(image, text);
+  }
+
+  // In a portfolio-only repository, other participants' portfolios are in
+  // the HEP's repository: a link to them is kept as text.
+  bool elsewhere(const std::string& kind, const std::string& id) const {
+    if (!options.index || options.index->site().config.catalogue.empty()) return false;
+    if (kind != "portfolio" && kind != "entry") return false;
+    std::string slug = id.substr(0, id.find('/'));
+    return !options.index->site().find_portfolio(slug);
   }
 
   void visit_link(cmark_node* link) {
@@ -130,8 +243,20 @@ struct Walk {
     }
     Text hint;
     auto target = options.index ? options.index->resolve(kind, id, hint) : std::nullopt;
+    if (!target && elsewhere(kind, id)) {
+      diags.warning(link_pos(md, link, url),
+                    tr("link to '{1}', whose portfolio is not in this repository: shown as plain text", id),
+                    tr("nothing to do if the spelling is right: the link works on the HEP's site"));
+      if (!cmark_node_first_child(link)) {
+        cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+        cmark_node_set_literal(text, id.c_str());
+        cmark_node_append_child(link, text);
+      }
+      withheld_links.push_back(link);
+      return;
+    }
     if (!target) {
-      diags.error(link_pos(md, link, url), tr("unresolved link: no {1} '{2}'", kind, id), hint);
+      diags.error(link_pos(md, link, url), unresolved_link(kind, id), hint);
       return;
     }
     if (target->url.empty()) {
@@ -244,6 +369,7 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
     doc.reset(cmark_parser_finish(parser));
   }
 
+  report_spaced_targets(md, options.index, diags);
   Walk walk{md, options, diags, {}, {}, {}};
   cmark_iter* it = cmark_iter_new(doc.get());
   cmark_event_type ev;
@@ -255,7 +381,12 @@ RenderedMarkdown render_markdown(const Markdown& md, const MarkdownOptions& opti
       case CMARK_NODE_IMAGE: {
         const char* url = cmark_node_get_url(node);
         std::string u = url ? url : "";
-        if (u.find(':') == std::string::npos || u.find_first_of("/?#") < u.find(':')) walk.visit_relative(node, u);
+        if (u.find(':') == std::string::npos || u.find_first_of("/?#") < u.find(':')) {
+          walk.visit_relative(node, u);
+        } else if (options.restrict_relative && text_of(node).empty()) {
+          diags.error(node_pos(md, node), tr("image '{1}' has no alt text", u),
+                      tr("describe the image between the brackets: ![what it shows]({1})", u));
+        }
         break;
       }
       case CMARK_NODE_HEADING: walk.visit_heading(node); break;

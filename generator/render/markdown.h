@@ -5,7 +5,15 @@
 //   [le module 1](module:m1)   [](competency:rc-num-so/3.1)
 //   [RC Num SO](framework:rc-num-so)   [accueil](page:programme)
 // An empty text takes the target's title. An unknown id is an error at the
-// link's line and column, with the closest id as a hint.
+// link's line and column, with the closest id as a hint. In a portfolio-only
+// repository, links to other participants' portfolios and entries are kept
+// as plain text, with a warning (they live in the HEP's repository).
+//
+// A target with a space (`[Photo](photo atelier.png)`, `[](module: m4)`) is
+// not a link for CommonMark, which prints it as written: an error. Relative
+// targets are compared percent-decoded (`photo%20atelier.png`, as editors
+// insert them). In an entry, an image with an empty alt takes its
+// attachment's `alt:`; without one, it is an error.
 //
 // Trusted content (the programme, not portfolios) may use directives: a
 // fenced block with the info string `cartable`, whose single line names a
@@ -46,6 +54,9 @@ struct MarkdownOptions {
   // clash with the page's own ids, nor two entries on one print page.
   std::string heading_prefix;
   std::vector<std::string> local_files;
+  // The alt text of each of local_files (front matter's `alt:`), which an
+  // image written `![](photo.png)` takes.
+  std::vector<std::string> local_alts;
 };
 
 struct RenderedMarkdown {

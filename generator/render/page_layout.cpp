@@ -85,7 +85,10 @@ std::string PageBuilder::markdown(TemplateSet& tmpl, const Markdown& md, bool tr
   options.heading_prefix = prefix;
   if (entry) {
     options.restrict_relative = true;
-    for (const Attachment& a : entry->attachments) options.local_files.push_back(a.file);
+    for (const Attachment& a : entry->attachments) {
+      options.local_files.push_back(a.file);
+      options.local_alts.push_back(a.alt);
+    }
   }
   options.index = &index_;
   options.footnote_back_label = ui(theme_, "footnote_back");
