@@ -291,3 +291,48 @@ TEST_F(DefaultSite, PagesAreAccessibleByConstruction) {
     EXPECT_EQ(html.find("<script>"), std::string::npos);  // no JavaScript needed
   }
 }
+
+// Strict templates: every name a template of the default theme reads is set
+// by cartable on every page of both audiences (and with validations made
+// public), so a typo in a template fails the build instead of rendering
+// nothing.
+TEST(StrictTemplates, TheDefaultSiteBuildsStrictInBothAudiences) {
+  fs::path dir = temp_dir("strict-site");
+  copy_default_site(dir);
+  RunResult pub = run_cartable(dir, "build --no-search --strict-templates");
+  EXPECT_EQ(pub.status, 0) << pub.err;
+  EXPECT_EQ(pub.err.find("template"), std::string::npos) << pub.err;
+  RunResult experts = run_cartable(dir, "build --no-search --strict-templates --audience experts --out experts");
+  EXPECT_EQ(experts.status, 0) << experts.err;
+  EXPECT_EQ(experts.err.find("template"), std::string::npos) << experts.err;
+  EXPECT_TRUE(fs::exists(dir / "experts/experts/index.html"));
+  write(dir / "site.yaml", read(dir / "site.yaml") + "public_validation: true\n");
+  RunResult validated = run_cartable(dir, "build --no-search --strict-templates");
+  EXPECT_EQ(validated.status, 0) << validated.err;
+  fs::remove_all(dir);
+}
+
+TEST(StrictTemplates, ATypoInATemplateFailsTheBuildAtItsPlace) {
+  fs::path dir = temp_dir("strict-typo");
+  copy_default_site(dir);
+  ASSERT_EQ(run_cartable(dir, "build --no-search").status, 0);
+  std::string before = read(dir / "public/index.html");
+  fs::path session = dir / "themes/default/templates/session.mustache";
+  replace_in_file(session, "<span class=\"address\">{{place_address}}</span>", "<span class=\"address\">{{place_adress}}</span>");
+  auto [line, col] = position_of(session, "{{place_adress}}");
+  // In a partial, pasted into several templates when the theme loads: the
+  // error names the partial's own file, once.
+  fs::path entry = dir / "themes/default/templates/_entry.mustache";
+  replace_in_file(entry, "{{date_label}}", "{{date_lable}}");
+  auto [entry_line, entry_col] = position_of(entry, "{{date_lable}}");
+  RunResult r = run_cartable(dir, "build --no-search --strict-templates");
+  EXPECT_NE(r.status, 0);
+  std::string at = "themes/default/templates/session.mustache:" + std::to_string(line) + ":" + std::to_string(col) + ": error: ";
+  EXPECT_NE(r.err.find(at + "unknown template variable or section 'place_adress'"), std::string::npos) << r.err;
+  std::string entry_at = "themes/default/templates/_entry.mustache:" + std::to_string(entry_line) + ":" + std::to_string(entry_col) + ": error: ";
+  size_t first = r.err.find(entry_at + "unknown template variable or section 'date_lable'");
+  EXPECT_NE(first, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(entry_at, first + 1), std::string::npos) << r.err;
+  EXPECT_EQ(read(dir / "public/index.html"), before);  // the published site is left as it was
+  fs::remove_all(dir);
+}

@@ -154,10 +154,18 @@ class PageBuilder {
 inline void set(Data& obj, const std::string& key, Data&& value) { obj.set(key, std::move(value)); }
 inline void set(Data& obj, const std::string& key, List&& items) { obj.set(key, Data(std::move(items))); }
 
-// Sets `key` only when `value` is not empty: Mustache treats any string,
-// even "", as true in a section, and templates test optional text with one.
+// Optional text: false when `value` is empty, since Mustache treats any
+// string, even "", as true in a section, and templates test optional text
+// with one. Never left unset: strict templates (theme.h) refuse a name a
+// view model does not set, and an unset name would be looked up in the
+// enclosing objects (a list item's missing `description` would show the
+// page's).
 inline void set_opt(Data& d, const std::string& key, const std::string& value) {
-  if (!value.empty()) d.set(key, value);
+  if (value.empty()) {
+    d.set(key, false);
+  } else {
+    d.set(key, value);
+  }
 }
 
 // Past this many entries, a competency page lists participants, not

@@ -28,27 +28,23 @@ Data PageBuilder::session_data(const Session& s) const {
   d.set("status_label", ui(theme_, "calendar.status_" + s.status));
   d.set("date_label", date_label(s.start));
   d.set("time_label", time_label(s.start, s.end));
-  if (tz_) {
-    d.set("start_iso", format_iso_offset(s.start, tz_->offset_at(s.start)));
-    d.set("end_iso", format_iso_offset(s.end, tz_->offset_at(s.end)));
-  }
-  if (const Place* p = site_.find_place(s.place.id)) {
-    d.set("place_short", p->short_name.empty() ? p->name : p->short_name);
-    d.set("place_name", p->name);
-    set_opt(d, "place_address", p->address);
-    d.set("online", p->online);
-  }
-  if (const Module* m = site_.find_module(s.module.id)) {
-    d.set("module", module_summary(*m));
-  }
+  d.set("start_iso", tz_ ? format_iso_offset(s.start, tz_->offset_at(s.start)) : "");
+  d.set("end_iso", tz_ ? format_iso_offset(s.end, tz_->offset_at(s.end)) : "");
+  const Place* p = site_.find_place(s.place.id);
+  d.set("place_short", !p ? "" : p->short_name.empty() ? p->name : p->short_name);
+  d.set("place_name", p ? p->name : "");
+  set_opt(d, "place_address", p ? p->address : "");
+  d.set("online", p && p->online);
+  const Module* m = site_.find_module(s.module.id);
+  d.set("module", m ? module_summary(*m) : Data(false));
   List speakers;
   for (const Ref& r : s.speakers) {
-    const Person* p = site_.find_person(r.id);
-    if (!p) continue;
+    const Person* person = site_.find_person(r.id);
+    if (!person) continue;
     Data sp;
-    sp.set("name", p->name);
+    sp.set("name", person->name);
     std::string roles;
-    for (const auto& role : p->roles) roles += (roles.empty() ? "" : ", ") + role;
+    for (const auto& role : person->roles) roles += (roles.empty() ? "" : ", ") + role;
     set_opt(sp, "roles", roles);
     speakers.push_back(std::move(sp));
   }
@@ -58,13 +54,14 @@ Data PageBuilder::session_data(const Session& s) const {
   // « Déplacée du … au … », from the history's `from:` (newest first).
   std::vector<Move> moves = session_moves(site_, theme_, s);
   d.set("moved", !moves.empty());
-  if (!moves.empty()) d.set("latest_move", moves.front().text);
+  set_opt(d, "latest_move", moves.empty() ? "" : moves.front().text);
   List history;
   for (size_t i = 0; i < s.history.size(); ++i) {
     const HistoryEntry& h = s.history[i];
     Data hd;
-    for (const Move& m : moves) {
-      if (m.entry == i) hd.set("move", m.text);
+    hd.set("move", false);
+    for (const Move& move : moves) {
+      if (move.entry == i) hd.set("move", move.text);
     }
     char iso[16];
     std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", h.date.year, h.date.month, h.date.day);
@@ -144,8 +141,9 @@ std::string PageBuilder::session_page(TemplateSet& tmpl, size_t i) const {
   d.set("subscribe_url", index_.calendar_url() + "#abonnement");
   const auto& siblings = index_.sessions_of(s.module.id);
   auto it = std::find(siblings.begin(), siblings.end(), &s);
-  if (it != siblings.end() && it != siblings.begin()) d.set("prev", session_data(**(it - 1)));
-  if (it != siblings.end() && it + 1 != siblings.end()) d.set("next", session_data(**(it + 1)));
+  bool found = it != siblings.end();
+  d.set("prev", found && it != siblings.begin() ? session_data(**(it - 1)) : Data(false));
+  d.set("next", found && it + 1 != siblings.end() ? session_data(**(it + 1)) : Data(false));
   return tmpl.render("session", d);
 }
 

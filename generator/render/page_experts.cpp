@@ -13,7 +13,7 @@ List PageBuilder::assessments_data(TemplateSet& tmpl, const Entry& e) const {
     const Person* who = site_.find_person(a->assessor.id);
     ad.set("assessor", who ? who->name : a->assessor.id);
     ad.set("date", date_label(a->date));
-    if (!a->feedback.text.empty()) ad.set("feedback", markdown(tmpl, a->feedback, false, nullptr, nullptr, "retour-"));
+    ad.set("feedback", a->feedback.text.empty() ? Data(false) : Data(markdown(tmpl, a->feedback, false, nullptr, nullptr, "retour-")));
     ad.set("fingerprint", a->fingerprint);
     ad.set("latest", a == ep.assessment);
     ad.set("changed", a == ep.assessment && ep.changed);
@@ -163,9 +163,8 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
       cd.set("periods", std::to_string(cp.periods));
       cd.set("confirmed", cp.confirmed);
       cd.set("attestation", std::filesystem::path(cp.course->attestation.file).filename().string());
-      if (!cp.course->attestation.source_path.empty()) {
-        cd.set("attestation_url", index_.portfolio_url(p.slug) + "attestations/" + url_path_escape(cp.course->attestation.file));
-      }
+      set_opt(cd, "attestation_url", cp.course->attestation.source_path.empty() ? ""
+          : index_.portfolio_url(p.slug) + "attestations/" + url_path_escape(cp.course->attestation.file));
       courses.push_back(std::move(cd));
     }
   }
@@ -177,9 +176,8 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   for (const Entry* e : r.timeline) {
     Data ed = entry_brief(*e);
     record_dep("module", e->module.id);
-    if (const Module* m = site_.find_module(e->module.id)) {
-      ed.set("module_label", m->number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m->number) : m->title);
-    }
+    const Module* m = site_.find_module(e->module.id);
+    set_opt(ed, "module_label", !m ? "" : m->number > 0 ? ui(theme_, "module.label") + " " + std::to_string(m->number) : m->title);
     timeline.push_back(std::move(ed));
   }
   set(d, "timeline", std::move(timeline));
@@ -198,6 +196,7 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   set(d, "absence_percent", std::move(pct));
   d.set("absences", std::to_string(r.justified_absences + r.unjustified_absences));
   d.set("defence", defence.empty() ? ui(theme_, "experts.no_defence") : defence);
+  d.set("defence_iso", "");
   if (r.defence_state != DefenceState::None) {
     char iso[24];
     std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", r.defence.year, r.defence.month, r.defence.day);
@@ -263,6 +262,7 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
   set(d, "filters", std::move(filters));
   // The cohort competency matrix: participants x sub-domains of the
   // coverage framework.
+  d.set("matrix", false);
   const Framework* fw = site_.find_framework("rc-num-so");
   if (fw && filter == 0) {
     record_dep("framework", fw->id);

@@ -132,8 +132,8 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
     List children;
     for (const Competency& child : dom.competencies) children.push_back(competency_item(fw.id + "/" + child.code));
     set(d, "children", std::move(children));
-    d.set("has_children", !dom.competencies.empty());
   }
+  d.set("has_children", !c && !dom.competencies.empty());
   List modules;
   for (const Module* m : index_.modules_developing(ref)) modules.push_back(module_summary(*m));
   set(d, "modules", std::move(modules));

@@ -46,12 +46,14 @@ std::string PageBuilder::layout(TemplateSet& tmpl, const PageMeta& meta, const s
       crumbs.push_back(std::move(item));
     }
     set(d, "crumbs", std::move(crumbs));
-    d.set("has_crumbs", true);
   }
-  if (!meta.json_ld.empty()) d.set("json_ld", escape_json_for_script(meta.json_ld));
+  d.set("has_crumbs", !meta.crumbs.empty());
+  set_opt(d, "json_ld", meta.json_ld.empty() ? "" : escape_json_for_script(meta.json_ld));
   if (meta.section == "calendar") {
     d.set("atom_feed", index_.changes_feed_url());
     d.set("ics_feed", index_.calendar_feed_url());
+  } else {
+    d.set("atom_feed", false);
   }
   const Institution& inst = site_.config.institution;
   Data in;

@@ -32,7 +32,9 @@ Data PageBuilder::entry_brief(const Entry& e) const {
   d.set("date_label", std::to_string(e.date.day) + " " + ui(theme_, "months." + std::to_string(e.date.month)) + " " +
                           std::to_string(e.date.year));
   std::string kind = index_.entry_kind(e);
-  if (!kind.empty()) d.set("kind", ui(theme_, "task_kinds." + kind));
+  set_opt(d, "kind", kind.empty() ? "" : ui(theme_, "task_kinds." + kind));
+  d.set("equivalent", false);  // evidence lists say which entries count by equivalence
+  d.set("status", false);
   if (shows_validation()) {
     EntryProgress ep = entry_validation(index_, e);
     d.set("status", std::string(task_state_name(ep.state)));
@@ -55,15 +57,16 @@ Data PageBuilder::entry_brief(const Entry& e) const {
 
 Data PageBuilder::entry_summary(const Entry& e) const {
   Data d = entry_brief(e);
-  if (const Module* m = site_.find_module(e.module.id)) set(d, "module", module_summary(*m));
+  const Module* m = site_.find_module(e.module.id);
+  d.set("module", m ? module_summary(*m) : Data(false));
+  d.set("task", false);
   if (const Task* t = index_.task_of(e)) {
     d.set("task", t->title);
     d.set("task_url", index_.module_url(e.module.id) + "#tache-" + t->id);
   }
   // Only `serve` ever renders these: builds drop them before indexing.
-  if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
-    d.set("private", std::max(e.visibility, owner->visibility) == Visibility::Private);
-  }
+  const Portfolio* owner = site_.find_portfolio(e.portfolio);
+  d.set("private", owner && std::max(e.visibility, owner->visibility) == Visibility::Private);
   d.set("draft", e.draft);
   List comps;
   for (const Ref& r : e.competencies) {
@@ -163,7 +166,7 @@ std::string PageBuilder::portfolios_index(TemplateSet& tmpl) const {
 std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) const {
   Data d = base_data();
   d.set("portfolio", portfolio_summary(p));
-  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false, nullptr, nullptr, "bio-"));
+  d.set("bio", p.bio.text.empty() ? Data(false) : Data(markdown(tmpl, p.bio, false, nullptr, nullptr, "bio-")));
   const auto& mine = index_.entries_of(p.slug);
   List modules;
   int acquired = 0, submitted = 0, not_acquired = 0;
@@ -194,7 +197,7 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
   d.set("not_acquired", std::to_string(not_acquired));
   d.set("coverage", coverage(p));
   d.set("print_url", index_.print_url(p.slug));
-  if (experts()) d.set("readiness", readiness_data(p));
+  d.set("readiness", experts() ? readiness_data(p) : Data(false));
   return tmpl.render("portfolio", d);
 }
 
@@ -242,6 +245,7 @@ std::string prefix_heading_ids(const std::string& html, const std::string& from,
 std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   Data d = base_data();
   d.set("entry", entry_summary(e));
+  d.set("anchor", false);  // the assessments' ids need none on an entry's own page
   if (experts()) set(d, "assessments", assessments_data(tmpl, e));
   record_dep("body", e.portfolio + "/" + e.slug);
   std::optional<std::string> body = take_body(e);
@@ -268,7 +272,7 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
 std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const {
   Data d = base_data();
   d.set("portfolio", portfolio_summary(p));
-  if (!p.bio.text.empty()) d.set("bio", markdown(tmpl, p.bio, false, nullptr, nullptr, "bio-"));
+  d.set("bio", p.bio.text.empty() ? Data(false) : Data(markdown(tmpl, p.bio, false, nullptr, nullptr, "bio-")));
   List entries;
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
@@ -295,10 +299,8 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
     entries.push_back(std::move(ed));
   }
   set(d, "entries", std::move(entries));
-  if (experts()) {
-    d.set("readiness", readiness_data(p));
-    d.set("defence_form", defence_form());
-  }
+  d.set("readiness", experts() ? readiness_data(p) : Data(false));
+  d.set("defence_form", experts() ? defence_form() : Data(false));
   return tmpl.render("print", d);
 }
 

@@ -89,6 +89,7 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     if (done.size() > kEvidenceListLimit) {
       td.set("compact", true);  // counted, not listed: each portfolio lists its own
     } else {
+      td.set("compact", false);
       List entries;
       entries.reserve(done.size());
       for (const Entry* e : done) entries.push_back(entry_brief(*e));
@@ -107,12 +108,8 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
   d.set("webcal_url", sub.webcal);
   d.set("google_url", sub.google);
   d.set("outlook_url", sub.outlook);
-  if (i > 0) {
-    d.set("prev", module_summary(site_.modules[i - 1]));
-  }
-  if (i + 1 < site_.modules.size()) {
-    d.set("next", module_summary(site_.modules[i + 1]));
-  }
+  d.set("prev", i > 0 ? module_summary(site_.modules[i - 1]) : Data(false));
+  d.set("next", i + 1 < site_.modules.size() ? module_summary(site_.modules[i + 1]) : Data(false));
   return tmpl.render("module", d);
 }
 

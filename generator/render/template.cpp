@@ -105,11 +105,13 @@ Template::Template(std::string_view source) {
   auto tag = [&](Node::Type type, std::string_view name, size_t at) {
     Node n = tag_node(type, name);
     n.id = tags_.size();
-    tags_.push_back({std::string(name), line_of(source, at)});
+    tags_.push_back({std::string(name), at});
     return n;
   };
   auto fail = [&](size_t pos, const std::string& what) {
     error_ = "line " + std::to_string(line_of(source, pos)) + ": " + what;
+    error_what_ = what;
+    error_offset_ = pos;
     nodes_.clear();
   };
   size_t pos = 0;
@@ -191,10 +193,7 @@ struct Renderer {
   const Value* lookup(const Node& n) const {
     if (n.dot) return stack.back();
     const Value* v = find(n);
-    if (uses) {
-      uses[n.id].looked_up.store(true, std::memory_order_relaxed);
-      if (v) uses[n.id].found.store(true, std::memory_order_relaxed);
-    }
+    if (uses && !v) uses[n.id].missed.store(true, std::memory_order_relaxed);
     return v;
   }
 

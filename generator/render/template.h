@@ -61,13 +61,14 @@ class Value {
   std::vector<std::string> keys_;  // object keys, beside their values
 };
 
-// Strict templates: whether a tag was looked up by any render of a build, and
-// whether it ever found a value. Looked up but never found is a typo
-// (`{{place_adress}}`) that would otherwise render nothing. A table of these,
-// one per tag, is shared by every thread rendering the same template.
+// Strict templates: whether any render of a build looked a tag up and found
+// no value in any enclosing context. View models set every name their
+// templates read (false or an empty list when there is nothing to show), so
+// a miss is a typo (`{{place_adress}}`) that would otherwise render nothing.
+// A table of these, one per tag, is shared by every thread rendering the
+// same template.
 struct TagUse {
-  std::atomic<bool> looked_up{false};
-  std::atomic<bool> found{false};
+  std::atomic<bool> missed{false};
 };
 
 class Template {
@@ -80,6 +81,9 @@ class Template {
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }  // "line 3: unclosed section 'x'"
+  // The same without its line, and where in the source it is.
+  const std::string& error_what() const { return error_what_; }
+  size_t error_offset() const { return error_offset_; }
   // Appends the rendering of `data` to `out`. Thread-safe: a compiled
   // template is never modified.
   // `uses`, when given, has tags().size() slots (strict templates).
@@ -88,7 +92,7 @@ class Template {
   // The variable and section tags, numbered in the order they appear.
   struct Tag {
     std::string name;
-    int line = 0;  // in the source as compiled
+    size_t offset = 0;  // of its "{{" in the source as compiled
   };
   const std::vector<Tag>& tags() const { return tags_; }
 
@@ -98,6 +102,8 @@ class Template {
   std::vector<Node> nodes_;
   std::vector<Tag> tags_;
   std::string error_;
+  std::string error_what_;
+  size_t error_offset_ = 0;
 };
 
 // Escapes & < > " ' as kainjow does (&apos;), appending to `out`.

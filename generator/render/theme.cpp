@@ -34,10 +34,37 @@ Data strings_to_data(const YAML::Node& node, const std::string& prefix, std::map
   return obj;
 }
 
+// A template's text with the origin of each stretch (TemplateOrigin).
+struct Pasted {
+  std::string text;
+  std::vector<TemplateOrigin> origins;  // sorted by `at`, the first at 0
+};
+
+// The origin of the stretch holding `offset`, moved to `offset`.
+TemplateOrigin locate(const std::vector<TemplateOrigin>& origins, size_t offset) {
+  auto it = std::upper_bound(origins.begin(), origins.end(), offset,
+                             [](size_t at, const TemplateOrigin& o) { return at < o.at; });
+  if (it == origins.begin()) return {offset, "", offset};
+  --it;
+  return {offset, it->file, it->from + (offset - it->at)};
+}
+
+// Appends in.text[a, b) to `out` with its origins.
+void copy_range(const Pasted& in, size_t a, size_t b, Pasted& out) {
+  if (a >= b) return;
+  TemplateOrigin first = locate(in.origins, a);
+  out.origins.push_back({out.text.size(), first.file, first.from});
+  for (const TemplateOrigin& o : in.origins) {
+    if (o.at > a && o.at < b) out.origins.push_back({out.text.size() + (o.at - a), o.file, o.from});
+  }
+  out.text.append(in.text, a, b - a);
+}
+
 // Replaces {{t.key}} (escaped) and {{{t.key}}} (raw) by the string's text.
-std::string inline_strings(const std::string& source, const std::map<std::string, std::string>& strings) {
-  std::string out;
-  out.reserve(source.size());
+Pasted inline_strings(const Pasted& in, const std::map<std::string, std::string>& strings) {
+  const std::string& source = in.text;
+  Pasted out;
+  out.text.reserve(source.size());
   size_t pos = 0;
   while (true) {
     size_t open = source.find("{{", pos);
@@ -45,32 +72,35 @@ std::string inline_strings(const std::string& source, const std::map<std::string
     bool raw = source.compare(open, 3, "{{{") == 0;
     size_t key_start = open + (raw ? 3 : 2);
     if (source.compare(key_start, 2, "t.") != 0) {
-      out.append(source, pos, key_start - pos);
+      copy_range(in, pos, key_start, out);
       pos = key_start;
       continue;
     }
     size_t close = source.find(raw ? "}}}" : "}}", key_start);
     if (close == std::string::npos) break;
     auto it = strings.find(source.substr(key_start + 2, close - key_start - 2));
-    if (it == strings.end()) {  // unknown: left for Mustache, which renders it empty
-      out.append(source, pos, close - pos);
+    if (it == strings.end()) {  // unknown: left for Mustache (strict templates report it)
+      copy_range(in, pos, close, out);
       pos = close;
       continue;
     }
-    out.append(source, pos, open - pos);
+    copy_range(in, pos, open, out);
+    TemplateOrigin tag = locate(in.origins, open);  // the string's text comes from its tag
+    out.origins.push_back({out.text.size(), tag.file, tag.from});
     if (raw) {
-      out += it->second;
+      out.text += it->second;
     } else {
-      append_html_escaped(it->second, out);
+      append_html_escaped(it->second, out.text);
     }
     pos = close + (raw ? 3 : 2);
   }
-  out.append(source, pos, std::string::npos);
+  copy_range(in, pos, source.size(), out);
   return out;
 }
 
-std::string inline_partials(const std::string& source, const std::map<std::string, std::string>& templates) {
-  std::string out;
+Pasted inline_partials(const Pasted& in, const std::map<std::string, Pasted>& templates) {
+  const std::string& source = in.text;
+  Pasted out;
   size_t pos = 0;
   while (true) {
     size_t open = source.find("{{> ", pos);
@@ -79,12 +109,12 @@ std::string inline_partials(const std::string& source, const std::map<std::strin
     if (close == std::string::npos) break;
     std::string name = source.substr(open + 4, close - open - 4);
     while (!name.empty() && name.back() == ' ') name.pop_back();
-    out.append(source, pos, open - pos);
+    copy_range(in, pos, open, out);
     auto it = templates.find(name);
-    if (it != templates.end()) out += it->second;
+    if (it != templates.end()) copy_range(it->second, 0, it->second.text.size(), out);
     pos = close + 2;
   }
-  out.append(source, pos, std::string::npos);
+  copy_range(in, pos, source.size(), out);
   return out;
 }
 
@@ -164,13 +194,21 @@ Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& sou
 
   // UI strings never change during a build: write them into the templates
   // once, instead of handing every page a copy of the whole table.
-  for (auto& [name, source] : theme.templates) source = inline_strings(source, theme.string_table);
+  std::map<std::string, Pasted> pasted;
+  for (const auto& [name, source] : theme.templates) {
+    theme.sources[name] = source;
+    pasted[name] = inline_strings({source, {{0, name, 0}}}, theme.string_table);
+  }
   // Partials ({{> _name}}) are pasted in too, so each template compiles to
   // one tree. Partials may not include themselves.
-  for (auto& [name, source] : theme.templates) {
-    for (int depth = 0; depth < 8 && source.find("{{> ") != std::string::npos; ++depth) {
-      source = inline_partials(source, theme.templates);
+  for (auto& [name, source] : pasted) {
+    for (int depth = 0; depth < 8 && source.text.find("{{> ") != std::string::npos; ++depth) {
+      source = inline_partials(source, pasted);
     }
+  }
+  for (auto& [name, source] : pasted) {
+    theme.templates[name] = std::move(source.text);
+    theme.origins[name] = std::move(source.origins);
   }
 
   if (theme.files->is_folder(join_path(folder, "static"))) {
@@ -218,10 +256,15 @@ bool read_static_file(const Theme& theme, const std::string& path, std::string& 
 }
 
 TemplateSet::TemplateSet(const Theme& theme, Diagnostics* diags) {
+  std::set<std::string> reported;  // an error in a partial, once for all templates pasting it
   for (const auto& [name, source] : theme.templates) {
     Template tmpl(source);
-    // Lines count in the template as pasted together with its partials.
-    if (!tmpl.ok() && diags) diags->error({theme.dir + "/templates/" + name + ".mustache", 0, 0}, "template error: " + tmpl.error());
+    if (!tmpl.ok() && diags) {
+      SourcePos pos = template_position(theme, name, tmpl.error_offset());
+      if (reported.insert(pos.path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col)).second) {
+        diags->error(pos, tr("template error: {1}", tmpl.error_what()));
+      }
+    }
     compiled_.emplace(name, std::move(tmpl));
   }
 }
@@ -249,18 +292,46 @@ TagUse* TemplateUsage::uses(const std::string& name) {
 }
 
 void TemplateUsage::report(const Theme& theme, Diagnostics& diags) const {
+  std::set<std::string> reported;  // a partial's tag, once for all templates pasting it
   for (const auto& [name, table] : tables_) {
-    std::set<std::string> reported;  // a partial's tag is met once per use
     const auto& tags = table.tags;
     for (size_t i = 0; i < tags.size(); ++i) {
-      const TagUse& use = table.uses[i];
-      if (!use.looked_up || use.found || !reported.insert(tags[i].name).second) continue;
-      // Lines count in the template as pasted together with its partials.
-      diags.error({theme.dir + "/templates/" + name + ".mustache", tags[i].line, 0},
-                  "template variable or section '" + tags[i].name + "' is never set by cartable",
-                  "check its spelling against the page's other variables; strict templates refuse unknown names");
+      if (!table.uses[i].missed) continue;
+      SourcePos pos = template_position(theme, name, tags[i].offset);
+      // A partial's tag is met once per template that pastes it.
+      if (!reported.insert(pos.path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col)).second) continue;
+      diags.error(pos, tr("unknown template variable or section '{1}'", tags[i].name),
+                  tr("check its spelling against the names cartable sets for this page (README, \"Themes\"); "
+                     "strict templates refuse any other"));
     }
   }
+}
+
+SourcePos template_position(const Theme& theme, const std::string& name, size_t offset) {
+  TemplateOrigin o{offset, name, offset};
+  auto origins = theme.origins.find(name);
+  if (origins != theme.origins.end()) o = locate(origins->second, offset);
+  if (o.file.empty()) o.file = name;
+  auto file = theme.sources.find(o.file);
+  const std::string* text = file != theme.sources.end() ? &file->second : nullptr;
+  if (!text) {
+    auto pasted = theme.templates.find(o.file);
+    if (pasted != theme.templates.end()) text = &pasted->second;
+  }
+  int line = 1, col = 1;
+  if (text) {
+    size_t end = std::min(o.from, text->size());
+    for (size_t i = 0; i < end; ++i) {
+      unsigned char c = static_cast<unsigned char>((*text)[i]);
+      if (c == '\n') {
+        ++line;
+        col = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++col;  // columns count characters, not the bytes of UTF-8
+      }
+    }
+  }
+  return {(fs::path(theme.dir) / "templates" / (o.file + ".mustache")).lexically_normal().generic_string(), line, col};
 }
 
 const std::string& ui(const Theme& theme, const std::string& key) {

@@ -17,6 +17,15 @@ namespace cartable {
 
 using Data = Value;
 
+// Where a stretch of a template comes from. UI strings and partials are
+// pasted into each template when the theme loads, so an offset in the
+// compiled source is traced back to the file a theme author edits.
+struct TemplateOrigin {
+  size_t at = 0;     // offset in the template as pasted together
+  std::string file;  // the template (name without extension) it was read from
+  size_t from = 0;   // offset in that file
+};
+
 struct Theme {
   std::string dir;     // as shown to users
   // Where its files are read from (base/filesystem.h: no link followed), and
@@ -24,7 +33,9 @@ struct Theme {
   std::shared_ptr<const FileSystem> files;
   std::string folder;
   std::string source_dir;  // how diagnostics show the root of `files`
-  std::map<std::string, std::string> templates;  // name (no extension) -> source
+  std::map<std::string, std::string> templates;  // name (no extension) -> source, strings and partials pasted in
+  std::map<std::string, std::string> sources;    // name -> source as read, for positions
+  std::map<std::string, std::vector<TemplateOrigin>> origins;  // name -> where its stretches come from
   Data strings;                                  // exposed to templates as `t`
   std::map<std::string, std::string> string_table;  // flat "a.b" -> text, for C++ callers
   std::vector<std::string> static_files;         // paths relative to static/
@@ -93,6 +104,10 @@ class TemplateUsage {
   };
   std::map<std::string, Table> tables_;
 };
+
+// The file, line and column of `offset` in template `name` as pasted
+// together, in the file it was read from (a partial's own file).
+SourcePos template_position(const Theme& theme, const std::string& name, size_t offset);
 
 // A UI string by dotted key; the key itself when missing, so a gap shows.
 const std::string& ui(const Theme& theme, const std::string& key);
