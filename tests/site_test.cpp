@@ -336,3 +336,48 @@ TEST(StrictTemplates, ATypoInATemplateFailsTheBuildAtItsPlace) {
   EXPECT_EQ(read(dir / "public/index.html"), before);  // the published site is left as it was
   fs::remove_all(dir);
 }
+
+// Issue #18: the ids the participants' guide sends people to copy from the
+// pages are on them, and what a page shows is what a build accepts in an
+// entry's front matter.
+TEST(VisibleIds, ModuleTaskAndCompetencyIdsShownAreTheOnesABuildAccepts) {
+  fs::path dir = temp_dir("visible-ids");
+  copy_default_site(dir);
+  ASSERT_EQ(run_cartable(dir, "build --no-search").status, 0);
+  std::string module_page = read(dir / "public/modules/m4/index.html");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(module_page, m, std::regex(R"(<h1>[^<]*</h1>\s*<p class="ref-id">[^<]+<code>([^<]+)</code></p>)")));
+  std::string module_id = m[1];
+  // Each task shows its id, in the order of the module's file.
+  std::vector<std::string> shown, declared;
+  std::regex task_id(R"(<li id="tache-[^"]*">.*?<span class="ref-id">[^<]+<code>([^<]+)</code></span>)");
+  for (auto it = std::sregex_iterator(module_page.begin(), module_page.end(), task_id); it != std::sregex_iterator(); ++it) {
+    shown.push_back((*it)[1]);
+  }
+  std::string source = read(dir / "content/modules/m4.md");
+  std::regex declared_id(R"(\n  - id: (\S+))");
+  for (auto it = std::sregex_iterator(source.begin(), source.end(), declared_id); it != std::sregex_iterator(); ++it) {
+    declared.push_back((*it)[1]);
+  }
+  ASSERT_FALSE(declared.empty());
+  EXPECT_EQ(shown, declared);
+  std::string competency_page = read(dir / "public/referentiels/rc-num-so/3.1/index.html");
+  ASSERT_TRUE(std::regex_search(competency_page, m, std::regex(R"(<p class="ref-id">[^<]+<code>([^<]+)</code></p>)")));
+  std::string ref = m[1];
+  // A domain page shows its own reference, which entries may name too.
+  std::string domain_page = read(dir / "public/referentiels/rc-num-so/3/index.html");
+  std::smatch dm;
+  ASSERT_TRUE(std::regex_search(domain_page, dm, std::regex(R"(<p class="ref-id">[^<]+<code>([^<]+)</code></p>)")));
+
+  // Copied as shown into a new entry: the build accepts it and lists the
+  // entry on the competency's and the domain's pages.
+  write(dir / "portfolios/camille-rochat/ids-copies.md",
+        "---\ntitle: Ids recopiés depuis les pages\ndate: 2027-10-15\nmodule: " + module_id + "\ntask: " + shown.at(0) +
+            "\ncompetencies:\n  - " + ref + "\n  - " + dm[1].str() + "\n---\nTexte.\n");
+  RunResult r = run_cartable(dir, "build --no-search");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("ids-copies"), std::string::npos) << r.err;
+  EXPECT_NE(read(dir / "public/referentiels/rc-num-so/3.1/index.html").find("Ids recopiés depuis les pages"), std::string::npos);
+  EXPECT_NE(read(dir / "public/referentiels/rc-num-so/3/index.html").find("Ids recopiés depuis les pages"), std::string::npos);
+  fs::remove_all(dir);
+}

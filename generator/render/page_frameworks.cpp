@@ -113,6 +113,7 @@ std::string PageBuilder::competency_page(TemplateSet& tmpl, const Framework& fw,
   std::string ref = fw.id + "/" + (c ? c->code : dom.code);
   d.set("framework", framework_data(fw));
   d.set("is_domain", c == nullptr);
+  d.set("ref", ref);  // as participants write it in an entry's `competencies:`
   d.set("code", c ? c->code : dom.code);
   d.set("title", c ? c->title : dom.title);
   set_opt(d, "description", c ? c->description : dom.description);
