@@ -278,6 +278,10 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
     }
     text += hex(r.hash) + " " + r.path + "\n";
   }
+  write_cache_file(path, text);
+}
+
+void write_cache_file(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   out << text;

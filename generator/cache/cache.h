@@ -82,4 +82,9 @@ bool inputs_unchanged(const std::string& out_dir, const std::string& key, const 
 void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
                  const std::vector<InputRecord>& records, const Diagnostics& diags);
 
+// Replaces `path` with `text` through a temporary file and a rename. A
+// failure leaves the previous file: the cache only saves time, so a build
+// never fails for it.
+void write_cache_file(const std::string& path, const std::string& text);
+
 }  // namespace cartable

@@ -1,4 +1,5 @@
 #include "cache/page_log.h"
+#include "cache/cache.h"
 
 #include <unistd.h>
 
@@ -47,12 +48,7 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
     if (file.find('\n') != std::string::npos) return;
     text += "O " + file + "\n";
   }
-  std::string tmp = path + ".tmp";
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (out) std::rename(tmp.c_str(), path.c_str());
-  else ::unlink(tmp.c_str());
+  write_cache_file(path, text);
 }
 
 bool load_page_log(const std::string& state_dir, PageLog& log) {
