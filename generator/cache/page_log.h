@@ -1,5 +1,5 @@
 // The page log: what each page of the last build read (index/deps.h) and
-// the digest every key had then (rebuild.h), kept in the state folder
+// the digest every key had then (build/rebuild.h), kept in the state folder
 // beside the output (`.<out>.cartable/pages`) as ninja keeps .ninja_deps.
 // The next `cartable build` compares its own digests with these and
 // renders only the pages that read a key whose digest changed; every other

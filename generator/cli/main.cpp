@@ -1,5 +1,5 @@
 // cartable: the command line. Parses arguments and hands over to the
-// pipeline (build.h); nothing else lives here.
+// pipeline (build/build.h); nothing else lives here.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -13,7 +13,7 @@
 #include "assess/assess.h"
 #include "access/access.h"
 #include "base/text.h"
-#include "build.h"
+#include "build/build.h"
 #include "output/interrupt.h"
 #include "scaffold/scaffold.h"
 #include "serve/serve.h"

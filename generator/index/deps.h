@@ -2,7 +2,7 @@
 // does: the index's queries and the page builder's accessors note the
 // identity key of each piece of data they hand to a page ("entry:x/y",
 // "evidence:rc-num-so/3.1", ...) into the recorder of the page being
-// rendered. After an edit, the keys whose data changed (rebuild.h) select
+// rendered. After an edit, the keys whose data changed (build/rebuild.h) select
 // exactly the pages to render again; nobody keeps a list of what a page
 // shows by hand.
 //

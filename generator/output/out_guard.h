@@ -22,7 +22,7 @@
 
 namespace cartable {
 
-// The file every cartable output holds (build.cpp writes it before commit), so
+// The file every cartable output holds (build/build.cpp writes it before commit), so
 // that the next build knows the folder is its own to replace.
 constexpr const char* kOutputMarker = ".cartable-output";
 constexpr const char* kOutputMarkerText = "This folder is a site built by cartable: every build replaces it.\n";

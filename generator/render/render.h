@@ -31,7 +31,7 @@ struct RenderOptions {
   bool search = false;          // a Pagefind index will be added after rendering
   // When set, render only the pages and feeds whose output path it accepts,
   // then the sitemap, the catalogue, the jury's table and the attachments of
-  // the entries rendered: an incremental rebuild (build.h, Workspace).
+  // the entries rendered: an incremental rebuild (build/build.h, Workspace).
   std::function<bool(const std::string& path)> only;
   // When set, receives the keys each rendered page read.
   PageKeys* keys = nullptr;

@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "base/text.h"
-#include "build.h"
+#include "build/build.h"
 #include "base/filesystem.h"
 #include "load/load.h"
 #include "output/out_guard.h"

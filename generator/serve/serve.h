@@ -1,5 +1,5 @@
 // `cartable serve`: a local preview server (cpp-httplib) on 127.0.0.1 that
-// watches the sources (inotify), rebuilds what changed (build.h, Workspace),
+// watches the sources (inotify), rebuilds what changed (build/build.h, Workspace),
 // and reloads the browser through Server-Sent Events. While the sources have
 // an error, every page shows it instead of a stale page. Drafts and private
 // content are shown, marked as such: only the owner runs this server.

@@ -1,4 +1,4 @@
-#include "build.h"
+#include "build/build.h"
 #include "load/hep_records.h"
 
 #include <algorithm>
@@ -18,10 +18,10 @@
 #include "output/out_guard.h"
 #include "output/manifest.h"
 #include "output/output.h"
-#include "rebuild.h"
+#include "build/rebuild.h"
 #include "render/theme.h"
 #include "search/pagefind.h"
-#include "trace.h"
+#include "build/trace.h"
 
 namespace cartable {
 

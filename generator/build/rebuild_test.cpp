@@ -1,5 +1,5 @@
 // What an edit changes: classify() and the digests of a site's keys.
-#include "rebuild.h"
+#include "build/rebuild.h"
 
 #include <gtest/gtest.h>
 

@@ -39,7 +39,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags);
 // Pages record what they read while they render (index/deps.h); after an
 // edit, the site is loaded again (only the edited entries when nothing else
 // changed), the keys whose data changed are found by comparing digests
-// (rebuild.h), and exactly the pages that read one of them are rendered
+// (build/rebuild.h), and exactly the pages that read one of them are rendered
 // again. The output is the same, byte for byte, as a full build's. A change
 // to what every page may show (site.yaml, the theme, the programme, places,
 // people, HEP records, a module or framework added or removed) rebuilds

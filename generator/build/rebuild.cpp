@@ -1,4 +1,4 @@
-#include "rebuild.h"
+#include "build/rebuild.h"
 
 #include <filesystem>
 

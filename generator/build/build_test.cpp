@@ -1,5 +1,5 @@
 // Incremental rebuilds write the same bytes as a full build.
-#include "build.h"
+#include "build/build.h"
 
 #include <gtest/gtest.h>
 

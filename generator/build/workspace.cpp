@@ -1,18 +1,18 @@
-// The Workspace (build.h): a site kept in memory by `serve`, rebuilt after
+// The Workspace (build/build.h): a site kept in memory by `serve`, rebuilt after
 // each edit by rendering only the pages that read what changed.
 #include <algorithm>
 #include <filesystem>
 
-#include "build.h"
+#include "build/build.h"
 #include "check/check.h"
 #include "index/index.h"
 #include "load/hep_records.h"
 #include "load/load.h"
 #include "output/out_guard.h"
 #include "output/output.h"
-#include "rebuild.h"
+#include "build/rebuild.h"
 #include "render/theme.h"
-#include "trace.h"
+#include "build/trace.h"
 
 namespace cartable {
 
