@@ -61,7 +61,7 @@ push luca broken "Typo"; code=$?
 check "a broken push exits non-zero" "[ $code -ne 0 ]"
 check "git reports it rejected" "grep -q '! \[remote rejected\] *main -> main' '$T/broken.log'"
 check "the pusher sees the diagnostic" \
-  "grep -q \"portfolios/luca-ferrari/atelier-robots.md:[0-9]*:[0-9]*: error: compétence inconnue « rc-num-so/3.2 »\" '$T/broken.log'"
+  "grep -q \"portfolios/luca-ferrari/atelier-robots.md:[0-9]*:[0-9]*: erreur : compétence inconnue « rc-num-so/3.2 »\" '$T/broken.log'"
 check "and its hint, in the site's language (the hook runs under env -i)" "grep -q 'conseil : vouliez-vous dire rc-num-so/3.1 ?' '$T/broken.log'"
 check "and that the push is refused" "grep -q 'poussée REFUSÉE' '$T/broken.log'"
 check "the bare repository's main is unchanged" "[ \"\$(hub_main)\" = '$main_before' ]"

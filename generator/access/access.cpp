@@ -27,15 +27,15 @@ std::optional<std::string> read_regular_file(const fs::path& path, const std::st
   if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     if (fd >= 0) ::close(fd);
     if (errno == ENOENT) return std::nullopt;
-    diags.error({shown, 0, 0}, "cannot read the publishing rules: not a regular file",
-                "symbolic links are refused; commit the file itself");
+    diags.error({shown, 0, 0}, tr("cannot read the publishing rules: not a regular file"),
+                tr("symbolic links are refused; commit the file itself"));
     return std::nullopt;
   }
   std::string text(static_cast<size_t>(st.st_size), '\0');
   ssize_t got = text.empty() ? 0 : ::read(fd, text.data(), text.size());
   ::close(fd);
   if (got != static_cast<ssize_t>(text.size())) {
-    diags.error({shown, 0, 0}, "cannot read the publishing rules");
+    diags.error({shown, 0, 0}, tr("cannot read the publishing rules"), tr("check that the file exists and may be read"));
     return std::nullopt;
   }
   return text;
@@ -66,8 +66,8 @@ std::vector<std::string> names(Fields& f, const char* key, Diagnostics& diags) {
   std::vector<std::string> out;
   for (auto& [name, pos] : f.str_list_pos(key)) {
     if (!valid_name(name)) {
-      diags.error(pos, "'" + name + "' is not a user name the server can know",
-                  "write the login as the server knows it: letters, digits, '.', '_', '+', '-', '@'");
+      diags.error(pos, tr("'{1}' is not a user name the server can know", name),
+                  tr("write the login as the server knows it: letters, digits, '.', '_', '+', '-', '@'"));
       continue;
     }
     out.push_back(name);
@@ -89,7 +89,8 @@ void load_publishing(const fs::path& source, AccessRules& rules, Diagnostics& di
   for (auto& [folder, pos] : f.str_list_pos("trainer_paths")) {
     std::string prefix = folder.empty() || folder.back() == '/' ? folder : folder + "/";
     if (!valid_folder(prefix)) {
-      diags.error(pos, "'" + folder + "' is not a folder of the repository", "write a relative folder such as content/assessments/");
+      diags.error(pos, tr("'{1}' is not a folder of the repository", folder),
+                  tr("write a relative folder such as content/assessments/"));
       continue;
     }
     rules.trainer_paths.push_back(prefix);

@@ -74,7 +74,7 @@ std::string assess(const AssessOptions& o, Diagnostics& diags) {
   SourcePos cli{"cartable assess", 0, 0};
   AssessmentStatus status;
   if (!parse_assessment_status(o.status, status)) {
-    diags.error(cli, "unknown status '" + o.status + "'", "write --status acquired, not-acquired or to-redo");
+    diags.error(cli, tr("unknown status '{1}'", o.status), tr("write --status acquired, not-acquired or to-redo"));
     return "";
   }
   Site site = load_site(o.source, diags);
@@ -82,7 +82,7 @@ std::string assess(const AssessOptions& o, Diagnostics& diags) {
   if (diags.has_errors()) return "";  // an assessment of a site that does not build would not hold
   std::string folder, slug;
   if (!split_entry_path(o.entry, folder, slug)) {
-    diags.error(cli, "'" + o.entry + "' does not name an entry", "write portfolios/<participant>/<entry>.md");
+    diags.error(cli, tr("'{1}' does not name an entry", o.entry), tr("write portfolios/<participant>/<entry>.md"));
     return "";
   }
   const Portfolio* portfolio = nullptr;
@@ -91,12 +91,13 @@ std::string assess(const AssessOptions& o, Diagnostics& diags) {
   }
   const Entry* entry = portfolio ? site.find_entry(portfolio->slug, slug) : nullptr;
   if (!entry) {
-    diags.error(cli, "no entry '" + o.entry + "'", "write portfolios/<participant>/<entry>.md, a file of the site");
+    diags.error(cli, tr("no entry '{1}'", o.entry), tr("write portfolios/<participant>/<entry>.md, a file of the site"));
     return "";
   }
   const Person* who = site.find_person(o.by);
   if (!who || !who->trainer) {
-    diags.error(cli, "'" + o.by + "' is not a trainer", "--by takes the id of a person with trainer: true in content/people.yaml");
+    diags.error(cli, tr("'{1}' is not a trainer", o.by),
+                tr("--by takes the id of a person with trainer: true in content/people.yaml"));
     return "";
   }
   std::string feedback;
@@ -106,7 +107,8 @@ std::string assess(const AssessOptions& o, Diagnostics& diags) {
   if (!parse_local_time(date, true, parsed, cli, diags)) return "";
   std::optional<std::string> fingerprint = entry_fingerprint(*site.files, *portfolio, *entry);
   if (!fingerprint) {
-    diags.error(entry->pos, "cannot read the entry or one of its attachments");
+    diags.error(entry->pos, tr("cannot read the entry or one of its attachments"),
+                tr("check that the entry and its attachments are files of the portfolio, not links"));
     return "";
   }
   std::string rel = "content/assessments/" + entry->module.id + ".yaml";
@@ -127,8 +129,8 @@ std::string assess(const AssessOptions& o, Diagnostics& diags) {
   text += assessment_item(o, portfolio->slug, entry->slug, entry->task.id, date, *fingerprint, feedback);
   fs::path path = fs::path(o.source) / rel;
   if (assessment_count(text) != before + 1) {
-    diags.error({path.generic_string(), 1, 1}, "cannot append to this file: 'assessments:' is not a block list at its end",
-                "keep assessments: as the last key, one '- participant: …' item per assessment");
+    diags.error({path.generic_string(), 1, 1}, tr("cannot append to this file: 'assessments:' is not a block list at its end"),
+                tr("keep assessments: as the last key, one '- participant: …' item per assessment"));
     return "";
   }
   std::error_code ec;
@@ -140,13 +142,13 @@ std::string assess(const AssessOptions& o, Diagnostics& diags) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << text;
     if (!out.flush()) {
-      diags.error({path.generic_string(), 0, 0}, "cannot write the file");
+      diags.error({path.generic_string(), 0, 0}, tr("cannot write the file"), tr("check that you may write in this folder"));
       return "";
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     fs::remove(tmp, ec);
-    diags.error({path.generic_string(), 0, 0}, "cannot write the file");
+    diags.error({path.generic_string(), 0, 0}, tr("cannot write the file"), tr("check that you may write in this folder"));
     return "";
   }
   return path.lexically_normal().generic_string();

@@ -78,7 +78,10 @@ std::string format_diagnostic(const Diagnostic& d) {
   if (d.pos.line > 0) {
     s += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col > 0 ? d.pos.col : 1);
   }
-  s += d.severity == Severity::Error ? ": error: " : ": warning: ";
+  // The label in the reader's language: French output reads « erreur ».
+  // Machines read diagnostics_json() or github_annotation(), which keep
+  // the English words.
+  s += ": " + translate(d.severity == Severity::Error ? tr("error:") : tr("warning:")) + " ";
   s += localized_message(d);
   std::string hint = localized_hint(d);
   if (!hint.empty()) s += "\n  " + translate(tr("hint:")) + " " + hint;

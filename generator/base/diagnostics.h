@@ -95,7 +95,8 @@ class Diagnostics {
 bool about_a_portfolio(const Diagnostic& d);
 
 // `path:line:col: error: message` then `  hint: ...` on its own line, in
-// the current language (the words `error`/`warning` stay, for editors).
+// the current language, labels included (« erreur : », « conseil : »); the
+// JSON and annotation formats below keep `error`/`warning` for machines.
 // print_diagnostics holds back the programme's warnings, in one line,
 // while a portfolio has errors.
 std::string format_diagnostic(const Diagnostic& d);

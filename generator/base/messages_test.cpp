@@ -48,9 +48,16 @@ TEST(Messages, DiagnosticsPrintInTheChosenLanguage) {
             "  hint: write status: submitted, or remove the line");
   InFrench fr;
   EXPECT_EQ(format_diagnostic(d),
-            "portfolios/camille/trace.md:4:9: error: statut inconnu « soumis »\n"
+            "portfolios/camille/trace.md:4:9: erreur : statut inconnu « soumis »\n"
             "  conseil : écrivez status: submitted, ou supprimez la ligne");
   EXPECT_NE(diagnostics_json(diags).find("\"message\": \"statut inconnu « soumis »\""), std::string::npos);
+  Diagnostics warned;
+  warned.warning({"portfolios/camille/trace.md", 2, 1}, tr("unknown status '{1}'", "soumis"));
+  EXPECT_EQ(format_diagnostic(warned.sorted()[0]), "portfolios/camille/trace.md:2:1: avertissement : statut inconnu « soumis »");
+  // Machines read the JSON and the annotations: their severities stay English.
+  EXPECT_NE(diagnostics_json(diags).find("\"severity\": \"error\""), std::string::npos);
+  EXPECT_EQ(github_annotation(d).rfind("::error file=portfolios/camille/trace.md,line=4,col=9,title=cartable::statut", 0), 0u)
+      << github_annotation(d);
 }
 
 TEST(Messages, LanguageFromFlagThenEnvironmentThenSite) {

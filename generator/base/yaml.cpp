@@ -38,9 +38,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
-// A plain value whose line goes on with " #x": YAML reads the rest as a
-// comment, so `title: L'atelier #2` publishes « L'atelier ». A '#' followed
-// by a space is taken as a comment on purpose (`visibility: public  # ...`).
+// A plain value whose line goes on with " #": YAML reads the rest as a
+// comment, so `title: L'atelier #2` publishes « L'atelier » and
+// `title: Atelier # 2` « Atelier ». A comment set apart by two spaces or
+// more (`visibility: public  # ...`, as the guide writes them) is taken as
+// one on purpose; after a single space, a '#' is more often a number sign.
 void warn_comment_in_value(const YAML::Node& value, const std::vector<std::string_view>& lines, const YamlSource& src,
                            Diagnostics& diags) {
   if (!value.IsScalar() || value.Tag() != "?") return;  // "!" for a quoted value
@@ -52,15 +54,21 @@ void warn_comment_in_value(const YAML::Node& value, const std::vector<std::strin
   const std::string& text = value.Scalar();
   if (rest.substr(0, text.size()) != text) return;  // a value over several lines
   size_t hash = rest.find(" #", text.size());
-  if (hash == std::string_view::npos || hash + 2 >= rest.size() || rest[hash + 2] == ' ' || rest[hash + 2] == '#') return;
+  if (hash == std::string_view::npos || hash + 2 >= rest.size() || rest[hash + 2] == '#') return;
+  bool spaced_comment = rest[hash + 2] == ' ';
+  if (spaced_comment && (hash == 0 || rest[hash - 1] == ' ')) return;  // set apart: a comment meant as one
   std::string whole(rest);
   while (!whole.empty() && whole.back() == ' ') whole.pop_back();
   std::string quoted;
   for (char c : whole) quoted += c == '"' ? std::string("\\\"") : std::string(1, c);
+  Text hint = spaced_comment ? tr("put the whole value in double quotes: \"{1}\" (for a comment, leave two spaces "
+                                  "before the '#')",
+                                  quoted)
+                             : tr("put the whole value in double quotes: \"{1}\"", quoted);
   diags.warning({src.path, src.first_line + m.line, m.column + static_cast<int>(hash) + 2},
                 tr("'{1}' is left out of the value: after a space, '#' starts a YAML comment",
                    std::string(rest.substr(hash + 1))),
-                tr("put the whole value in double quotes: \"{1}\"", quoted));
+                std::move(hint));
 }
 
 // Finds keys given twice in one mapping (yaml-cpp keeps both pairs and reads

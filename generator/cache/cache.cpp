@@ -25,6 +25,24 @@ std::string hex(ContentHash h) {
   return buf;
 }
 
+// A warning's message as its catalogue id and values, so that a build
+// that reuses it prints it in its own language, not the one of the build
+// that recorded it.
+nlohmann::json text_json(const Text& t) {
+  return {{"id", t.id}, {"plural", t.plural_id}, {"n", t.count}, {"args", t.args}, {"terms", t.term_args}};
+}
+
+Text text_from_json(const nlohmann::json& j) {
+  Text t;
+  if (!j.is_object()) return t;
+  t.id = j.value("id", "");
+  t.plural_id = j.value("plural", "");
+  t.count = j.value("n", 0LL);
+  t.args = j.value("args", std::vector<std::string>{});
+  t.term_args = j.value("terms", 0u);
+  return t;
+}
+
 ContentHash outcome_hash(const FileResult& r, std::string_view bytes) {
   std::string text = std::to_string(static_cast<int>(r.status)) + "\n" + r.at + "\n";
   text.append(bytes.data(), bytes.size());
@@ -205,6 +223,8 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
     d.pos = {w.value("path", ""), w.value("line", 0), w.value("col", 0)};
     d.message = w.value("message", "");
     d.hint = w.value("hint", "");
+    if (w.contains("text")) d.message_text = text_from_json(w["text"]);
+    if (w.contains("hint_text")) d.hint_text = text_from_json(w["hint_text"]);
     previous.warnings.push_back(std::move(d));
   }
   // At 500,000 entries this is half a million system calls: spread over the cores.
@@ -263,8 +283,11 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
   nlohmann::json warnings = nlohmann::json::array();
   for (const Diagnostic& d : diags.sorted()) {
     if (d.severity != Severity::Warning) return;
-    warnings.push_back({{"path", d.pos.path.str()}, {"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message},
-                        {"hint", d.hint}});
+    nlohmann::json w = {{"path", d.pos.path.str()}, {"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message},
+                        {"hint", d.hint}};
+    if (!d.message_text.empty()) w["text"] = text_json(d.message_text);
+    if (!d.hint_text.empty()) w["hint_text"] = text_json(d.hint_text);
+    warnings.push_back(std::move(w));
   }
   std::string text = std::string(kInputsHeader) + "\nkey " + key + "\nout " + tree_id + "\n" + warnings.dump() + "\n";
   text.reserve(text.size() + records.size() * 120);

@@ -61,10 +61,32 @@ std::string early_option(int argc, char** argv, const std::string& name, const s
   return fallback;
 }
 
+// CLI11 writes "Usage:" and "Excludes:" as label + ':'. French puts a
+// space before the colon: the catalogue's labels carry their own colon
+// ("Utilisation :"), and this formatter drops the one CLI11 adds.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    return drop_colon_after(CLI::Formatter::make_usage(app, std::move(name)), "Usage");
+  }
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    return drop_colon_after(drop_colon_after(CLI::Formatter::make_option_opts(opt), "Needs"), "Excludes");
+  }
+
+ private:
+  std::string drop_colon_after(std::string text, const std::string& key) const {
+    const std::string with_colon = get_label(key) + ":";
+    size_t at = text.find(with_colon);
+    if (at != std::string::npos) text.erase(at + with_colon.size() - 1, 1);
+    return text;
+  }
+};
+
 // CLI11's words in its help screens, in the user's language.
 void translate_help(CLI::App& app) {
+  app.formatter(std::make_shared<HelpFormatter>());  // before any subcommand: they take their parent's
   auto formatter = app.get_formatter();
-  formatter->label("Usage", say(tr("Usage")));
+  formatter->label("Usage", say(tr("Usage:")));
   formatter->label("OPTIONS", say(tr("OPTIONS")));
   formatter->label("SUBCOMMAND", say(tr("COMMAND")));
   formatter->label("SUBCOMMANDS", say(tr("COMMANDS")));
@@ -74,8 +96,8 @@ void translate_help(CLI::App& app) {
   formatter->label("INT", say(tr("NUMBER")));
   formatter->label("UINT", say(tr("NUMBER")));
   formatter->label("FILE", say(tr("FILE")));
-  formatter->label("Excludes", say(tr("Excludes")));
-  formatter->label("Needs", say(tr("Needs")));
+  formatter->label("Excludes", say(tr("Excludes:")));
+  formatter->label("Needs", say(tr("Needs:")));
   app.option_defaults()->group(say(tr("Options")));
   app.set_help_flag("-h,--help", say(tr("Print this help and exit")));
 }
@@ -233,13 +255,15 @@ int main(int argc, char** argv) {
       ->check(one_of({"public", "experts"}))
       ->capture_default_str();
   build_cmd->add_option("-j,--jobs", build.threads, say(tr("Threads (default: one per core)")));
-  build_cmd->add_flag("!--no-search", build.search, say(tr("Do not index the site with Pagefind")));
+  // Callbacks, not `!--no-search` flags: CLI11 shows those as "--no-search{false}".
+  build_cmd->add_flag_callback("--no-search", [&build] { build.search = false; }, say(tr("Do not index the site with Pagefind")));
   build_cmd->add_option("--previous-ics", build.previous_ics,
                         say(tr("The calendrier.ics subscribers have: refuse silent changes, say where moved sessions were")))
       ->check(existing_file());
   build_cmd->add_option("--pagefind", build.pagefind, say(tr("Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)")));
   build_cmd->add_flag("--strict-templates", build.strict_templates, say(tr("Theme authors: a template name no page sets is an error")));
-  build_cmd->add_flag("!--no-cache", build.cache, say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
+  build_cmd->add_flag_callback("--no-cache", [&build] { build.cache = false; },
+                               say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
 
   BuildOptions check;
   check.write = false;
@@ -260,7 +284,7 @@ int main(int argc, char** argv) {
   new_cmd->require_subcommand(1);
   NewPortfolio new_portfolio_options;
   CLI::App* new_portfolio_cmd = new_cmd->add_subcommand("portfolio", say(tr("Create portfolios/<slug>/portfolio.yaml")));
-  new_portfolio_cmd->add_option("name", new_portfolio_options.name, say(tr("The participant's name")))->required();
+  new_portfolio_cmd->add_option(say(tr("NAME")), new_portfolio_options.name, say(tr("The participant's name")))->required();
   new_portfolio_cmd->add_option("--school", new_portfolio_options.school, say(tr("Their school")));
   new_portfolio_cmd->add_option("--visibility", new_portfolio_options.visibility, say(tr("public, experts or private")))
       ->capture_default_str();
@@ -289,7 +313,7 @@ int main(int argc, char** argv) {
 
   AssessOptions assess_options;
   CLI::App* assess_cmd = app.add_subcommand("assess", say(tr("Record a trainer's decision on an entry (content/assessments/)")));
-  assess_cmd->add_option("entry", assess_options.entry, say(tr("The entry: portfolios/<participant>/<entry>.md")))->required();
+  assess_cmd->add_option(say(tr("ENTRY")), assess_options.entry, say(tr("The entry: portfolios/<participant>/<entry>.md")))->required();
   assess_cmd->add_option("--status", assess_options.status, say(tr("acquired, not-acquired or to-redo")))
       ->required()
       ->check(one_of({"acquired", "not-acquired", "to-redo"}));

@@ -1,10 +1,13 @@
 #include "output/interrupt.h"
 
+#include "base/messages.h"
+
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <string>
 #include <thread>
 
 namespace cartable::interrupt {
@@ -34,8 +37,10 @@ sigset_t stop_signals() {
   if (child > 0) ::kill(child, SIGTERM);
   std::error_code ec;
   if (!scratch.empty()) std::filesystem::remove_all(scratch, ec);
-  std::fprintf(stderr, published ? "cartable: interrupted after the new site was published\n"
-                                 : "cartable: interrupted; the published site was not changed\n");
+  // A thread of its own waits for the signal (not a handler): translating is safe here.
+  std::string said = translate(published ? tr("interrupted after the new site was published")
+                                         : tr("interrupted; the published site was not changed"));
+  std::fprintf(stderr, "cartable: %s\n", said.c_str());
   std::fflush(stderr);
   ::_exit(128 + signal);
 }

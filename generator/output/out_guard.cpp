@@ -77,35 +77,42 @@ bool check_output_folder(const std::string& source, const std::string& out, cons
   const fs::path src = resolved(source);
   const fs::path dst = resolved(out);
   const SourcePos at{out, 0, 0};
-  const std::string keep = "nothing was written";
-  auto refuse = [&](const std::string& why, const std::string& hint) {
-    diags.error(at, "refusing to build into '" + out + "': " + why, hint);
+  auto refuse = [&](Text message, Text hint) {
+    diags.error(at, std::move(message), std::move(hint));
     return false;
   };
-  if (dst == dst.root_path()) return refuse("it is the root of the file system", keep + "; pass --out public");
+  if (dst == dst.root_path()) {
+    return refuse(tr("refusing to build into '{1}': it is the root of the file system", out),
+                  tr("nothing was written; pass --out public"));
+  }
   if (dst == src) {
-    return refuse("it is the source folder, which a build would replace",
-                  keep + "; build into public/ (the default) or a folder outside the sources");
+    return refuse(tr("refusing to build into '{1}': it is the source folder, which a build would replace", out),
+                  tr("nothing was written; build into public/ (the default) or a folder outside the sources"));
   }
   if (within(src, dst)) {
-    return refuse("it contains the source folder " + src.string(),
-                  keep + "; build into public/ (the default) or a folder outside the sources");
+    return refuse(tr("refusing to build into '{1}': it contains the source folder {2}", out, src.string()),
+                  tr("nothing was written; build into public/ (the default) or a folder outside the sources"));
   }
-  if (home_folders().count(dst)) return refuse("it is a home folder", keep + "; pass --out with a folder of its own");
+  if (home_folders().count(dst)) {
+    return refuse(tr("refusing to build into '{1}': it is a home folder", out),
+                  tr("nothing was written; pass --out with a folder of its own"));
+  }
   if (within(dst, src)) {
     fs::path rel = dst.lexically_relative(src);
     bool declared = std::find(outputs.begin(), outputs.end(), rel.begin()->string()) != outputs.end();
     if (!declared) {
-      return refuse("it lies inside the source folder, where a build could replace sources",
-                    keep + "; build into public/, or name the folder in site.yaml: outputs: [" + rel.begin()->string() +
-                        "]");
+      return refuse(
+          tr("refusing to build into '{1}': it lies inside the source folder, where a build could replace sources", out),
+          tr("nothing was written; build into public/, or name the folder in site.yaml: outputs: [{1}]",
+             rel.begin()->string()));
     }
   }
   std::error_code ec;
   if (fs::is_directory(dst, ec) && !is_empty_folder(dst) && !is_previous_output(dst)) {
-    return refuse("it is a folder with files that cartable did not write",
-                  keep + "; pass an empty or new folder, or remove this one if it is an old output (builds mark theirs "
-                         "with a file " + std::string(kOutputMarker) + ")");
+    return refuse(tr("refusing to build into '{1}': it is a folder with files that cartable did not write", out),
+                  tr("nothing was written; pass an empty or new folder, or remove this one if it is an old output "
+                     "(builds mark theirs with a file {1})",
+                     kOutputMarker));
   }
   return true;
 }

@@ -35,7 +35,7 @@ bool leaves_output(const std::string& path) {
 }
 
 std::string escape_error(const std::string& path) {
-  return "internal error: output path '" + path + "' would leave the output folder";
+  return translate(tr("internal error: output path '{1}' would leave the output folder", path));
 }
 
 }  // namespace
@@ -228,7 +228,8 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
   std::error_code ec;
   struct stat st {};
   if (::lstat(out.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
-    diags.error({out_dir, 0, 0}, "output path exists and is not a folder");
+    diags.error({out_dir, 0, 0}, tr("output path exists and is not a folder"),
+                tr("pass --out with a folder, or move the file away"));
     return false;
   }
   fs::path parent = out.parent_path();
@@ -237,17 +238,18 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
   out_ = out.string();
   state_ = (parent / ("." + name + ".cartable")).string();
   if (::mkdir(state_.c_str(), 0700) != 0 && errno != EEXIST) {
-    diags.error({out_dir, 0, 0}, "cannot create " + state_ + " beside the output: " + std::strerror(errno));
+    diags.error({out_dir, 0, 0}, tr("cannot create {1} beside the output: {2}", state_, std::strerror(errno)),
+                tr("check that you may write in the folder that holds the output"));
     return false;
   }
   // Private: the idle copy of an experts' site must not be world-readable.
   if (!is_directory_nofollow(state_) || ::chmod(state_.c_str(), 0700) != 0) {
-    diags.error({out_dir, 0, 0}, state_ + " is not a folder of ours", "remove it and build again");
+    diags.error({out_dir, 0, 0}, tr("{1} is not a folder of ours", state_), tr("remove it and build again"));
     return false;
   }
   lock_fd_ = ::open((state_ + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    diags.error({out_dir, 0, 0}, "another build is writing to " + out_, "wait for it to finish");
+    diags.error({out_dir, 0, 0}, tr("another build is writing to {1}", out_), tr("wait for it to finish"));
     return false;
   }
   // Leftovers of builds that were killed: staging folders of older versions
@@ -270,7 +272,8 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
   } else {
     fs::remove_all(tree_, ec);
     if (::mkdir(tree_.c_str(), 0755) != 0) {
-      diags.error({out_dir, 0, 0}, "cannot create " + tree_ + ": " + std::strerror(errno));
+      diags.error({out_dir, 0, 0}, tr("cannot create {1}: {2}", tree_, std::strerror(errno)),
+                  tr("check that you may write in the folder that holds the output"));
       return false;
     }
     ::chmod(tree_.c_str(), 0755);  // whatever the umask: a published site is world-readable
@@ -512,7 +515,8 @@ bool StagingDir::save_manifest(const std::string& tree) {
 
 bool StagingDir::commit(Diagnostics& diags) {
   if (!first_error_.empty()) {
-    diags.error({out_, 0, 0}, "could not write the site: " + first_error_);
+    diags.error({out_, 0, 0}, tr("could not write the site: {1}", first_error_),
+                tr("free some space or fix the permissions, then build again; the previous site is still published"));
     return false;
   }
   remove_stale();
@@ -532,7 +536,8 @@ bool StagingDir::swap_in(Diagnostics& diags) {
   std::error_code ec;
   fs::remove_all(old, ec);
   if (::rename(out_.c_str(), old.c_str()) != 0 || ::rename(tree_.c_str(), out_.c_str()) != 0) {
-    diags.error({out_, 0, 0}, std::string("could not move the site into place: ") + std::strerror(errno));
+    diags.error({out_, 0, 0}, tr("could not move the site into place: {1}", std::strerror(errno)),
+                tr("build again; the previous site is still published"));
     ::rename(old.c_str(), out_.c_str());
     return false;
   }

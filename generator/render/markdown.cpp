@@ -293,7 +293,7 @@ struct Walk {
     SourcePos pos = node_pos(md, block);
     pos.line += 1;  // the directive is on the line after the fence
     if (!options.directives) {
-      diags.error(pos, "directives are not allowed here", "only programme pages can use ```cartable blocks");
+      diags.error(pos, tr("directives are not allowed here"), tr("only programme pages can use ```cartable blocks"));
       return;
     }
     std::string line = cmark_node_get_literal(block) ? cmark_node_get_literal(block) : "";

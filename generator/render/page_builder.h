@@ -154,6 +154,19 @@ class PageBuilder {
 inline void set(Data& obj, const std::string& key, Data&& value) { obj.set(key, std::move(value)); }
 inline void set(Data& obj, const std::string& key, List&& items) { obj.set(key, Data(std::move(items))); }
 
+// How many of `entries` are drafts, for a count the preview labels
+// (`draft_count`, false when none: builds drop drafts before indexing, so
+// published pages never show it).
+inline void set_draft_count(Data& d, const std::vector<const Entry*>& entries) {
+  size_t drafts = 0;
+  for (const Entry* e : entries) drafts += e->draft ? 1 : 0;
+  if (drafts == 0) {
+    d.set("draft_count", false);
+  } else {
+    d.set("draft_count", std::to_string(drafts));
+  }
+}
+
 // Optional text: false when `value` is empty, since Mustache treats any
 // string, even "", as true in a section, and templates test optional text
 // with one. Never left unset: strict templates (theme.h) refuse a name a

@@ -125,12 +125,12 @@ std::string PageBuilder::directive(TemplateSet& tmpl, const std::string& name, c
     if (!fw) {
       std::vector<std::string> ids;
       for (const auto& [k, v] : site_.framework_by_id) ids.push_back(k);
-      diags_.error(pos, "framework-table: unknown framework '" + arg + "'", did_you_mean(arg, ids));
+      diags_.error(pos, tr("framework-table: unknown framework '{1}'", arg), did_you_mean(arg, ids));
       return {};
     }
     d.set("framework", framework_data(*fw));
   } else {
-    diags_.error(pos, "unknown directive '" + name + "'",
+    diags_.error(pos, tr("unknown directive '{1}'", name),
                  did_you_mean(name, {"ects-table", "modules-list", "framework-table"}));
     return {};
   }

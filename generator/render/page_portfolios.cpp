@@ -42,6 +42,7 @@ Data PageBuilder::entry_brief(const Entry& e) const {
     d.set("changed", ep.changed && ep.assessment && ep.assessment->status == AssessmentStatus::Acquired);
   }
   d.set("experts_only", e.visibility == Visibility::Experts);
+  d.set("draft", e.draft);  // only `serve` keeps drafts: builds drop them before indexing
   std::vector<const Portfolio*> authors = index_.authors(e);
   d.set("is_group", authors.size() > 1);
   List names;
@@ -67,7 +68,6 @@ Data PageBuilder::entry_summary(const Entry& e) const {
   // Only `serve` ever renders these: builds drop them before indexing.
   const Portfolio* owner = site_.find_portfolio(e.portfolio);
   d.set("private", owner && std::max(e.visibility, owner->visibility) == Visibility::Private);
-  d.set("draft", e.draft);
   List comps;
   for (const Ref& r : e.competencies) {
     if (site_.find_competency(r.id)) comps.push_back(competency_item(r.id));
@@ -156,6 +156,13 @@ std::string PageBuilder::portfolios_index(TemplateSet& tmpl) const {
   for (const Portfolio& p : site_.portfolios) {
     Data summary = portfolio_summary(p);
     summary.set("entry_count", std::to_string(index_.entry_count(p.slug)));  // here only: other lists do not show it
+    // Only the owner's preview (audience private) keeps drafts; elsewhere,
+    // reading the list would make this page depend on every entry's title.
+    if (site_.audience == Visibility::Private) {
+      set_draft_count(summary, index_.entries_of(p.slug));
+    } else {
+      summary.set("draft_count", false);
+    }
     list.push_back(std::move(summary));
   }
   set(d, "portfolios", std::move(list));

@@ -86,6 +86,7 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
     const auto& done = index_.entries_for_task(m.id, t.id);
     td.set("has_entries", !done.empty());
     td.set("entry_count", std::to_string(done.size()));
+    set_draft_count(td, done);
     if (done.size() > kEvidenceListLimit) {
       td.set("compact", true);  // counted, not listed: each portfolio lists its own
     } else {

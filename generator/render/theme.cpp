@@ -23,7 +23,8 @@ Data strings_to_data(const YAML::Node& node, const std::string& prefix, std::map
     return Data(node.Scalar());
   }
   if (!node.IsMap()) {
-    diags.error(yaml_pos(src, node), "UI strings must be text or groups of texts");
+    diags.error(yaml_pos(src, node), tr("UI strings must be text or groups of texts"),
+                tr("write each string as `key: text`, or a group of them under a key"));
     return Data(std::string());
   }
   Data obj;
@@ -167,7 +168,7 @@ Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& sou
     return theme;
   }
   if (!found || info.kind != FileKind::Folder) {
-    diags.error({dir, 0, 0}, "theme folder not found", "set 'theme' in site.yaml to a folder of themes/");
+    diags.error({dir, 0, 0}, tr("theme folder not found"), tr("set 'theme' in site.yaml to a folder of themes/"));
     return theme;
   }
   std::vector<FolderEntry> entries;
@@ -185,7 +186,8 @@ Theme load_theme(std::shared_ptr<const FileSystem> files, const std::string& sou
   std::string text;
   YamlSource src{shown(theme, strings), 1};
   if (theme.files->stat(join_path(folder, strings), &info).status == FileStatus::Missing) {
-    diags.error({src.path, 0, 0}, "no UI strings for language '" + language + "' in this theme");
+    diags.error({src.path, 0, 0}, tr("no UI strings for language '{1}' in this theme", language),
+                tr("add {1} to the theme, or set 'language' in site.yaml to one the theme has", strings));
   } else if (read_text(*theme.files, source_dir, join_path(folder, strings), text, diags)) {
     if (auto root = parse_yaml(text, src, diags)) {
       theme.strings = strings_to_data(*root, "", theme.string_table, src, diags);

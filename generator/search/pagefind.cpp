@@ -122,11 +122,11 @@ bool run_pagefind(const std::string& binary, const std::string& site_dir, const 
     if (says_disk_full(output, bundle_dir)) {
       // Publishing without search because the disk is full would hide the
       // cause until the next build fails somewhere else.
-      diags.error({bundle_dir, 0, 0}, "the disk is full: Pagefind could not write the search index" + shown,
-                  "free some space and build again; the previous site is still published");
+      diags.error({bundle_dir, 0, 0}, tr("the disk is full: Pagefind could not write the search index{1}", shown),
+                  tr("free some space and build again; the previous site is still published"));
     } else {
-      diags.warning({binary, 0, 0}, "Pagefind failed; the site is published without search" + shown,
-                    "run the same command by hand to see why, or build with --no-search");
+      diags.warning({binary, 0, 0}, tr("Pagefind failed; the site is published without search{1}", shown),
+                    tr("run the same command by hand to see why, or build with --no-search"));
     }
     fs::remove_all(bundle_dir, ec);
   }
@@ -295,7 +295,8 @@ bool index_site_for_search(const std::string& binary, StagingDir& staging, const
     fs::rename(scratch + "/bundle-" + shard, bundle, ec);
     if (!ec) list_bundle(bundle);
     if (ec) {
-      diags.error({bundle, 0, 0}, "cannot keep the search index: " + ec.message());
+      diags.error({bundle, 0, 0}, tr("cannot keep the search index: {1}", ec.message()),
+                  tr("build again; the previous site is still published"));
       ok = false;
       break;
     }

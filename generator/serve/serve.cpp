@@ -270,7 +270,8 @@ int serve(const ServeOptions& options) {
   server.set_pre_routing_handler([&port](const httplib::Request& req, httplib::Response& res) {
     if (!allowed_host(req.get_header_value("Host"), port)) {
       res.status = 403;
-      res.set_content("403: this preview answers only to 127.0.0.1, localhost and [::1]\n", "text/plain");
+      res.set_content(translate(tr("403: this preview answers only to 127.0.0.1, localhost and [::1]")) + "\n",
+                      "text/plain; charset=utf-8");
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.path.find('\0') != std::string::npos) {
@@ -326,6 +327,7 @@ int serve(const ServeOptions& options) {
     std::vector<std::string> parts;
     if (!split_relative_path(wanted, &parts)) {  // '..', '//', NUL
       res.status = 403;
+      res.set_content(translate(tr("403: this address leads out of the site")) + "\n", "text/plain; charset=utf-8");
       return;
     }
     fs::path file = fs::path(out) / wanted;
@@ -347,7 +349,9 @@ int serve(const ServeOptions& options) {
     }
     if (!fs::exists(file, ec)) {
       res.status = 404;
-      res.set_content("404", "text/plain");
+      res.set_content(translate(tr("404: no page '{1}' in this preview", req.path)) + "\n" +
+                          translate(tr("check the address, or start again from the home page")) + "\n",
+                      "text/plain; charset=utf-8");
       return;
     }
     std::string body = slurp(file);
