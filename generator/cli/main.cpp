@@ -227,6 +227,22 @@ void explain_parse_error(const CLI::App& app, const CLI::ParseError& e, Diagnost
       return;
     }
   }
+  // CLI11's English for an option without its value or a word that is not
+  // a number: "--out: 1 required TEXT missing", "Could not convert: --port = abc".
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) && what.find(" missing") != std::string::npos) {
+    std::string name = what.substr(0, what.find(':'));
+    diags.error({"", 0, 0}, tr("{1} needs a value", name), tr("write the value after {1}; see: {2} --help", name, where));
+    return;
+  }
+  const std::string not_converted = "Could not convert: ";
+  if (dynamic_cast<const CLI::ConversionError*>(&e) && starts_with(what, not_converted) &&
+      what.find(" = ") != std::string::npos) {
+    std::string name = what.substr(not_converted.size(), what.find(" = ") - not_converted.size());
+    std::string value = what.substr(what.find(" = ") + 3);
+    diags.error({"", 0, 0}, tr("{1}: '{2}' is not a whole number", name, value),
+                tr("write a whole number after {1}, for example {1} 4", name));
+    return;
+  }
   if (dynamic_cast<const CLI::ValidationError*>(&e) || dynamic_cast<const CLI::ConversionError*>(&e)) {
     diags.error({"", 0, 0}, tr("invalid value: {1}", what), tr("see the accepted values with: {1} --help", where));
     return;

@@ -108,6 +108,7 @@ Data PageBuilder::coverage(const Portfolio& p) const {
         ed.set("title", ev.entry->title);
         ed.set("url", index_.entry_url(*ev.entry));
         ed.set("equivalent", ev.equivalent);
+        ed.set("draft", ev.entry->draft);  // only in the owner's preview
         entries.push_back(std::move(ed));
         ++count;
       }
