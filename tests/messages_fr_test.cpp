@@ -90,6 +90,40 @@ TEST_F(MessagesFr, AColonInAnUnquotedTitleSaysToQuoteIt) {
       << r.err;
 }
 
+// French is full of apostrophes: 'L'atelier' ends at the second one, and
+// yaml-cpp then speaks of indentation. Same for a title that starts with '['.
+TEST_F(MessagesFr, AnApostropheThatEndsAQuotedValueIsExplained) {
+  entry("apostrophe.md", "title: 'L'atelier des tablettes'\n" + kFields);
+  entry("crochets.md", "title: [Atelier] les tablettes\n" + kFields);
+  entry("guillemets-droits.md", "title: \"Atelier\" des tablettes\n" + kFields);
+  RunResult r = check_fr();
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(diagnostic(std::string(kLuca) + "apostrophe.md:2:10", "erreur",
+                                  "ligne illisible : la valeur commence par une apostrophe, et l'apostrophe suivante la "
+                                  "termine",
+                                  "mettez plutôt la valeur entre guillemets droits : \"L'atelier des tablettes\"")),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(diagnostic(std::string(kLuca) + "crochets.md:2:16", "erreur",
+                                  "ligne illisible : une valeur qui commence par « [ » ou « { » est lue comme une liste, et "
+                                  "le texte continue après",
+                                  "mettez toute la valeur entre guillemets droits : \"[Atelier] les tablettes\"")),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(diagnostic(std::string(kLuca) + "guillemets-droits.md:2:16", "erreur",
+                                  "ligne illisible : le texte continue après le guillemet qui termine la valeur",
+                                  "mettez toute la valeur entre apostrophes : '\"Atelier\" des tablettes'")),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("décalée"), std::string::npos) << r.err;  // not an indentation problem
+  // The fixes given are accepted.
+  entry("apostrophe.md", "title: \"L'atelier des tablettes\"\n" + kFields);
+  entry("crochets.md", "title: \"[Atelier] les tablettes\"\n" + kFields);
+  entry("guillemets-droits.md", "title: '\"Atelier\" des tablettes'\n" + kFields);
+  r = check_fr();
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
 TEST_F(MessagesFr, AMissingClosingLineIsExplainedOnce) {
   write(dir / kLuca / "ouverte.md", "---\ntitle: Une trace\n" + kFields + "\nDu texte.\n");
   RunResult r = check_fr();

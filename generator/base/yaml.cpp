@@ -155,6 +155,62 @@ std::optional<YamlProblem> curly_quote_problem(const std::vector<std::string_vie
   return std::nullopt;
 }
 
+// Where the value of a `key: value` or `- value` line starts (npos if none).
+size_t value_start(std::string_view line) {
+  size_t first = line.find_first_not_of(' ');
+  if (first == std::string_view::npos) return first;
+  size_t at = line.compare(first, 2, "- ") == 0 ? first + 2 : line.find(": ");
+  if (at == std::string_view::npos) return at;
+  if (line.compare(at, 2, ": ") == 0) at += 2;
+  return line.find_first_not_of(' ', at);
+}
+
+// The value's text as it goes between double quotes.
+std::string escaped_for_double_quotes(std::string_view value) {
+  std::string out;
+  for (char c : value) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  return out;
+}
+
+// Text after a value's closing quote or bracket: `title: 'l'atelier'` (the
+// apostrophe ends the value, so common in French), `title: [Une] trace`.
+// yaml-cpp then speaks of indentation, which is not the problem.
+std::optional<YamlProblem> text_after_value_problem(const std::vector<std::string_view>& lines, const YAML::Mark& mark,
+                                                    const YamlSource& src) {
+  if (mark.line < 0 || static_cast<size_t>(mark.line) >= lines.size()) return std::nullopt;
+  std::string_view line = lines[mark.line];
+  size_t start = value_start(line);
+  if (start == std::string_view::npos) return std::nullopt;
+  std::string_view value = line.substr(start);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  const char open = value.front();
+  const std::string_view closes = open == '\'' ? "'" : open == '"' ? "\"" : open == '[' ? "]" : open == '{' ? "}" : "";
+  if (closes.empty()) return std::nullopt;
+  size_t close = value.find(closes, 1);
+  // '' inside '...' and \" inside "..." do not close the value.
+  while (close != std::string_view::npos &&
+         ((open == '\'' && close + 1 < value.size() && value[close + 1] == '\'') || (open == '"' && value[close - 1] == '\\'))) {
+    close = value.find(closes, close + (open == '\'' ? 2 : 1));
+  }
+  if (close == std::string_view::npos || close + 1 >= value.size()) return std::nullopt;
+  SourcePos pos{src.path, src.first_line + mark.line, static_cast<int>(start + close) + 1};
+  if (open == '\'') {
+    // 'l'atelier': the value meant is what lies between the outer quotes.
+    bool closed = value.back() == '\'';
+    std::string_view meant = closed ? value.substr(1, value.size() - 2) : value.substr(1);
+    return YamlProblem{pos, tr("invalid YAML: an apostrophe inside a value between ' ' ends it"),
+                       tr("put the value in double quotes instead: \"{1}\"", escaped_for_double_quotes(meant))};
+  }
+  if (open == '"') {
+    std::string single = "'";
+    for (char c : value) single += c == '\'' ? std::string("''") : std::string(1, c);
+    return YamlProblem{pos, tr("invalid YAML: the text goes on after the quote that ends the value"),
+                       tr("put the whole value in single quotes: {1}", single + "'")};
+  }
+  return YamlProblem{pos, tr("invalid YAML: a value that starts with '[' or '{{' is read as a list, and text goes on after it"),
+                     tr("put the whole value in double quotes: \"{1}\"", escaped_for_double_quotes(value))};
+}
+
 // yaml-cpp's message, in words for the person who wrote the file: what
 // usually causes it, and the fix.
 YamlProblem explain_yaml_error(const std::string& text, const YAML::Exception& e, const YamlSource& src) {
@@ -174,6 +230,7 @@ YamlProblem explain_yaml_error(const std::string& text, const YAML::Exception& e
   if (m == YAML::ErrorMsg::END_OF_MAP || m == YAML::ErrorMsg::END_OF_SEQ || m == YAML::ErrorMsg::BLOCK_ENTRY ||
       m == YAML::ErrorMsg::MAP_KEY) {
     if (auto curly = curly_quote_problem(lines, src)) return *curly;
+    if (auto after = text_after_value_problem(lines, e.mark, src)) return *after;
     return {pos, tr("invalid YAML: this line is not indented like the lines of its level"),
             tr("align it with the other fields of the same level, with spaces; a list item starts with '- '")};
   }
