@@ -84,6 +84,7 @@ void load_publishing(const fs::path& source, AccessRules& rules, Diagnostics& di
   YAML::Node node = (*root)["publishing"];
   if (!node.IsDefined() || node.IsNull()) return;
   Fields f(node, src, diags, "publishing");
+  f.ignore_other_keys();  // load/ warns about them
   rules.staff = names(f, "staff", diags);
   rules.trainers = names(f, "trainers", diags);
   for (auto& [folder, pos] : f.str_list_pos("trainer_paths")) {
@@ -113,6 +114,7 @@ void load_owners(const fs::path& source, AccessRules& rules, Diagnostics& diags)
     auto doc = parse_yaml(*text, src, diags);
     if (!doc || !doc->IsMap()) continue;
     Fields f(*doc, src, diags, "portfolio");
+    f.ignore_other_keys();  // load/ reads the rest
     owners = names(f, "owners", diags);
   }
 }

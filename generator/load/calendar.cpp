@@ -17,9 +17,7 @@ void Loader::load_calendar_config(const YAML::Node& node, const YamlSource& src)
                    parse_local_time(p.str("end", true), true, c.period_end, p.pos_of("end"), diags);
     c.period_end.hour = 23;
     c.period_end.minute = 59;
-    p.warn_unknown_keys();
   }
-  f.warn_unknown_keys();
 }
 
 void Loader::load_certification() {
@@ -40,7 +38,6 @@ void Loader::load_certification() {
   if (labels.IsMap()) {
     for (const auto& kv : labels) c.labels[kv.first.Scalar()] = kv.second.Scalar();
   }
-  f.warn_unknown_keys();
 }
 
 // `from:` of a history entry: the former start/end and/or place.
@@ -55,8 +52,44 @@ FormerSlot Loader::load_former_slot(const YAML::Node& node, YamlSource& src, con
     slot.has_time = ok;
   }
   if (ff.has("place")) slot.place = {ff.str("place"), ff.pos_of("place")};
-  ff.warn_unknown_keys();
   return slot;
+}
+
+void Loader::load_session(Fields& f, YamlSource& src) {
+  Session s;
+  s.pos = f.pos();
+  s.id = f.str("id", true);
+  s.module = {f.str("module", true), f.pos_of("module")};
+  s.title = f.str("title", true);
+  s.description = f.str("description");
+  s.start_pos = f.pos_of("start");
+  s.end_pos = f.pos_of("end");
+  bool ok = parse_local_time(f.str("start", true), false, s.start, s.start_pos, diags);
+  ok = parse_local_time(f.str("end", true), false, s.end, s.end_pos, diags) && ok;
+  s.place = {f.str("place", true), f.pos_of("place")};
+  for (auto& [id, pos] : f.str_list_pos("speakers")) s.speakers.push_back({id, pos});
+  if (f.has("status")) s.status = f.str("status");
+  s.status_pos = f.pos_of("status");
+  s.parallel = f.boolean("parallel");
+  if (s.status != "confirmed" && s.status != "tentative" && s.status != "cancelled") {
+    diags.error(s.status_pos, tr("unknown session status '{1}'", s.status),
+                hint_or(did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}),
+                        tr("write confirmed, tentative or cancelled")));
+  }
+  f.for_each_item(
+      "history", term("history entry"),
+      [&](Fields& hf) {
+        HistoryEntry e;
+        e.pos = hf.pos();
+        e.date_pos = hf.pos_of("date");
+        parse_local_time(hf.str("date", true), true, e.date, e.date_pos, diags);
+        e.note = hf.str("note", true);
+        if (hf.has("from")) e.from = load_former_slot(hf.node("from"), src, hf.pos_of("from"));
+        s.history.push_back(std::move(e));
+      },
+      {tr("session: 'history' must be a list of dated notes"),
+       tr("write each change on a line starting with '- date:', then 'note:' below, indented")});
+  if (ok) site.sessions.push_back(std::move(s));
 }
 
 void Loader::load_sessions() {
@@ -66,59 +99,11 @@ void Loader::load_sessions() {
   auto root = read_yaml_file(rel, src);
   if (!root) return;
   Fields top(*root, src, diags, term("calendar.yaml"));
-  YAML::Node list = top.node("sessions");
-  top.warn_unknown_keys();
-  if (!list.IsSequence()) {
-    diags.error(top.pos_of("sessions"), tr("calendar.yaml: 'sessions' must be a list of sessions"),
-                tr("write each session on a line starting with '- id:', then its other fields below, indented"));
-    return;
-  }
-  for (const auto& n : list) {
-    Fields f(n, src, diags, term("session"));
-    if (!f.ok()) continue;
-    Session s;
-    s.pos = f.pos();
-    s.id = f.str("id", true);
-    s.module = {f.str("module", true), f.pos_of("module")};
-    s.title = f.str("title", true);
-    s.description = f.str("description");
-    s.start_pos = f.pos_of("start");
-    s.end_pos = f.pos_of("end");
-    bool ok = parse_local_time(f.str("start", true), false, s.start, s.start_pos, diags);
-    ok = parse_local_time(f.str("end", true), false, s.end, s.end_pos, diags) && ok;
-    s.place = {f.str("place", true), f.pos_of("place")};
-    for (auto& [id, pos] : f.str_list_pos("speakers")) s.speakers.push_back({id, pos});
-    if (f.has("status")) s.status = f.str("status");
-    s.status_pos = f.pos_of("status");
-    s.parallel = f.boolean("parallel");
-    if (s.status != "confirmed" && s.status != "tentative" && s.status != "cancelled") {
-      diags.error(s.status_pos, tr("unknown session status '{1}'", s.status),
-                  hint_or(did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}),
-                          tr("write confirmed, tentative or cancelled")));
-    }
-    YAML::Node history = f.node("history");
-    if (history.IsDefined() && !history.IsNull()) {
-      if (!history.IsSequence()) {
-        diags.error(yaml_pos(src, history), tr("session: 'history' must be a list of dated notes"),
-                    tr("write each change on a line starting with '- date:', then 'note:' below, indented"));
-      } else {
-        for (const auto& h : history) {
-          Fields hf(h, src, diags, term("history entry"));
-          if (!hf.ok()) continue;
-          HistoryEntry e;
-          e.pos = hf.pos();
-          e.date_pos = hf.pos_of("date");
-          parse_local_time(hf.str("date", true), true, e.date, e.date_pos, diags);
-          e.note = hf.str("note", true);
-          if (hf.has("from")) e.from = load_former_slot(hf.node("from"), src, hf.pos_of("from"));
-          hf.warn_unknown_keys();
-          s.history.push_back(std::move(e));
-        }
-      }
-    }
-    f.warn_unknown_keys();
-    if (ok) site.sessions.push_back(std::move(s));
-  }
+  top.for_each_item(
+      "sessions", term("session"), [&](Fields& f) { load_session(f, src); },
+      {tr("calendar.yaml: 'sessions' must be a list of sessions"),
+       tr("write each session on a line starting with '- id:', then its other fields below, indented")},
+      Presence::Required);
   std::stable_sort(site.sessions.begin(), site.sessions.end(),
                    [](const Session& a, const Session& b) {
                      // By id on ties, so the order in the file never shows in the output.

@@ -33,7 +33,6 @@ void Loader::load_crosswalks() {
         c.pairs.emplace_back(std::move(from), std::move(to));
       }
     }
-    f.warn_unknown_keys();
     site.crosswalks.push_back(std::move(c));
   }
 }
@@ -61,47 +60,34 @@ void Loader::load_frameworks() {
     fw.competency_label = f.str("competency_label");
     fw.levels = f.str_list("levels");
     fw.body = {f.str("description"), f.pos_of("description")};
-    YAML::Node domains = f.node("domains");
-    if (!domains.IsSequence()) {
-      diags.error(f.pos_of("domains"), tr("framework: 'domains' must be a list of domains"),
-                  tr("write each domain on a line starting with '- code:', then its other fields below, indented"));
-    } else {
-      for (const auto& d : domains) fw.domains.push_back(load_domain(d, src));
-    }
-    f.warn_unknown_keys();
+    f.for_each_item(
+        "domains", term("domain"), [&](Fields& df) { fw.domains.push_back(load_domain(df)); },
+        {tr("framework: 'domains' must be a list of domains"),
+         tr("write each domain on a line starting with '- code:', then its other fields below, indented")},
+        Presence::Required);
     site.frameworks.push_back(std::move(fw));
   }
 }
 
-Domain Loader::load_domain(const YAML::Node& n, const YamlSource& src) {
-  Fields f(n, src, diags, term("domain"));
+Domain Loader::load_domain(Fields& f) {
   Domain d;
-  if (!f.ok()) return d;
   d.pos = f.pos();
   d.code = f.str("code", true);
   d.title = f.str("title", true);
   d.description = f.str("description");
-  YAML::Node comps = f.node("competencies");
-  if (comps.IsDefined() && !comps.IsNull()) {
-    if (!comps.IsSequence()) {
-      diags.error(yaml_pos(src, comps), tr("domain: 'competencies' must be a list"),
-                  tr("write each competency on a line starting with '- code:', then its other fields below, indented"));
-    } else {
-      for (const auto& c : comps) {
-        Fields cf(c, src, diags, term("competency"));
-        if (!cf.ok()) continue;
+  f.for_each_item(
+      "competencies", term("competency"),
+      [&](Fields& cf) {
         Competency comp;
         comp.pos = cf.pos();
         comp.code = cf.str("code", true);
         comp.title = cf.str("title", true);
         comp.description = cf.str("description");
         comp.criteria = cf.str_list("criteria");
-        cf.warn_unknown_keys();
         d.competencies.push_back(std::move(comp));
-      }
-    }
-  }
-  f.warn_unknown_keys();
+      },
+      {tr("domain: 'competencies' must be a list"),
+       tr("write each competency on a line starting with '- code:', then its other fields below, indented")});
   return d;
 }
 

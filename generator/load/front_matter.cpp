@@ -186,17 +186,35 @@ SourcePos FlatFields::pos_of(const char* key) const {
   return v ? at(v->mark) : pos();
 }
 
+void FlatFields::mark_read(const char* key) const {
+  for (const char* k : read_order_) {
+    if (std::string_view(k) == key) return;
+  }
+  read_order_.push_back(key);
+}
+
+FieldPositions FlatFields::positions() const {
+  FieldPositions out;
+  for (const char* key : read_order_) {
+    if (const FlatValue* v = find(key)) out.set(key, at(v->mark));
+  }
+  return out;
+}
+
 std::string FlatFields::str(const char* key, bool) const {
+  mark_read(key);
   const FlatValue* v = find(key);
   return v && !v->is_list ? v->text : std::string();
 }
 
 bool FlatFields::boolean(const char* key, bool fallback) const {
+  mark_read(key);
   const FlatValue* v = find(key);
   return v ? v->text == "true" : fallback;
 }
 
 std::vector<std::pair<std::string, SourcePos>> FlatFields::str_list_pos(const char* key) const {
+  mark_read(key);
   std::vector<std::pair<std::string, SourcePos>> out;
   if (const FlatValue* v = find(key); v && v->is_list) {
     out.reserve(v->items.size());

@@ -75,16 +75,22 @@ class FlatFields {
   bool boolean(const char* key, bool fallback = false) const;
   std::vector<std::pair<std::string, SourcePos>> str_list_pos(const char* key) const;
   // Nested values (attachments) are never flat: always undefined here.
-  YAML::Node node(const char*) const { return YAML::Node(YAML::NodeType::Undefined); }
+  YAML::Node node(const char* key) const {
+    mark_read(key);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  FieldPositions positions() const;
   // The schema refused unknown keys: nothing to warn about.
-  void warn_unknown_keys() const {}
+  void finish() const {}
 
  private:
   const FlatValue* find(const char* key) const;
   SourcePos at(const FlatMark& m) const { return {src_.path, src_.first_line + m.line, m.column + 1}; }
+  void mark_read(const char* key) const;
 
   FlatFrontMatter doc_;
   YamlSource src_;
+  mutable std::vector<const char*> read_order_;  // as Fields keeps it, for positions()
 };
 
 }  // namespace cartable

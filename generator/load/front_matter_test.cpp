@@ -43,7 +43,7 @@ std::string read_all(F& f) {
     }
     out << "\n";
   }
-  f.warn_unknown_keys();
+  f.finish();
   return out.str();
 }
 

@@ -31,29 +31,24 @@ std::optional<YAML::Node> read_yaml(const Site& site, const std::string& root, c
 
 const std::vector<std::string> kAssessmentStatuses = {"acquired", "not-acquired", "to-redo"};
 
-void load_absences(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagnostics& diags) {
-  YAML::Node absences = pf.node("absences");
-  if (absences.IsSequence()) {
-    for (const auto& a : absences) {
-      Fields af(a, src, diags, term("absence"));
-      if (!af.ok()) continue;
-      Absence abs;
-      abs.pos = af.pos();
-      abs.session = {af.str("session", true), af.pos_of("session")};
-      // « au maximum 20% d'absence justifiée »: an unjustified absence fails
-      // the condition, so guessing either way would be wrong.
-      if (!af.has("justified")) {
-        diags.error(abs.pos, tr("absence from '{1}': missing required field 'justified'", abs.session.id),
-                    tr("write justified: true or justified: false"));
-      }
-      abs.justified = af.boolean("justified", false);
-      af.warn_unknown_keys();
-      r.absences.push_back(std::move(abs));
-    }
-  } else if (absences.IsDefined() && !absences.IsNull()) {
-    diags.error(yaml_pos(src, absences), tr("participant: 'absences' must be a list"),
-                tr("write each absence on a line starting with '- session:', then 'justified:' below, indented"));
-  }
+void load_absences(Fields& pf, ParticipantRecord& r, Diagnostics& diags) {
+  pf.for_each_item(
+      "absences", term("absence"),
+      [&](Fields& af) {
+        Absence abs;
+        abs.pos = af.pos();
+        abs.session = {af.str("session", true), af.pos_of("session")};
+        // « au maximum 20% d'absence justifiée »: an unjustified absence fails
+        // the condition, so guessing either way would be wrong.
+        if (!af.has("justified")) {
+          diags.error(abs.pos, tr("absence from '{1}': missing required field 'justified'", abs.session.id),
+                      tr("write justified: true or justified: false"));
+        }
+        abs.justified = af.boolean("justified", false);
+        r.absences.push_back(std::move(abs));
+      },
+      {tr("participant: 'absences' must be a list"),
+       tr("write each absence on a line starting with '- session:', then 'justified:' below, indented")});
 }
 
 void load_defence(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagnostics& diags) {
@@ -81,27 +76,47 @@ void load_defence(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagn
     df.str("outcome");
     diags.error(df.pos_of("outcome"), tr("a defence has an outcome only once it is held"), tr("add held: true"));
   }
-  df.warn_unknown_keys();
 }
 
-void load_confirmations(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagnostics& diags) {
-  YAML::Node list = pf.node("a_la_carte");
-  if (!list.IsDefined() || list.IsNull()) return;
-  if (!list.IsSequence()) {
-    diags.error(yaml_pos(src, list), tr("participant: 'a_la_carte' must be a list of confirmed courses"),
-                tr("write each course on a line starting with '- course:', then its other fields below, indented"));
-    return;
+void load_confirmations(Fields& pf, ParticipantRecord& r) {
+  pf.for_each_item(
+      "a_la_carte", term("confirmed course"),
+      [&](Fields& cf) {
+        AlaCarteConfirmation c;
+        c.pos = cf.pos();
+        c.course = {cf.str("course", true), cf.pos_of("course")};
+        c.periods = cf.integer("periods", false, 0);
+        r.a_la_carte.push_back(std::move(c));
+      },
+      {tr("participant: 'a_la_carte' must be a list of confirmed courses"),
+       tr("write each course on a line starting with '- course:', then its other fields below, indented")});
+}
+
+Assessment load_assessment(Fields& f, const std::string& module, Diagnostics& diags) {
+  Assessment a;
+  a.module = module;
+  a.pos = f.pos();
+  a.participant = {f.str("participant", true), f.pos_of("participant")};
+  a.entry = {f.str("entry", true), f.pos_of("entry")};
+  a.task = {f.str("task", true), f.pos_of("task")};
+  std::string status = f.str("status", true);
+  a.status_pos = f.pos_of("status");
+  if (!status.empty() && !parse_assessment_status(status, a.status)) {
+    Text hint = did_you_mean(status, kAssessmentStatuses);
+    diags.error(a.status_pos, tr("unknown assessment status '{1}'", status),
+                hint.empty() ? tr("write acquired, not-acquired or to-redo") : hint);
   }
-  for (const auto& n : list) {
-    Fields cf(n, src, diags, term("confirmed course"));
-    if (!cf.ok()) continue;
-    AlaCarteConfirmation c;
-    c.pos = cf.pos();
-    c.course = {cf.str("course", true), cf.pos_of("course")};
-    c.periods = cf.integer("periods", false, 0);
-    cf.warn_unknown_keys();
-    r.a_la_carte.push_back(std::move(c));
+  std::string date = f.str("date", true);
+  if (!date.empty()) parse_local_time(date, true, a.date, f.pos_of("date"), diags);
+  a.assessor = {f.str("assessor", true), f.pos_of("assessor")};
+  for (auto& [slug, pos] : f.str_list_pos("coauthors")) a.coauthors.push_back({slug, pos});
+  a.fingerprint = f.str("fingerprint", true);
+  if (!a.fingerprint.empty() && (a.fingerprint.rfind("sha256:", 0) != 0 || a.fingerprint.size() != 7 + 64)) {
+    diags.error(f.pos_of("fingerprint"), tr("fingerprint must be sha256: and 64 hexadecimal digits"),
+                tr("let `cartable assess` write it"));
   }
+  a.feedback = {f.str("feedback"), f.pos_of("feedback")};
+  return a;
 }
 
 void load_assessment_file(Site& site, const std::string& root, const std::string& rel, const std::string& module,
@@ -111,44 +126,9 @@ void load_assessment_file(Site& site, const std::string& root, const std::string
   if (!doc) return;
   Fields top(*doc, src, diags, term("assessments file"));
   if (!top.ok()) return;
-  YAML::Node list = top.node("assessments");
-  top.warn_unknown_keys();
-  if (!list.IsSequence()) {
-    if (list.IsDefined() && !list.IsNull()) {
-      diags.error(top.pos_of("assessments"), tr("'assessments' must be a list"),
-                  tr("let `cartable assess` write this file"));
-    }
-    return;
-  }
-  for (const auto& n : list) {
-    Fields f(n, src, diags, term("assessment"));
-    if (!f.ok()) continue;
-    Assessment a;
-    a.module = module;
-    a.pos = f.pos();
-    a.participant = {f.str("participant", true), f.pos_of("participant")};
-    a.entry = {f.str("entry", true), f.pos_of("entry")};
-    a.task = {f.str("task", true), f.pos_of("task")};
-    std::string status = f.str("status", true);
-    a.status_pos = f.pos_of("status");
-    if (!status.empty() && !parse_assessment_status(status, a.status)) {
-      Text hint = did_you_mean(status, kAssessmentStatuses);
-      diags.error(a.status_pos, tr("unknown assessment status '{1}'", status),
-                  hint.empty() ? tr("write acquired, not-acquired or to-redo") : hint);
-    }
-    std::string date = f.str("date", true);
-    if (!date.empty()) parse_local_time(date, true, a.date, f.pos_of("date"), diags);
-    a.assessor = {f.str("assessor", true), f.pos_of("assessor")};
-    for (auto& [slug, pos] : f.str_list_pos("coauthors")) a.coauthors.push_back({slug, pos});
-    a.fingerprint = f.str("fingerprint", true);
-    if (!a.fingerprint.empty() && (a.fingerprint.rfind("sha256:", 0) != 0 || a.fingerprint.size() != 7 + 64)) {
-      diags.error(f.pos_of("fingerprint"), tr("fingerprint must be sha256: and 64 hexadecimal digits"),
-                  tr("let `cartable assess` write it"));
-    }
-    a.feedback = {f.str("feedback"), f.pos_of("feedback")};
-    f.warn_unknown_keys();
-    site.assessments.push_back(std::move(a));
-  }
+  top.for_each_item(
+      "assessments", term("assessment"), [&](Fields& f) { site.assessments.push_back(load_assessment(f, module, diags)); },
+      {tr("'assessments' must be a list"), tr("let `cartable assess` write this file")});
 }
 
 std::string entry_key(const std::string& portfolio, const std::string& entry) { return portfolio + "/" + entry; }
@@ -163,26 +143,21 @@ void load_attendance(Site& site, const std::string& root, Diagnostics& diags) {
   auto doc = read_yaml(site, root, rel, src, diags);
   if (!doc) return;
   Fields f(*doc, src, diags, term("attendance.yaml"));
-  YAML::Node list = f.node("participants");
-  f.warn_unknown_keys();
-  if (list.IsNull()) return;  // nobody recorded yet
-  if (!list.IsSequence()) {
-    diags.error(f.pos_of("participants"), tr("attendance.yaml: 'participants' must be a list"),
-                tr("write each participant on a line starting with '- participant:', then the other fields below, indented"));
-    return;
-  }
-  for (const auto& n : list) {
-    Fields pf(n, src, diags, term("participant"));
-    if (!pf.ok()) continue;
-    ParticipantRecord r;
-    r.pos = pf.pos();
-    r.participant = {pf.str("participant", true), pf.pos_of("participant")};
-    load_defence(pf, src, r, diags);
-    load_absences(pf, src, r, diags);
-    load_confirmations(pf, src, r, diags);
-    pf.warn_unknown_keys();
-    site.records.push_back(std::move(r));
-  }
+  if (f.node("participants").IsNull()) return;  // `participants:` and nobody recorded yet
+  f.for_each_item(
+      "participants", term("participant"),
+      [&](Fields& pf) {
+        ParticipantRecord r;
+        r.pos = pf.pos();
+        r.participant = {pf.str("participant", true), pf.pos_of("participant")};
+        load_defence(pf, src, r, diags);
+        load_absences(pf, r, diags);
+        load_confirmations(pf, r);
+        site.records.push_back(std::move(r));
+      },
+      {tr("attendance.yaml: 'participants' must be a list"),
+       tr("write each participant on a line starting with '- participant:', then the other fields below, indented")},
+      Presence::Required);
 }
 
 void load_assessments(Site& site, const std::string& root, Diagnostics& diags) {

@@ -85,7 +85,8 @@ struct Loader {
   void load_calendar_config(const YAML::Node& node, const YamlSource& src);
   void load_portfolios();
   std::optional<Portfolio> load_portfolio(const fs::path& rel);
-  void load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p);
+  void load_a_la_carte(Fields& f, Portfolio& p);
+  AlaCarteCourse load_course(Fields& cf, const Portfolio& p);
   std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);
   template <class EntryFields>  // Fields, or FlatFields (load/front_matter.h)
   std::optional<Entry> read_entry(EntryFields& f, const YamlSource& src, Entry e, const fs::path& dir,
@@ -97,6 +98,7 @@ struct Loader {
   void load_certification();
   FormerSlot load_former_slot(const YAML::Node& node, YamlSource& src, const SourcePos& pos);
   void load_sessions();
+  void load_session(Fields& f, YamlSource& src);
   void load_places();
   void load_people();
   std::optional<YAML::Node> read_markdown(const fs::path& rel, YamlSource& src, Markdown& body);
@@ -105,7 +107,7 @@ struct Loader {
   void load_programme(Fields& page, const YamlSource& src);
   void load_modules();
   void load_frameworks();
-  Domain load_domain(const YAML::Node& n, const YamlSource& src);
+  Domain load_domain(Fields& f);
 };
 
 }  // namespace cartable::loading

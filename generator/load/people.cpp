@@ -10,11 +10,7 @@ void Loader::load_places() {
   auto root = read_yaml_file(rel, src);
   if (!root) return;
   Fields top(*root, src, diags, term("places.yaml"));
-  YAML::Node list = top.node("places");
-  top.warn_unknown_keys();
-  if (!list.IsSequence()) return;
-  for (const auto& n : list) {
-    Fields f(n, src, diags, term("place"));
+  top.for_each_item("places", term("place"), [&](Fields& f) {
     Place p;
     p.pos = f.pos();
     p.id = f.str("id", true);
@@ -22,9 +18,8 @@ void Loader::load_places() {
     p.short_name = f.str("short_name");
     p.address = f.str("address");
     p.online = f.boolean("online");
-    f.warn_unknown_keys();
     site.places.push_back(std::move(p));
-  }
+  });
 }
 
 void Loader::load_people() {
@@ -34,11 +29,7 @@ void Loader::load_people() {
   auto root = read_yaml_file(rel, src);
   if (!root) return;
   Fields top(*root, src, diags, term("people.yaml"));
-  YAML::Node list = top.node("people");
-  top.warn_unknown_keys();
-  if (!list.IsSequence()) return;
-  for (const auto& n : list) {
-    Fields f(n, src, diags, term("person"));
+  top.for_each_item("people", term("person"), [&](Fields& f) {
     Person p;
     p.pos = f.pos();
     p.id = f.str("id", true);
@@ -46,9 +37,8 @@ void Loader::load_people() {
     p.roles = f.str_list("roles");
     p.organisation = f.str("organisation");
     p.trainer = f.boolean("trainer", false);
-    f.warn_unknown_keys();
     site.people.push_back(std::move(p));
-  }
+  });
 }
 
 }  // namespace cartable::loading

@@ -186,9 +186,8 @@ std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
     diags.warning(f.pos_of("bio"), tr("the bio is still the example of `cartable new portfolio`"),
                   tr("replace it with a few lines about you, or remove the bio"));
   }
-  load_a_la_carte(f, src, p);
+  load_a_la_carte(f, p);
   for (auto& [ref, pos] : f.str_list_pos("coauthored")) p.coauthored.push_back({ref, pos});
-  f.warn_unknown_keys();
   std::vector<FolderEntry> listing;
   std::vector<fs::path> names = files_with_extension(rel, ".md", &listing);
   warn_look_alikes(rel, listing);
@@ -204,33 +203,28 @@ std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
 
 // Courses « à la carte » the participant declares: title, date, periods
 // and the attestation, a file of the portfolio's folder like an attachment.
-void Loader::load_a_la_carte(Fields& f, const YamlSource& src, Portfolio& p) {
-  YAML::Node list = f.node("a_la_carte");
-  if (!list.IsDefined() || list.IsNull()) return;
-  if (!list.IsSequence()) {
-    diags.error(f.pos_of("a_la_carte"), tr("portfolio: 'a_la_carte' must be a list of courses"),
-                tr("write each course on a line starting with '- id:', then its other fields below, indented"));
-    return;
-  }
-  for (const auto& n : list) {
-    Fields cf(n, src, diags, term("course"));
-    if (!cf.ok()) continue;
-    AlaCarteCourse c;
-    c.pos = cf.pos();
-    c.id = cf.str("id", true);
-    c.title = cf.str("title", true);
-    std::string date = cf.str("date", true);
-    if (!date.empty()) parse_local_time(date, true, c.date, cf.pos_of("date"), diags);
-    c.periods = cf.integer("periods", true, 0);
-    if (cf.has("periods") && c.periods <= 0) diags.error(cf.pos_of("periods"), tr("a course lasts at least one period"), tr("write the number of periods on the attestation"));
-    c.module = {cf.str("module"), cf.pos_of("module")};
-    c.attestation.file = cf.str("attestation", true);
-    c.attestation.pos = cf.pos_of("attestation");
-    c.attestation.title = c.title;
-    if (!c.attestation.file.empty()) resolve_attachment(p, c.attestation);
-    cf.warn_unknown_keys();
-    p.a_la_carte.push_back(std::move(c));
-  }
+void Loader::load_a_la_carte(Fields& f, Portfolio& p) {
+  f.for_each_item(
+      "a_la_carte", term("course"), [&](Fields& cf) { p.a_la_carte.push_back(load_course(cf, p)); },
+      {tr("portfolio: 'a_la_carte' must be a list of courses"),
+       tr("write each course on a line starting with '- id:', then its other fields below, indented")});
+}
+
+AlaCarteCourse Loader::load_course(Fields& cf, const Portfolio& p) {
+  AlaCarteCourse c;
+  c.pos = cf.pos();
+  c.id = cf.str("id", true);
+  c.title = cf.str("title", true);
+  std::string date = cf.str("date", true);
+  if (!date.empty()) parse_local_time(date, true, c.date, cf.pos_of("date"), diags);
+  c.periods = cf.integer("periods", true, 0);
+  if (cf.has("periods") && c.periods <= 0) diags.error(cf.pos_of("periods"), tr("a course lasts at least one period"), tr("write the number of periods on the attestation"));
+  c.module = {cf.str("module"), cf.pos_of("module")};
+  c.attestation.file = cf.str("attestation", true);
+  c.attestation.pos = cf.pos_of("attestation");
+  c.attestation.title = c.title;
+  if (!c.attestation.file.empty()) resolve_attachment(p, c.attestation);
+  return c;
 }
 
 // The keys of an entry's front matter, read as read_entry reads them: a
@@ -313,19 +307,15 @@ std::optional<Entry> Loader::read_entry(EntryFields& f, const YamlSource& src, E
         att.file = af.str("file", true);
         att.alt = af.str("alt");
         att.title = af.str("title");
-        af.warn_unknown_keys();
         if (!att.file.empty() && resolve_attachment(p, att)) e.attachments.push_back(std::move(att));
       }
     }
   }
-  for (const char* key : {"title", "date", "module", "task", "kind", "competencies", "status", "coauthors", "draft", "visibility"}) {
-    if (f.has(key)) e.field_pos.set(key, f.pos_of(key));
-  }
+  e.field_pos = f.positions();
   if (!e.draft && scaffold) {
     diags.warning(e.body.start, tr("this entry holds only the headings and prompts of `cartable new entry`"),
                   tr("write your text under each heading, or keep draft: true until it is ready"));
   }
-  f.warn_unknown_keys();
   return e;
 }
 

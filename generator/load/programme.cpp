@@ -190,24 +190,20 @@ bool Loader::load_config() {
     c.institution.phone = i.str("phone");
     c.institution.email = i.str("email");
     c.institution.url = i.str("url");
-    i.warn_unknown_keys();
   }
   YAML::Node experts = f.node("experts");
   if (experts.IsDefined() && !experts.IsNull()) {
     Fields e(experts, src, diags, term("experts"));
     if (e.has("htpasswd")) c.experts_htpasswd = e.str("htpasswd");
-    e.warn_unknown_keys();
   }
   YAML::Node publishing = f.node("publishing");
   if (publishing.IsDefined() && !publishing.IsNull()) {
     Fields pf(publishing, src, diags, term("publishing"));
     c.publishing = {pf.str_list("staff"), pf.str_list("trainers"), pf.str_list("trainer_paths")};
-    pf.warn_unknown_keys();
   }
   YAML::Node cal = f.node("calendar");
   if (cal.IsDefined() && !cal.IsNull()) load_calendar_config(cal, src);
   c.public_validation = f.boolean("public_validation", false);
-  f.warn_unknown_keys();
   return true;
 }
 
@@ -249,7 +245,6 @@ void Loader::load_pages() {
     page.subtitle = f.str("subtitle");
     page.description = f.str("description");
     if (page.id == "programme") load_programme(f, src);
-    f.warn_unknown_keys();
     site.pages.push_back(std::move(page));
   }
   // The programme is the home page and comes first.
@@ -279,9 +274,7 @@ void Loader::load_programme(Fields& page, const YamlSource& src) {
     for (const char* key : {"ects", "periods", "self_study_hours"}) {
       if (auto v = t.number(key)) p.declared_totals[key] = {*v, t.pos_of(key)};
     }
-    t.warn_unknown_keys();
   }
-  f.warn_unknown_keys();
 }
 
 void Loader::load_modules() {
@@ -317,32 +310,20 @@ void Loader::load_modules() {
     m.a_la_carte = f.str("a_la_carte");
     m.outcomes = f.str_list("outcomes");
     for (auto& [ref, pos] : f.str_list_pos("competencies")) m.competencies.push_back({ref, pos});
-    YAML::Node tasks = f.node("tasks");
-    if (tasks.IsDefined() && !tasks.IsNull()) {
-      if (!tasks.IsSequence()) {
-        diags.error(yaml_pos(src, tasks), tr("module: 'tasks' must be a list"),
-                    tr("write each task on a line starting with '- id:', then its title below, indented"));
-      } else {
-        for (const auto& t : tasks) {
-          Fields tf(t, src, diags, term("task"));
-          if (!tf.ok()) continue;
+    f.for_each_item(
+        "tasks", term("task"),
+        [&](Fields& tf) {
           Task task;
           task.pos = tf.pos();
           task.id = tf.str("id", true);
           task.title = tf.str("title", true);
           task.kind = tf.str("kind");
           task.description = tf.str("description");
-          tf.warn_unknown_keys();
           m.tasks.push_back(std::move(task));
-        }
-      }
-    }
-    for (const char* key : {"id", "kind", "number", "title", "ects_title", "ects", "periods", "periods_note",
-                            "self_study_hours", "days", "training_moments", "elective_periods",
-                            "a_la_carte_min_periods", "a_la_carte", "outcomes", "competencies", "tasks"}) {
-      if (f.has(key)) m.field_pos.set(key, f.pos_of(key));
-    }
-    f.warn_unknown_keys();
+        },
+        {tr("module: 'tasks' must be a list"),
+         tr("write each task on a line starting with '- id:', then its title below, indented")});
+    m.field_pos = f.positions();
     site.modules.push_back(std::move(m));
   }
   // Modules in programme order; the certifying work (number 0) last.

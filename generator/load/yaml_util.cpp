@@ -23,6 +23,10 @@ Fields::Fields(const YAML::Node& map, const YamlSource& src, Diagnostics& diags,
   }
 }
 
+Fields::~Fields() {
+  if (std::uncaught_exceptions() == exceptions_) finish();
+}
+
 bool Fields::has(const char* key) const { return ok_ && map_[key].IsDefined() && !map_[key].IsNull(); }
 
 SourcePos Fields::pos_of(const char* key) const {
@@ -31,7 +35,7 @@ SourcePos Fields::pos_of(const char* key) const {
 }
 
 YAML::Node Fields::get(const char* key, bool required) {
-  used_.insert(key);
+  if (used_.insert(key).second) read_order_.push_back(key);
   if (!ok_) return YAML::Node();
   YAML::Node n = map_[key];
   if ((!n.IsDefined() || n.IsNull()) && required) {
@@ -112,8 +116,25 @@ std::vector<std::string> Fields::str_list(const char* key) {
 
 YAML::Node Fields::node(const char* key) { return get(key, false); }
 
-void Fields::warn_unknown_keys() {
-  if (!ok_) return;
+void Fields::report_not_a_list(const char* key, const NotAList& not_a_list) {
+  if (not_a_list.message.empty()) {
+    diags_.error(pos_of(key), tr("{1}: '{2}' must be a list", what_, key), tr("write one item per line, each starting with '- '"));
+  } else {
+    diags_.error(pos_of(key), not_a_list.message, not_a_list.hint);
+  }
+}
+
+FieldPositions Fields::positions() const {
+  FieldPositions out;
+  for (const char* key : read_order_) {
+    if (has(key)) out.set(key, pos_of(key));
+  }
+  return out;
+}
+
+void Fields::finish() {
+  if (!ok_ || finished_) return;
+  finished_ = true;
   std::vector<std::string> known(used_.begin(), used_.end());
   for (const auto& kv : map_) {
     if (!kv.first.IsScalar()) continue;

@@ -28,10 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& a : atts) {
       Fields af(a, {"fuzz.md", 2}, diags, "attachment");
       af.str("file");
-      af.warn_unknown_keys();
     }
   }
-  f.warn_unknown_keys();
+  f.finish();
   LocalTime t;
   parse_local_time(f.str("date"), true, t, {}, diags);
   return 0;
