@@ -62,6 +62,12 @@ FixtureSite::FixtureSite() {
 
 Site FixtureSite::load(Diagnostics& diags) const { return load_site(files, "site", diags); }
 
+void IndexedFixture::load() {
+  site = fixture.load(diags);
+  EXPECT_FALSE(diags.has_errors()) << all_diagnostics(diags);
+  index = std::make_unique<Index>(site);
+}
+
 std::string all_diagnostics(const Diagnostics& diags) {
   std::string out;
   for (const auto& d : diags.sorted()) out += format_diagnostic(d) + "\n";

@@ -9,13 +9,18 @@
 //   site.add("content/attendance.yaml", "participants: ...");
 //   Diagnostics diags;
 //   Site s = site.load(diags);
+//
+// or, for tests of the index and of what renders from it, IndexedFixture.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
 #include "base/diagnostics.h"
 #include "base/filesystem.h"
+#include "index/index.h"
 #include "model/model.h"
 
 namespace cartable_test {
@@ -45,5 +50,21 @@ struct FixtureSite {
 
 // The diagnostics as text, one a line, for failure messages.
 std::string all_diagnostics(const cartable::Diagnostics& diags);
+
+// A test fixture over the site above, loaded and indexed on demand, so a
+// test can change files first:
+//
+//   struct IndexTest : cartable_test::IndexedFixture {};
+//   TEST_F(IndexTest, ...) { fixture.add(...); load(); ... index->...; }
+struct IndexedFixture : ::testing::Test {
+  FixtureSite fixture;
+  cartable::Diagnostics diags;
+  cartable::Site site;
+  std::unique_ptr<cartable::Index> index;
+
+  // Loads and indexes the fixture. An error fails the test, which goes on
+  // with what loaded (rather than crash on a missing index).
+  void load();
+};
 
 }  // namespace cartable_test

@@ -10,22 +10,10 @@
 #include "fixture_site.h"
 
 using namespace cartable;
-using cartable_test::FixtureSite;
 
 namespace {
 
-struct IndexTest : ::testing::Test {
-  FixtureSite fixture;
-  Diagnostics diags;
-  Site site;
-  std::unique_ptr<Index> index;
-
-  void load() {
-    site = fixture.load(diags);
-    ASSERT_FALSE(diags.has_errors()) << cartable_test::all_diagnostics(diags);
-    index = std::make_unique<Index>(site);
-  }
-};
+struct IndexTest : cartable_test::IndexedFixture {};
 
 // "portfolio/slug" of each entry, "+" marking evidence through a crosswalk.
 std::vector<std::string> names(const std::vector<Evidence>& list) {

@@ -12,23 +12,11 @@
 #include "render/render.h"
 
 using namespace cartable;
-using cartable_test::FixtureSite;
 using Json = nlohmann::json;
 
 namespace {
 
-struct CatalogueTest : ::testing::Test {
-  FixtureSite fixture;
-  Diagnostics diags;
-  Site site;
-  std::unique_ptr<Index> index;
-
-  void load() {
-    site = fixture.load(diags);
-    ASSERT_FALSE(diags.has_errors()) << cartable_test::all_diagnostics(diags);
-    index = std::make_unique<Index>(site);
-  }
-};
+struct CatalogueTest : cartable_test::IndexedFixture {};
 
 std::vector<std::string> strings(const Json& list, const char* key) {
   std::vector<std::string> out;

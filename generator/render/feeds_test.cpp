@@ -10,15 +10,10 @@
 #include "render/theme.h"
 
 using namespace cartable;
-using cartable_test::FixtureSite;
 
 namespace {
 
-struct FeedsTest : ::testing::Test {
-  FixtureSite fixture;
-  Diagnostics diags;
-  Site site;
-  std::unique_ptr<Index> index;
+struct FeedsTest : cartable_test::IndexedFixture {
   Theme theme;
 
   FeedsTest() {
@@ -30,11 +25,6 @@ struct FeedsTest : ::testing::Test {
         {"calendar.range_sep", "-"},             {"weekdays.4", "Friday"},
         {"weekdays.5", "Saturday"},              {"months.3", "March"},
     };
-  }
-  void load() {
-    site = fixture.load(diags);
-    ASSERT_FALSE(diags.has_errors()) << cartable_test::all_diagnostics(diags);
-    index = std::make_unique<Index>(site);
   }
 };
 
