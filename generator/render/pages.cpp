@@ -52,14 +52,19 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
       },
       [&](TemplateSet& tmpl, size_t i) {
         const Job& job = *jobs[i];
-        RecordingScope scope(options.keys ? &recorders[i] : nullptr);
-        std::string body = job.body(tmpl);
-        sink.write(job.meta.path, job.is_page ? builder.layout(tmpl, job.meta, body) : body);
+        {
+          RecordingScope scope(options.keys ? &recorders[i] : nullptr);
+          std::string body = job.body(tmpl);
+          sink.write(job.meta.path, job.is_page ? builder.layout(tmpl, job.meta, body) : body);
+        }
+        // Deduplicated as soon as the page is written: a page reads the same
+        // key many times, and 550,000 pages' raw lists were gigabytes.
+        if (options.keys) {
+          recorders[i].finish();
+          recorders[i].keys.shrink_to_fit();
+        }
       });
-  for (size_t i = 0; i < recorders.size(); ++i) {
-    recorders[i].finish();
-    (*options.keys)[jobs[i]->meta.path] = std::move(recorders[i].keys);
-  }
+  for (size_t i = 0; i < recorders.size(); ++i) (*options.keys)[jobs[i]->meta.path] = std::move(recorders[i].keys);
   if (options.produced) {
     for (const Portfolio& p : index.site().portfolios) {
       for (const Entry& e : p.entries) {
