@@ -124,6 +124,23 @@ TEST_F(MessagesFr, AnApostropheThatEndsAQuotedValueIsExplained) {
   EXPECT_EQ(r.status, 0) << r.err;
 }
 
+// A quote never closed swallows the next lines: said where it opens, not
+// only as the fields that went missing.
+TEST_F(MessagesFr, AQuoteNeverClosedIsNamed) {
+  entry("ouvert.md", "title: \"Une trace\n" + kFields);
+  RunResult r = check_fr();
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(diagnostic(std::string(kLuca) + "ouvert.md:2:8", "erreur",
+                                  "ligne illisible : un guillemet est ouvert mais jamais fermé",
+                                  "fermez le guillemet à la fin de la valeur ; un guillemet dans la valeur s'écrit deux "
+                                  "fois entre '…', ou \\\" entre \"…\"")),
+            std::string::npos)
+      << r.err;
+  // A long text over several lines, quoted, is fine.
+  entry("ouvert.md", "title: \"Une trace\n  sur deux lignes\"\n" + kFields);
+  EXPECT_EQ(check_fr().status, 0);
+}
+
 TEST_F(MessagesFr, AMissingClosingLineIsExplainedOnce) {
   write(dir / kLuca / "ouverte.md", "---\ntitle: Une trace\n" + kFields + "\nDu texte.\n");
   RunResult r = check_fr();

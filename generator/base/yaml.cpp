@@ -1,6 +1,7 @@
 #include "base/yaml.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -71,6 +72,42 @@ void warn_comment_in_value(const YAML::Node& value, const std::vector<std::strin
                 std::move(hint));
 }
 
+// A line that reads as a field of its own: `date: 2027-06-12`, `bio:`.
+bool looks_like_a_field(std::string_view line) {
+  size_t at = line.find_first_not_of(' ');
+  if (at == std::string_view::npos || !std::isalpha(static_cast<unsigned char>(line[at]))) return false;
+  while (at < line.size() && (std::isalnum(static_cast<unsigned char>(line[at])) || line[at] == '_' || line[at] == '-')) ++at;
+  return at < line.size() && line[at] == ':' && (at + 1 == line.size() || line[at + 1] == ' ');
+}
+
+// A quote opened and not closed on its line, whose value then swallows the
+// next lines (`title: "Une trace` then `date: ...`): YAML reads them all
+// as the title, and only the missing fields would be reported.
+void error_unclosed_quote(const YAML::Node& value, const std::vector<std::string_view>& lines, const YamlSource& src,
+                          Diagnostics& diags) {
+  if (value.Tag() != "!") return;
+  const YAML::Mark m = value.Mark();
+  if (m.line < 0 || static_cast<size_t>(m.line) + 1 >= lines.size()) return;
+  std::string_view line = lines[m.line];
+  if (static_cast<size_t>(m.column) >= line.size()) return;
+  const char q = line[m.column];
+  if (q != '"' && q != '\'') return;
+  for (size_t i = m.column + 1; i < line.size(); ++i) {
+    if (q == '"' && line[i] == '\\') {
+      ++i;
+    } else if (line[i] == q) {
+      if (q == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return;  // closed on its line
+    }
+  }
+  if (!looks_like_a_field(lines[m.line + 1])) return;  // a long text over several lines
+  diags.error(mark_pos(src, m), tr("invalid YAML: a quote is opened but never closed"),
+              tr("close the quote at the end of the value; a quote inside the value is written twice in '...' or as \\\" in \"...\""));
+}
+
 // Finds keys given twice in one mapping (yaml-cpp keeps both pairs and reads
 // the first; PyYAML and others read the last: `draft: false` then
 // `draft: true` would publish a draft here and not there), control
@@ -92,6 +129,7 @@ void check_yaml_rules(const YAML::Node& root, const std::string& text, const Yam
                     tr("delete it: it is invisible, and usually comes from a copy and paste"));
       }
       if (is_value) warn_comment_in_value(node, lines, src, diags);
+      if (is_value) error_unclosed_quote(node, lines, src, diags);
       continue;
     }
     if (!node.IsMap() && !node.IsSequence()) continue;
