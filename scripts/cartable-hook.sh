@@ -13,10 +13,11 @@
 #
 # Nothing from the pushed tree is ever executed: cartable and Pagefind are
 # the server's, resolved to absolute paths before any checkout, and they run
-# with a clean environment. Checkouts live in <deploy-dir>/.work and
-# <deploy-dir>/.source (mode 700, never the temporary folder: they hold
-# attendance data); leftovers of killed runs are removed by the next run,
-# under the lock.
+# with a clean environment. Checkouts live in <deploy-dir>/.work,
+# <deploy-dir>/.gate (the gate's, kept between pushes) and
+# <deploy-dir>/.source (the deploy's, kept) (mode 700, never the temporary
+# folder: they hold attendance data); leftovers of killed runs are removed by
+# the next run, under the lock.
 
 config() { git config --get "$1" 2>/dev/null || true; }
 DEPLOY_DIR=${CARTABLE_DEPLOY_DIR:-$(config cartable.deploy-dir)}
@@ -81,7 +82,8 @@ hook_setup() {
   mkdir -p "$DEPLOY_DIR/site" || exit 1
   WORK_ROOT=$DEPLOY_DIR/.work
   SOURCE=$DEPLOY_DIR/.source
-  (umask 077; mkdir -p "$WORK_ROOT" "$SOURCE") && chmod 700 "$WORK_ROOT" "$SOURCE" || exit 1
+  GATE=$DEPLOY_DIR/.gate
+  (umask 077; mkdir -p "$WORK_ROOT" "$SOURCE" "$GATE") && chmod 700 "$WORK_ROOT" "$SOURCE" "$GATE" || exit 1
   exec 9>"$DEPLOY_DIR/.deploy.lock"
   flock 9
   rm -rf "$WORK_ROOT"/* "$DEPLOY_DIR"/releases/.building-* 2>/dev/null
@@ -90,23 +92,25 @@ hook_setup() {
   trap 'exit 1' INT TERM HUP
 }
 
-# Extracts commit $1 into folder $2.
-checkout() { mkdir -p "$2" && git archive "$1" | tar -x -C "$2"; }
-
-# Brings the kept checkout $SOURCE to commit $1, rewriting only the files that
-# changed (its index, beside it, remembers their size, time and inode). git
-# read-tree runs no hook and no filter the pusher could set. A run killed
-# midway leaves no `.complete` mark: the next one starts from an empty folder.
-update_source() {
-  index=$DEPLOY_DIR/.source.index
-  if [ ! -e "$DEPLOY_DIR/.source.complete" ]; then
-    rm -rf "$SOURCE" "$index" && (umask 077; mkdir "$SOURCE") || return 1
+# Brings the kept checkout $2 (its git index is $2.index, beside it) to
+# commit $1, rewriting only the files that changed: their size, time and
+# inode, in the index, tell git which ones did. git read-tree runs no hook
+# and no filter the pusher could set, and writes no file through a symbolic
+# link of the tree. A run killed midway leaves no `.complete` mark: the next
+# one starts from an empty folder.
+update_checkout() {
+  index=$2.index
+  if [ ! -e "$2.complete" ]; then
+    rm -rf "$2" "$index" && (umask 077; mkdir "$2") || return 1
   fi
-  rm -f "$DEPLOY_DIR/.source.complete"
-  GIT_WORK_TREE=$SOURCE GIT_INDEX_FILE=$index git read-tree --reset -u "$1" || return 1
-  GIT_WORK_TREE=$SOURCE GIT_INDEX_FILE=$index git clean -ffdxq || return 1
-  : >"$DEPLOY_DIR/.source.complete"
+  rm -f "$2.complete"
+  GIT_WORK_TREE=$2 GIT_INDEX_FILE=$index git read-tree --reset -u "$1" || return 1
+  GIT_WORK_TREE=$2 GIT_INDEX_FILE=$index git clean -ffdxq || return 1
+  : >"$2.complete"
 }
+
+# The deploy's sources, <deploy-dir>/.source, at commit $1.
+update_source() { update_checkout "$1" "$SOURCE"; }
 
 # Prints the paths touched by $1..$2, by any commit and by the whole push.
 changed_paths() {

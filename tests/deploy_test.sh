@@ -7,7 +7,8 @@
 # the live feed; nothing from the pushed tree runs; the site is built in a
 # fixed folder whose build cache serves the next push; a failed or killed
 # redeploy leaves the live site intact; two deploys at once leave a
-# consistent site; an old releases/ layout is taken over.
+# consistent site; an old releases/ layout is taken over; two audiences are
+# published together or not at all.
 #
 # usage: tests/deploy_test.sh CARTABLE_BIN SOURCE_DIR
 set -u
@@ -52,6 +53,7 @@ check "current is a symlink to the fixed site/ folder" "[ -L '$T/www/current' ] 
 check "the old releases/ folder is gone" "[ ! -e '$T/www/releases' ]"
 check "the build cache sits beside the live folder, closed to others" "[ \"\$(stat -c %a '$T/www/site/.public.cartable')\" = 700 ]"
 check "the kept checkout is closed to others" "[ \"\$(stat -c %a '$T/www/.source')\" = 700 ]"
+check "the gate's kept checkout is closed to others" "[ \"\$(stat -c %a '$T/www/.gate')\" = 700 ]"
 check "the push output says the site has no search" "grep -q 'publié SANS recherche' '$T/push1.log'"
 check "nothing from the pushed tree was executed" "[ ! -e '$T/EXECUTED' ]"
 live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public"); main_before=$(hub_main)
@@ -151,9 +153,34 @@ check "both concurrent deploys succeeded" "grep -q publié '$T/a.log' && grep -q
 "$BIN" build --source "$T/work" --out "$T/fresh" --no-search >/dev/null 2>&1
 check "the live site equals a fresh build of the tip" "[ \"\$(tree_hash '$T/www/current/public')\" = \"\$(tree_hash '$T/fresh')\" ]"
 check "the kept checkout is the tip, nothing more" "[ \"\$(tree_hash '$T/www/.source/portfolios')\" = \"\$(tree_hash '$T/work/portfolios')\" ]"
+check "the gate's checkout too" "[ \"\$(tree_hash '$T/www/.gate/portfolios')\" = \"\$(tree_hash '$T/work/portfolios')\" ]"
 check "the live site is readable by the web server" "[ \"\$(stat -c %a '$T/www/site/public')\" = 755 ]"
 check "no checkout is left in .work" "[ -z \"\$(ls -A '$T/www/.work')\" ]"
 check "nothing from the pushed tree was ever executed" "[ ! -e '$T/EXECUTED' ]"
+
+# Two audiences are published together or not at all: a push whose experts'
+# build fails (after the public one succeeded) leaves both live sites byte
+# for byte as they were; the next deploy publishes both.
+git -C "$T/hub.git" config cartable.audiences "public experts"
+tip=$(hub_main)
+(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/both.log" 2>&1)
+check "a deploy with two audiences publishes both" \
+  "grep -q 'cartable : publié' '$T/both.log' && [ -f '$T/www/current/experts/index.html' ] && [ -f '$T/www/current/public/index.html' ]"
+public_before=$(tree_hash "$T/www/current/public"); experts_before=$(tree_hash "$T/www/current/experts")
+printf '#!/bin/sh\ncase "$1 $*" in "build "*"--audience experts"*) exit 1 ;; esac\nexec %s "$@"\n' "$BIN" >"$T/failing-experts"
+chmod +x "$T/failing-experts"
+echo "Les deux audiences le voient." >>"$T/work/content/programme.md"
+(cd "$T/work" && git commit -qam "Both audiences" && GL_USER=coord CARTABLE_BIN="$T/failing-experts" git push origin main) >"$T/half.log" 2>&1
+check "the experts' build failed after the public one was built" \
+  "grep -q 'construction de .* pour public' '$T/half.log' && grep -q 'le site n.a PAS changé' '$T/half.log'"
+check "and the public site is byte for byte the same" "[ \"\$(tree_hash '$T/www/current/public')\" = '$public_before' ]"
+check "and the experts' site too" "[ \"\$(tree_hash '$T/www/current/experts')\" = '$experts_before' ]"
+tip=$(hub_main)
+(cd "$T/hub.git" && echo "$tip $tip refs/heads/main" | GIT_DIR=. hooks/post-receive >"$T/both-again.log" 2>&1)
+check "the next deploy publishes the change for both audiences" \
+  "grep -rlq 'deux audiences le voient' '$T/www/current/public' && grep -rlq 'deux audiences le voient' '$T/www/current/experts'"
+"$BIN" build --source "$T/work" --audience experts --no-search --out "$T/fresh-experts" --previous-ics "$T/www/current/experts/calendrier.ics" >/dev/null 2>&1
+check "the experts' site equals a fresh build of the tip" "[ \"\$(tree_hash '$T/www/current/experts')\" = \"\$(tree_hash '$T/fresh-experts')\" ]"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

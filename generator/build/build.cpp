@@ -125,6 +125,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk) : PreviousBuild{};
   if (previous.usable && previous.changed.empty()) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
+    if (options.stage) stage_unchanged(options.out);  // the live site is this build already
     clock.lap("inputs unchanged");
     result.ok = result.up_to_date = true;
     return result;
@@ -200,10 +201,10 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   }
   clock.lap("indexed for search");
   staging->write(kOutputMarker, kOutputMarkerText);  // out_guard.h: the next build may replace this folder
-  result.ok = staging->commit(diags);
+  result.ok = options.stage ? staging->stage(diags) : staging->commit(diags);
   clock.lap("committed");
   if (result.ok && complete) {
-    std::string tree = published_fingerprint(staging->out_path());
+    std::string tree = options.stage ? staging->staged_fingerprint() : published_fingerprint(staging->out_path());
     std::vector<InputRecord> read = recording->records();
     if (reuse.on) read = carry_over(std::move(read), previous);
     save_inputs(staging->state_path(), key, tree, read, diags);

@@ -23,6 +23,7 @@ struct BuildOptions {
   std::string pagefind;      // its executable; empty: look for it (search/pagefind.h)
   bool cache = true;         // false (`--no-cache`): trust nothing a previous build left
   bool strict_templates = false;  // `--strict-templates`: unknown template names are errors
+  bool stage = false;  // `--stage`: leave the new site ready beside the live one (output.h publish_staged)
 };
 
 struct BuildResult {

@@ -15,6 +15,7 @@
 #include "base/text.h"
 #include "build/build.h"
 #include "output/interrupt.h"
+#include "output/output.h"
 #include "scaffold/scaffold.h"
 #include "serve/serve.h"
 
@@ -280,6 +281,7 @@ int main(int argc, char** argv) {
   build_cmd->add_flag("--strict-templates", build.strict_templates, say(tr("Theme authors: a template name no page sets is an error")));
   build_cmd->add_flag_callback("--no-cache", [&build] { build.cache = false; },
                                say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
+  build_cmd->add_flag("--stage", build.stage, say(tr("Leave the new site ready beside the live one, for 'cartable publish'")));
 
   BuildOptions check;
   check.write = false;
@@ -358,6 +360,10 @@ int main(int argc, char** argv) {
                          say(tr("Folder with the published tree's site.yaml and portfolio.yaml files (default: --source)")));
   check_user->excludes(access_cmd->get_option("--format"));
 
+  std::vector<std::string> publish_dirs;
+  CLI::App* publish_cmd = app.add_subcommand("publish", say(tr("Put in place, all together or none, the sites that 'build --stage' left ready")));
+  publish_cmd->add_option("out", publish_dirs, say(tr("Output folders")))->required();
+
   translate_checked_type_names(&app);
   for (CLI::App* cmd : app.get_subcommands({})) cmd->group(say(tr("Commands")));
   for (CLI::App* cmd : new_cmd->get_subcommands({})) cmd->group(say(tr("Commands")));
@@ -401,6 +407,12 @@ int main(int argc, char** argv) {
   }
 
   if (*serve_cmd) return serve(serve_options);
+
+  if (*publish_cmd) {
+    interrupt::handle_signals();
+    Diagnostics diags;
+    return report(diags, publish_staged(publish_dirs, diags));
+  }
 
   if (*assess_cmd) {
     Diagnostics diags;

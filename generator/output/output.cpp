@@ -85,6 +85,10 @@ ContentHash hash_content(std::string_view bytes) {
 namespace {
 
 constexpr const char* kManifestHeader = "cartable-manifest 1";
+// In the state folder: the identity of an idle copy staged for publish_staged().
+constexpr const char* kStagedMark = "staged";
+// ... or this, when the live site already is what the staged build would make.
+constexpr const char* kLiveMark = "live";
 
 bool read_whole(const std::string& path, std::string& out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -105,6 +109,16 @@ bool read_whole(const std::string& path, std::string& out) {
   ::close(fd);
   errno = saved;
   return ok;
+}
+
+// A few bytes, through a temporary name: never half a file.
+bool write_small_file(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = ::close(fd) == 0 && ok;
+  return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
 }
 
 // Device, inode and birth time: they survive renames, and a folder created
@@ -177,13 +191,15 @@ bool published_manifest(const std::string& out_dir, std::unordered_map<std::stri
   return !id.empty() && load_manifest(state_folder_of(out_dir) + "/manifest-" + id, files);
 }
 
-std::string published_fingerprint(const std::string& out_dir) {
-  std::string out = resolved_output(out_dir);
-  std::string id = identity_of(out);
-  if (id.empty() || ::access((state_folder_of(out_dir) + "/manifest-" + id).c_str(), F_OK) != 0) return "";
+namespace {
+
+// The tree's identity and top-level listing; "" without its manifest.
+std::string fingerprint_of(const std::string& tree, const std::string& state) {
+  std::string id = identity_of(tree);
+  if (id.empty() || ::access((state + "/manifest-" + id).c_str(), F_OK) != 0) return "";
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(out, ec)) {
+  for (const auto& e : fs::directory_iterator(tree, ec)) {
     names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
   }
   if (ec) return "";
@@ -192,6 +208,12 @@ std::string published_fingerprint(const std::string& out_dir) {
   for (const std::string& n : names) listing += n + "\n";
   ContentHash h = hash_content(listing);
   return id + "-" + std::to_string(h.high) + std::to_string(h.low);
+}
+
+}  // namespace
+
+std::string published_fingerprint(const std::string& out_dir) {
+  return fingerprint_of(resolved_output(out_dir), state_folder_of(out_dir));
 }
 
 std::string resolved_output(const std::string& out_dir) {
@@ -252,6 +274,8 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
     diags.error({out_dir, 0, 0}, tr("another build is writing to {1}", out_), tr("wait for it to finish"));
     return false;
   }
+  // The idle copy is about to change: whatever was staged is no longer.
+  ::unlink((state_ + "/" + kStagedMark).c_str());
   // Leftovers of builds that were killed: staging folders of older versions
   // beside the output, scratch space in the state folder.
   std::string leftover = "." + name + ".tmp-";
@@ -513,7 +537,7 @@ bool StagingDir::save_manifest(const std::string& tree) {
   return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
 }
 
-bool StagingDir::commit(Diagnostics& diags) {
+bool StagingDir::finish(Diagnostics& diags) {
   if (!first_error_.empty()) {
     diags.error({out_, 0, 0}, tr("could not write the site: {1}", first_error_),
                 tr("free some space or fix the permissions, then build again; the previous site is still published"));
@@ -521,29 +545,136 @@ bool StagingDir::commit(Diagnostics& diags) {
   }
   remove_stale();
   save_manifest(tree_);  // without it the next build compares bytes: slower, same result
+  return true;
+}
+
+bool StagingDir::commit(Diagnostics& diags) {
+  if (!finish(diags)) return false;
   std::lock_guard hold(interrupt::critical_section());
   committed_ = swap_in(diags);
   if (committed_) interrupt::note_published();
   return committed_;
 }
 
-bool StagingDir::swap_in(Diagnostics& diags) {
-  if (!is_directory_nofollow(out_) && ::rename(tree_.c_str(), out_.c_str()) == 0) return true;
-  // One atomic step: the old site and the new one trade places.
-  if (::renameat2(AT_FDCWD, tree_.c_str(), AT_FDCWD, out_.c_str(), RENAME_EXCHANGE) == 0) return true;
-  // File systems without RENAME_EXCHANGE: two renames, a brief gap.
-  std::string old = state_ + "/old";
-  std::error_code ec;
-  fs::remove_all(old, ec);
-  if (::rename(out_.c_str(), old.c_str()) != 0 || ::rename(tree_.c_str(), out_.c_str()) != 0) {
-    diags.error({out_, 0, 0}, tr("could not move the site into place: {1}", std::strerror(errno)),
-                tr("build again; the previous site is still published"));
-    ::rename(old.c_str(), out_.c_str());
+bool StagingDir::stage(Diagnostics& diags) {
+  if (!finish(diags)) return false;
+  // Without its manifest the copy cannot be vouched for: not staged.
+  std::string id = identity_of(tree_);
+  if (id.empty() || ::access(manifest_path(tree_).c_str(), F_OK) != 0 ||
+      !write_small_file(state_ + "/" + kStagedMark, id)) {
+    diags.error({out_, 0, 0}, tr("could not stage the new site in {1}", state_), tr("build again"));
     return false;
   }
-  ::rename(old.c_str(), tree_.c_str());
   return true;
 }
 
+std::string StagingDir::staged_fingerprint() const { return fingerprint_of(tree_, state_); }
+
+namespace {
+
+enum class Swapped { No, Renamed, Exchanged };
+
+// Puts `tree` in place of `out`; the old site goes to `tree`.
+Swapped swap_trees(const std::string& tree, const std::string& out, const std::string& state) {
+  if (!is_directory_nofollow(out) && ::rename(tree.c_str(), out.c_str()) == 0) return Swapped::Renamed;
+  // One atomic step: the old site and the new one trade places.
+  if (::renameat2(AT_FDCWD, tree.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) return Swapped::Exchanged;
+  // File systems without RENAME_EXCHANGE: two renames, a brief gap.
+  std::string old = state + "/old";
+  std::error_code ec;
+  fs::remove_all(old, ec);
+  if (::rename(out.c_str(), old.c_str()) != 0 || ::rename(tree.c_str(), out.c_str()) != 0) {
+    int saved = errno;
+    ::rename(old.c_str(), out.c_str());
+    errno = saved;
+    return Swapped::No;
+  }
+  ::rename(old.c_str(), tree.c_str());
+  return Swapped::Exchanged;
+}
+
+// Takes back a swap_trees() that succeeded.
+void unswap_trees(Swapped how, const std::string& tree, const std::string& out, const std::string& state) {
+  if (how == Swapped::Renamed) ::rename(out.c_str(), tree.c_str());
+  if (how == Swapped::Exchanged) swap_trees(tree, out, state);
+}
+
+struct StagedCopy {
+  std::string out, state, tree;
+  int lock = -1;
+  Swapped swapped = Swapped::No;
+};
+
+// Locks `out_dir`'s state folder and finds its staged copy. False when the
+// folder is busy or nothing complete is staged; `*staged` false when its
+// build had nothing to do (the live site is already the new one).
+bool find_staged(const std::string& out_dir, StagedCopy& copy, bool* staged, Diagnostics& diags) {
+  copy.out = resolved_output(out_dir);
+  copy.state = state_folder_of(out_dir);
+  copy.tree = copy.state + "/idle";
+  *staged = false;
+  copy.lock = ::open((copy.state + "/lock").c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (copy.lock >= 0 && ::flock(copy.lock, LOCK_EX | LOCK_NB) != 0) {
+    diags.error({out_dir, 0, 0}, tr("another build is writing to {1}", copy.out), tr("wait for it to finish"));
+    return false;
+  }
+  std::string mark;
+  if (copy.lock >= 0 && read_whole(copy.state + "/" + kStagedMark, mark) && mark == kLiveMark) return true;
+  std::string id = identity_of(copy.tree);
+  if (copy.lock < 0 || id.empty() || mark != id || ::access((copy.state + "/manifest-" + id).c_str(), F_OK) != 0) {
+    diags.error({out_dir, 0, 0}, tr("the copy staged for {1} is incomplete: nothing was published", copy.out),
+                tr("run `cartable build --stage` again for every audience"));
+    return false;
+  }
+  *staged = true;
+  return true;
+}
+
+}  // namespace
+
+bool StagingDir::swap_in(Diagnostics& diags) {
+  if (swap_trees(tree_, out_, state_) != Swapped::No) return true;
+  diags.error({out_, 0, 0}, tr("could not move the site into place: {1}", std::strerror(errno)),
+              tr("build again; the previous site is still published"));
+  return false;
+}
+
+bool publish_staged(const std::vector<std::string>& out_dirs, Diagnostics& diags) {
+  std::vector<StagedCopy> copies(out_dirs.size());
+  std::vector<StagedCopy*> ready;
+  bool ok = true;
+  for (size_t i = 0; i < out_dirs.size() && ok; ++i) {
+    bool staged = false;
+    ok = find_staged(out_dirs[i], copies[i], &staged, diags);
+    if (ok && staged) ready.push_back(&copies[i]);
+  }
+  if (ok) {
+    std::lock_guard hold(interrupt::critical_section());
+    for (StagedCopy* copy : ready) {
+      copy->swapped = swap_trees(copy->tree, copy->out, copy->state);
+      if (copy->swapped != Swapped::No) continue;
+      diags.error({copy->out, 0, 0}, tr("could not move the site into place: {1}", std::strerror(errno)),
+                  tr("nothing was published: every site is as it was"));
+      ok = false;
+      break;
+    }
+    // All or nothing: a failed swap takes back those done before it.
+    for (auto it = ready.rbegin(); !ok && it != ready.rend(); ++it) {
+      unswap_trees((*it)->swapped, (*it)->tree, (*it)->out, (*it)->state);
+    }
+    if (ok) {
+      for (StagedCopy& copy : copies) ::unlink((copy.state + "/" + kStagedMark).c_str());
+      if (!ready.empty()) interrupt::note_published();
+    }
+  }
+  for (StagedCopy& copy : copies) {
+    if (copy.lock >= 0) ::close(copy.lock);
+  }
+  return ok;
+}
+
+void stage_unchanged(const std::string& out_dir) {
+  write_small_file(state_folder_of(out_dir) + "/" + kStagedMark, kLiveMark);
+}
 
 }  // namespace cartable

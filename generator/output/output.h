@@ -28,6 +28,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "base/diagnostics.h"
 
@@ -83,6 +84,16 @@ std::string tree_identity(const std::string& tree);
 // added deeper are not seen, and are removed by the next build that writes.
 std::string published_fingerprint(const std::string& out_dir);
 
+// Two audiences published together (the deploy hook): `build --stage` leaves
+// each one's idle copy complete, with its manifest and a `staged` mark in its
+// state folder, and the live site untouched; publish_staged() then swaps
+// them all in, or none: a swap that fails undoes those done before it, and
+// a folder without a complete staged copy publishes none. A folder whose
+// build had nothing to do is marked by stage_unchanged() and left as it is.
+bool publish_staged(const std::vector<std::string>& out_dirs, Diagnostics& diags);
+// Marks `out_dir` as staged with nothing to change: its live site is the new one.
+void stage_unchanged(const std::string& out_dir);
+
 // The idle copy of the site, being brought up to date (see the top of this file).
 class StagingDir : public OutputSink {
  public:
@@ -113,6 +124,11 @@ class StagingDir : public OutputSink {
   // Puts the updated copy in place of `out_dir`; false and a diagnostic when
   // a write failed earlier or the swap failed (the old site is then intact).
   bool commit(Diagnostics& diags);
+  // commit() without the swap: the copy is marked as staged, for
+  // publish_staged(). false and a diagnostic when a write failed.
+  bool stage(Diagnostics& diags);
+  // What published_fingerprint() will say of the staged copy once it is live.
+  std::string staged_fingerprint() const;
   const std::string& staging_path() const { return tree_; }  // the idle copy
   const std::string& state_path() const { return state_; }   // .<out>.cartable
   const std::string& out_path() const { return out_; }
@@ -136,6 +152,7 @@ class StagingDir : public OutputSink {
   std::string manifest_path(const std::string& tree) const;
   bool save_manifest(const std::string& tree);
   bool swap_in(Diagnostics& diags);
+  bool finish(Diagnostics& diags);
 
   std::string out_;
   std::string state_;

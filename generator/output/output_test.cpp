@@ -265,3 +265,67 @@ TEST(Output, FilesPutIntoTheSiteByOthersAreRemoved) {
   EXPECT_EQ(tree(out), v1);
   fs::remove_all(root);
 }
+
+namespace {
+// One build that stops short of the swap (`build --stage`).
+bool stage(const fs::path& out, const std::map<std::string, std::string>& files) {
+  Diagnostics diags;
+  auto staging = StagingDir::open(out.string(), diags);
+  bool ok = staging != nullptr;
+  if (ok) {
+    for (const auto& [path, text] : files) staging->write(path, text);
+    ok = staging->stage(diags);
+  }
+  if (!ok) print_diagnostics(diags, std::cerr);
+  return ok;
+}
+}  // namespace
+
+// The deploy hook's two audiences: staged, then published together.
+TEST(Output, StagedSitesArePublishedTogether) {
+  fs::path dir = fresh_dir("staged");
+  fs::path pub = dir / "public", experts = dir / "experts";
+  ASSERT_TRUE(build(pub, {{"index.html", "public 1"}}));
+  ASSERT_TRUE(build(experts, {{"index.html", "experts 1"}}));
+  ASSERT_TRUE(stage(pub, {{"index.html", "public 2"}}));
+  ASSERT_TRUE(stage(experts, {{"index.html", "experts 2"}}));
+  EXPECT_EQ(slurp(pub / "index.html"), "public 1");  // staging leaves the live sites alone
+  EXPECT_EQ(slurp(experts / "index.html"), "experts 1");
+  Diagnostics diags;
+  ASSERT_TRUE(publish_staged({pub.string(), experts.string()}, diags));
+  EXPECT_EQ(slurp(pub / "index.html"), "public 2");
+  EXPECT_EQ(slurp(experts / "index.html"), "experts 2");
+  // Published once: a second publish, with nothing staged, fails and changes nothing.
+  Diagnostics again;
+  EXPECT_FALSE(publish_staged({pub.string(), experts.string()}, again));
+  EXPECT_EQ(slurp(pub / "index.html"), "public 2");
+  EXPECT_EQ(slurp(experts / "index.html"), "experts 2");
+  // A site whose build had nothing to do is left as it is; the other is published.
+  ASSERT_TRUE(stage(pub, {{"index.html", "public 3"}}));
+  stage_unchanged(experts.string());
+  ASSERT_TRUE(publish_staged({pub.string(), experts.string()}, again));
+  EXPECT_EQ(slurp(pub / "index.html"), "public 3");
+  EXPECT_EQ(slurp(experts / "index.html"), "experts 2");
+  fs::remove_all(dir);
+}
+
+TEST(Output, AnIncompleteStagedSitePublishesNeither) {
+  fs::path dir = fresh_dir("staged-half");
+  fs::path pub = dir / "public", experts = dir / "experts";
+  ASSERT_TRUE(build(pub, {{"index.html", "public 1"}}));
+  ASSERT_TRUE(build(experts, {{"index.html", "experts 1"}}));
+  ASSERT_TRUE(stage(pub, {{"index.html", "public 2"}}));
+  ASSERT_TRUE(stage(experts, {{"index.html", "experts 2"}}));
+  // The experts' build starts again and is killed: its idle copy is no longer what was staged.
+  {
+    Diagnostics diags;
+    auto again = StagingDir::open(experts.string(), diags);
+    ASSERT_NE(again, nullptr);
+    again->write("index.html", "experts 3, half-written");
+  }
+  Diagnostics diags;
+  EXPECT_FALSE(publish_staged({pub.string(), experts.string()}, diags));
+  EXPECT_EQ(slurp(pub / "index.html"), "public 1");
+  EXPECT_EQ(slurp(experts / "index.html"), "experts 1");
+  fs::remove_all(dir);
+}
