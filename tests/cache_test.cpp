@@ -177,3 +177,79 @@ TEST_F(Cache, ANewBuildRendersOnlyWhatAnEditAffects) {
   replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum", "théâtre-forum");
   EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search").err), 2);
 }
+
+// Entries whose file did not change are taken from the source record
+// beside the output, not read again: their warnings are still reported,
+// in the language of the build that shows them, and an edit to one is seen.
+TEST_F(Cache, UnchangedEntriesComeFromTheRecordWithTheirWarnings) {
+  fs::path site = dir / "site";
+  fs::path entry = site / "portfolios/camille-rochat/prevention.md";
+  replace_in_file(entry, "competencies:", "humeur: bonne\ncompetencies:");
+  RunResult first = run_cartable(site, "build --no-search");
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.err.find("unknown key 'humeur' is ignored"), std::string::npos) << first.err;
+  ASSERT_TRUE(fs::exists(site / ".public.cartable/entries"));
+  // Another entry edited: this one is not read, its warning is shown, in French.
+  replace_in_file(site / "portfolios/luca-ferrari/accompagner-changement.md", "competencies:", "draft: true\ncompetencies:");
+  RunResult second = run_cartable(site, "build --no-search --lang fr");
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.err.find("humeur"), std::string::npos) << second.err;
+  EXPECT_EQ(second.err.find("unknown key"), std::string::npos) << second.err;
+  // This one edited (a new file in its place, as git writes it): read again.
+  std::string text = read(entry);
+  fs::remove(entry);
+  write(entry, text.substr(0, text.find("humeur: bonne\n")) + text.substr(text.find("humeur: bonne\n") + 14));
+  RunResult third = run_cartable(site, "build --no-search");
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_EQ(third.err.find("humeur"), std::string::npos) << third.err;
+  // A record that is not what cartable writes: a full build, same bytes.
+  write(site / ".public.cartable/entries", "cartable-entries 1\nkey garbage\n\x05\x01");
+  replace_in_file(entry, "théâtre-forum", "théâtre forum");
+  RunResult fourth = run_cartable(site, "build --no-search");
+  ASSERT_EQ(fourth.status, 0) << fourth.err;
+  RunResult full = run_cartable(site, "build --no-search --no-cache --out " + (dir / "full").string());
+  ASSERT_EQ(full.status, 0) << full.err;
+  EXPECT_EQ(snapshot(site / "public"), snapshot(dir / "full"));
+}
+
+// The deploy hook always passes the feed subscribers have: a build given
+// the same feed and the same sources does nothing; another feed is an input
+// that changed, and the output is still a full build's.
+TEST_F(Cache, ThePublishedFeedIsAnInput) {
+  fs::path site = dir / "site";
+  RunResult first = run_cartable(site, "build --no-search");
+  ASSERT_EQ(first.status, 0) << first.err;
+  fs::copy_file(site / "public/calendrier.ics", dir / "feed.ics");
+  std::string args = "build --no-search --previous-ics " + (dir / "feed.ics").string();
+  ASSERT_EQ(run_cartable(site, args).status, 0);
+  RunResult same = run_cartable(site, args);
+  EXPECT_NE(same.err.find("nothing changed since the last build"), std::string::npos) << same.err;
+  replace_in_file(dir / "feed.ics", "BEGIN:VCALENDAR", "BEGIN:VCALENDAR\r\nX-EDITED:1");
+  RunResult other = run_cartable(site, args);
+  ASSERT_EQ(other.status, 0) << other.err;
+  EXPECT_EQ(other.err.find("nothing changed"), std::string::npos) << other.err;
+  RunResult full = run_cartable(site, args + " --no-cache --out " + (dir / "full").string());
+  ASSERT_EQ(full.status, 0) << full.err;
+  EXPECT_EQ(snapshot(site / "public"), snapshot(dir / "full"));
+  // Sessions retitled in the feed, as if the sources had changed them
+  // without a history entry: both builds fail, the site stays.
+  auto before = snapshot(site / "public");
+  replace_in_file(dir / "feed.ics", "SUMMARY:", "SUMMARY:Ancien ");
+  RunResult retitled = run_cartable(site, args);
+  EXPECT_NE(retitled.status, 0);
+  EXPECT_NE(retitled.err.find("without a new history entry"), std::string::npos) << retitled.err;
+  EXPECT_EQ(snapshot(site / "public"), before);
+}
+
+// `--no-cache` reads nothing a previous build left but leaves what the
+// next build needs: after it, an edit renders only what it affects.
+TEST_F(Cache, ANoCacheBuildLeavesARecordForTheNext) {
+  fs::path site = dir / "site";
+  ASSERT_EQ(run_cartable(site, "build --no-search --no-cache").status, 0);
+  ASSERT_TRUE(fs::exists(site / ".public.cartable/pages"));
+  ASSERT_TRUE(fs::exists(site / ".public.cartable/entries"));
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum interactif");
+  RunResult next = run_cartable(site, "build --no-search");
+  ASSERT_EQ(next.status, 0) << next.err;
+  EXPECT_EQ(pages_rendered(next.err), 2) << next.err;
+}

@@ -49,8 +49,13 @@ struct Reuse {
 
 // The digest of an entry's text that one-shot builds do not keep: its
 // file's, as the build read it.
-BodyDigest file_digests(const RecordingFileSystem& recording, const Site& site) {
+BodyDigest file_digests(const RecordingFileSystem& recording, const PreviousBuild& previous, const Site& site) {
   auto hashes = std::make_shared<std::unordered_map<std::string, uint64_t>>();
+  // Files this build did not read (entries taken from the source record)
+  // are as the last build read them.
+  for (const InputRecord& r : previous.records) {
+    if (r.kind == 'F') (*hashes)[r.path] = r.hash.low;
+  }
   for (const InputRecord& r : recording.records()) {
     if (r.kind == 'F') (*hashes)[r.path] = r.hash.low;
   }
@@ -110,6 +115,43 @@ void keep_the_rest(StagingDir& staging, const Reuse& reuse, const std::vector<st
   }
 }
 
+std::string hex_of(ContentHash h) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", h.high, h.low);
+  return buf;
+}
+
+bool record_before(const InputRecord& a, const InputRecord& b) {
+  return a.kind != b.kind ? a.kind < b.kind : a.path < b.path;
+}
+
+// The file `path` as `records` (sorted) has it.
+const InputRecord* file_record(const std::vector<InputRecord>& records, const std::string& path) {
+  InputRecord probe;
+  probe.kind = 'F';
+  probe.path = path;
+  auto it = std::lower_bound(records.begin(), records.end(), probe, record_before);
+  return it != records.end() && it->kind == 'F' && it->path == path ? &*it : nullptr;
+}
+
+// An entry of the source record may be reused when its file is unchanged
+// since the last build, which read it with the same content hash.
+EntryCache::Unchanged unchanged_since(const PreviousBuild& previous) {
+  return [&previous](const std::string& path, const SourceHash& hash) {
+    if (std::binary_search(previous.changed.begin(), previous.changed.end(), path)) return false;
+    const InputRecord* r = file_record(previous.records, path);
+    return r && r->hash.high == hash.high && r->hash.low == hash.low;
+  };
+}
+
+std::function<std::optional<SourceHash>(const std::string&)> hash_in(const std::vector<InputRecord>& records) {
+  return [&records](const std::string& path) -> std::optional<SourceHash> {
+    const InputRecord* r = file_record(records, path);
+    if (!r || r->hash == ContentHash{}) return std::nullopt;
+    return SourceHash{r->hash.high, r->hash.low};
+  };
+}
+
 }  // namespace
 
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
@@ -121,9 +163,15 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   // Nothing changed since the last build into this folder: nothing to do;
   // else only what changed is rendered again (cache/cache.h, page_log.h).
   std::string key = build_key(options.audience, !pagefind.empty(), pagefind);
-  bool cache = options.write && options.cache && options.previous_ics.empty();
+  bool record = options.write;           // what this build did, for the next one
+  bool cache = record && options.cache;  // what the last one did, for this one
+  // The published feed decides the sessions' history and its checks: its
+  // bytes are an input, recorded beside the key.
+  std::string previous_ics;
+  bool has_previous = !options.previous_ics.empty() && read_file(options.previous_ics, previous_ics, diags);
+  std::string feed = has_previous ? " feed " + hex_of(hash_content(previous_ics)) : "";
   PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk) : PreviousBuild{};
-  if (previous.usable && previous.changed.empty()) {
+  if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors()) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     if (options.stage) stage_unchanged(options.out);  // the live site is this build already
     clock.lap("inputs unchanged");
@@ -131,11 +179,17 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     return result;
   }
   auto recording = std::make_shared<RecordingFileSystem>(disk);
-  Site site = load_site(recording, options.source, diags, /*keep_entry_bodies=*/false, options.threads);
-  clock.lap("loaded");
+  // Entries whose file did not change since the last build are not read.
+  std::string entries_key = key + " " + options.source;
+  std::unique_ptr<EntryCache> entries = record && previous.usable
+                                            ? std::make_unique<EntryCache>(state_folder_of(options.out), entries_key,
+                                                                           unchanged_since(previous))
+                                            : std::make_unique<EntryCache>();
+  Site site = load_site(recording, options.source, diags, /*keep_entry_bodies=*/false, options.threads,
+                        record ? entries.get() : nullptr);
+  std::vector<Diagnostic> loading = record ? diags.sorted() : std::vector<Diagnostic>{};
+  clock.lap(entries->reused() ? "loaded (entries unchanged since the last build not read)" : "loaded");
   if (site.config.base_url.empty() && diags.has_errors()) return result;  // not a site at all
-  std::string previous_ics;
-  bool has_previous = !options.previous_ics.empty() && read_file(options.previous_ics, previous_ics, diags);
   if (has_previous) fill_history_from_previous(site, previous_ics, diags);
   check_site(site, diags);
   clock.lap("checked");
@@ -173,9 +227,9 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   render.strict_templates = options.strict_templates;
   PageLog log;  // for the next build
   Reuse reuse;
-  if (cache) {
-    log.digests = digest_site(index, file_digests(*recording, site));
-    reuse = plan_reuse(previous, log.digests, site, options);
+  if (record) {
+    log.digests = digest_site(index, file_digests(*recording, previous, site));
+    if (cache) reuse = plan_reuse(previous, log.digests, site, options);
     render.keys = &log.pages;
     render.produced = &log.produced;
     clock.lap(reuse.on ? "digested: rendering what changed" : "digested");
@@ -206,14 +260,13 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (result.ok && complete) {
     std::string tree = options.stage ? staging->staged_fingerprint() : published_fingerprint(staging->out_path());
     std::vector<InputRecord> read = recording->records();
-    if (reuse.on) read = carry_over(std::move(read), previous);
-    save_inputs(staging->state_path(), key, tree, read, diags);
-    if (cache) {
-      log.tree = tree;
-      save_page_log(staging->state_path(), log);
-    }
+    if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
+    save_inputs(staging->state_path(), key + feed, tree, read, diags);
+    write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
+    log.tree = tree;
+    save_page_log(staging->state_path(), log);
     clock.lap("inputs recorded");
-  } else if (cache) {
+  } else if (record) {
     save_page_log(staging->state_path(), {});  // no log is better than a stale one
   }
   return result;

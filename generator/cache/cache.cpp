@@ -1,6 +1,8 @@
 #include "cache/cache.h"
 
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -81,14 +84,68 @@ bool parse_hash(const std::string& text, ContentHash& h) {
   return true;
 }
 
-// A program by its size, inode and modification time: a new version of
-// cartable (or of Pagefind) builds differently. Hashing our own 50 MB
-// executable would cost more than a small site's build.
+// A file by its bytes: Pagefind and the time zone database are installed
+// again in each CI run (new inode, new mtime) but rarely change.
 std::string file_identity(const std::string& path) {
-  struct stat st {};
-  if (path.empty() || ::stat(path.c_str(), &st) != 0) return path;
-  return path + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_ino) + " " +
-         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  std::string bytes;
+  int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return path;
+  char buf[1 << 16];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) bytes.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return path + " " + hex(hash_content(bytes));
+}
+
+// The GNU build-id note of a loaded object (the linker's hash of its
+// contents, -Wl,--build-id), in hex; "" when it has none.
+std::string build_id_note(const dl_phdr_info& info) {
+  for (int i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info.dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE) continue;
+    const char* at = reinterpret_cast<const char*>(info.dlpi_addr + ph.p_vaddr);
+    size_t left = ph.p_memsz;
+    while (left >= sizeof(ElfW(Nhdr))) {
+      const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
+      size_t name = (note->n_namesz + 3) & ~size_t{3}, desc = (note->n_descsz + 3) & ~size_t{3};
+      size_t total = sizeof(ElfW(Nhdr)) + name + desc;
+      if (total > left) break;
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::memcmp(at + sizeof(ElfW(Nhdr)), "GNU", 4) == 0) {
+        const auto* id = reinterpret_cast<const unsigned char*>(at + sizeof(ElfW(Nhdr)) + name);
+        std::string out;
+        for (size_t k = 0; k < note->n_descsz; ++k) {
+          char two[3];
+          std::snprintf(two, sizeof two, "%02x", id[k]);
+          out += two;
+        }
+        return out;
+      }
+      at += total;
+      left -= total;
+    }
+  }
+  return {};
+}
+
+// cartable's executable and the libraries it runs with (cmark-gfm, yaml-cpp,
+// ...), by their build-ids: CI compiles cartable again in every run, which
+// gives a new file (inode, mtime) but the same build-id when the code is the
+// same. An object without one is hashed. The kernel's vDSO is left out.
+std::string program_identity() {
+  std::string identity;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        auto& out = *static_cast<std::string*>(data);
+        bool main_program = out.empty();
+        std::string name = main_program ? "/proc/self/exe" : std::string(info->dlpi_name ? info->dlpi_name : "");
+        if (name.empty() || name.find("linux-vdso") != std::string::npos || name.find("linux-gate") != std::string::npos) {
+          return 0;
+        }
+        std::string id = build_id_note(*info);
+        out += (main_program ? std::string("cartable") : name) + " " + (id.empty() ? file_identity(name) : id) + "\n";
+        return 0;
+      },
+      &identity);
+  return identity;
 }
 
 }  // namespace
@@ -150,7 +207,7 @@ std::vector<InputRecord> RecordingFileSystem::records() const {
 std::string build_key(const std::string& audience, bool search, const std::string& pagefind) {
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   // The time zone database (date/tz reads the system's) makes the feeds' VTIMEZONE.
-  std::string key = file_identity("/proc/self/exe") + "\ntz " + file_identity("/usr/share/zoneinfo/tzdata.zi") +
+  std::string key = program_identity() + "tz " + file_identity("/usr/share/zoneinfo/tzdata.zi") +
                     "\naudience " + audience + "\nsearch " + (search ? file_identity(pagefind) : "") +
                     "\nepoch " + (epoch ? epoch : "") + "\n";
   return hex(hash_content(key));
@@ -184,7 +241,9 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   std::ifstream in(state + "/inputs");
   std::string line;
   if (!std::getline(in, line) || line != kInputsHeader) return previous;
-  if (!std::getline(in, line) || line != "key " + key) return previous;
+  // "key <key>", then " feed <hash>" when the build compared with a feed.
+  if (!std::getline(in, line) || line.rfind("key " + key, 0) != 0) return previous;
+  previous.feed = line.substr(4 + key.size());
   // The output must be the tree that build published, as it published it.
   std::string tree = published_fingerprint(out_dir);
   if (!std::getline(in, line) || tree.empty() || line != "out " + tree) return previous;
@@ -251,7 +310,8 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   return previous;
 }
 
-std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous) {
+std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous,
+                                   const DiskFileSystem& disk) {
   auto before = [](const InputRecord& a, const InputRecord& b) { return a.kind != b.kind ? a.kind < b.kind : a.path < b.path; };
   std::sort(current.begin(), current.end(), before);
   size_t read_now = current.size();
@@ -259,6 +319,8 @@ std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const Prev
     if (std::binary_search(current.begin(), current.begin() + read_now, rec, before)) continue;
     InputRecord kept = rec;
     if (std::binary_search(previous.changed.begin(), previous.changed.end(), rec.path)) {
+      FileInfo info;
+      if (rec.kind == 'F' && disk.stat(rec.path, &info).status == FileStatus::Missing) continue;
       kept.mtime_ns = 0;  // never trusted by its stamp
       kept.hash = ContentHash{};  // matches no outcome
     }

@@ -62,15 +62,18 @@ struct PreviousBuild {
   bool usable = false;               // its record has the same key and `out_dir` is the tree it published
   std::vector<std::string> changed;  // paths whose file, listing or status differ now
   std::vector<Diagnostic> warnings;  // what it reported
-  std::vector<InputRecord> records;  // what it read
+  std::vector<InputRecord> records;  // what it read, sorted by kind then path
+  std::string feed;                  // what followed its key: the hash of `--previous-ics` (build.cpp)
 };
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk);
 
 // The record of a build that rendered only what changed: what it read, and
 // what the previous build read that it did not (the files it kept, such as
 // the theme's static files), as recorded then. Those that changed since are
-// marked so that the next build sees them changed.
-std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous);
+// marked so that the next build sees them changed, except files gone since
+// (their folder's listing says so): kept, they would read as changed forever.
+std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous,
+                                   const DiskFileSystem& disk);
 
 // The record of the last build into `out_dir`: true when it has the same
 // `key`, the output folder is the tree it published and every input reads

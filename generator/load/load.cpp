@@ -78,13 +78,13 @@ bool parse_local_time(const std::string& text, bool time_optional, LocalTime& ou
 
 std::optional<Entry> load_entry_file(const Site& site, const Portfolio& portfolio, const std::string& file,
                                      Diagnostics& diags) {
-  Loader loader{site.source_dir, diags, {}, true, 1, site.files, {}};
+  Loader loader{site.source_dir, diags, {}, true, 1, site.files, {}, nullptr};
   loader.site.config = site.config;  // the attachment size limit
   return loader.load_entry(portfolio.folder, fs::path(file).filename(), portfolio);
 }
 
 SiteConfig load_site_config(const std::string& source_dir, Diagnostics& diags) {
-  Loader loader{source_dir, diags, {}, true, 1, std::make_shared<DiskFileSystem>(source_dir), {}};
+  Loader loader{source_dir, diags, {}, true, 1, std::make_shared<DiskFileSystem>(source_dir), {}, nullptr};
   loader.load_config();
   return loader.site.config;
 }
@@ -94,8 +94,8 @@ Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entr
 }
 
 Site load_site(std::shared_ptr<const FileSystem> files, const std::string& source_dir, Diagnostics& diags,
-               bool keep_entry_bodies, unsigned threads) {
-  Loader loader{source_dir, diags, {}, keep_entry_bodies, threads, files, {}};
+               bool keep_entry_bodies, unsigned threads, EntryCache* entry_cache) {
+  Loader loader{source_dir, diags, {}, keep_entry_bodies, threads, files, {}, keep_entry_bodies ? nullptr : entry_cache};
   loader.site.source_dir = source_dir;
   loader.site.files = std::move(files);
   if (!loader.load_config()) return std::move(loader.site);

@@ -10,7 +10,8 @@
 
 #include "base/diagnostics.h"
 #include "base/filesystem.h"
-#include "base/source_text.h"  // read_text, split_front_matter: most of load reads text
+#include "base/source_text.h"
+#include "load/entry_cache.h"  // read_text, split_front_matter: most of load reads text
 #include "model/site_facts.h"     // entry_body(), which Entry::body_on_disk names
 #include "model/model.h"
 
@@ -33,9 +34,11 @@ std::optional<Entry> load_entry_file(const Site& site, const Portfolio& portfoli
 // `threads` threads (0: one per core).
 Site load_site(const std::string& source_dir, Diagnostics& diags, bool keep_entry_bodies = true, unsigned threads = 0);
 // The same from any file system (tests: MemoryFileSystem); `source_dir` only
-// prefixes the paths shown in diagnostics.
+// prefixes the paths shown in diagnostics. `entry_cache` (with
+// `keep_entry_bodies` false): entries the last build parsed, taken instead
+// of their unchanged files, and where this load records those it parses.
 Site load_site(std::shared_ptr<const FileSystem> files, const std::string& source_dir, Diagnostics& diags,
-               bool keep_entry_bodies = true, unsigned threads = 0);
+               bool keep_entry_bodies = true, unsigned threads = 0, EntryCache* entry_cache = nullptr);
 
 // site.yaml alone (and the catalogue it names): what `serve` needs before
 // its first build, e.g. the declared output folders.

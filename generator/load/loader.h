@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base/text.h"
+#include "load/entry_cache.h"
 #include "load/hep_records.h"
 #include "model/near_miss.h"
 #include "load/yaml_util.h"
@@ -38,6 +39,7 @@ struct Loader {
   unsigned threads = 0;  // 0: one per core
   std::shared_ptr<const FileSystem> files;
   std::string placeholder_bio;  // the bio `cartable new portfolio` writes, to be replaced
+  EntryCache* entry_cache;      // entries parsed by the last build (load/entry_cache.h), or null
 
   std::string shown(const fs::path& rel) const { return display_path(source, rel.generic_string()); }
 
@@ -88,6 +90,7 @@ struct Loader {
   void load_a_la_carte(Fields& f, Portfolio& p);
   AlaCarteCourse load_course(Fields& cf, const Portfolio& p);
   std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);
+  std::optional<Entry> parse_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);
   template <class EntryFields>  // Fields, or FlatFields (load/front_matter.h)
   std::optional<Entry> read_entry(EntryFields& f, const YamlSource& src, Entry e, const fs::path& dir,
                                   const fs::path& name, const Portfolio& p, bool scaffold);

@@ -238,6 +238,18 @@ constexpr FlatKey kEntryKeys[] = {
     {"draft", FlatShape::Boolean, false},    {"visibility", FlatShape::Text, false}};
 
 std::optional<Entry> Loader::load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p) {
+  if (entry_cache) {
+    // Unchanged since the last build parsed it: not even opened.
+    std::string path = (dir / name).generic_string();
+    if (auto e = entry_cache->reuse(path, p, diags)) return e;
+    std::optional<Entry> e = parse_entry(dir, name, p);
+    if (e) entry_cache->parsed(path, p, *e);
+    return e;
+  }
+  return parse_entry(dir, name, p);
+}
+
+std::optional<Entry> Loader::parse_entry(const fs::path& dir, const fs::path& name, const Portfolio& p) {
   YamlSource src;
   Entry e;
   std::string yaml;

@@ -1,0 +1,84 @@
+// The source record of portfolio entries: each entry as the last build
+// parsed it (front matter, positions, the diagnostics its loading reported),
+// kept in the state folder beside the output (`.<out>.cartable/entries`) as
+// ninja keeps .ninja_deps. The next build in a new process takes an entry
+// from here instead of opening its file when the build cache (cache/cache.h)
+// found the file unchanged, with the same content hash as when it was
+// parsed; any other entry is read and parsed as usual. At 500,000 entries,
+// parsing every front matter again was most of a one-entry rebuild.
+//
+// Entries with attachments are never taken from here: those files are
+// checked again each time. Whatever is not exactly what save() writes (an
+// older format, a truncated file, another program's key) is ignored as a
+// whole: the build then reads every entry.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "model/model.h"
+
+namespace cartable {
+
+// A file's content hash, as the build cache's input record has it.
+struct SourceHash {
+  uint64_t high = 0, low = 0;
+  bool operator==(const SourceHash&) const = default;
+};
+
+class EntryCache {
+ public:
+  // Says whether the file at `path` (relative to the source folder) is
+  // still the one whose content hashed to `hash` when it was parsed.
+  using Unchanged = std::function<bool(const std::string& path, const SourceHash& hash)>;
+
+  // An empty cache: every entry is parsed, and recorded for save().
+  EntryCache() = default;
+  // The record of `state_dir`, when written with the same `key`.
+  EntryCache(const std::string& state_dir, const std::string& key, Unchanged unchanged);
+
+  // The loader, for the file `path` of portfolio `p` (any thread): the
+  // entry as parsed before, its diagnostics added to `diags`; nullopt
+  // when it must be read.
+  std::optional<Entry> reuse(const std::string& path, const Portfolio& p, Diagnostics& diags) const;
+  // The loader, after parsing `path` (any thread): kept for save().
+  void parsed(const std::string& path, const Portfolio& p, const Entry& e);
+  // How many entries were taken from the record.
+  size_t reused() const;
+
+  // The record to save after a successful build: every entry this load
+  // parsed or reused, with the content hash its file has in this build's
+  // input record (`hash_of`; those without one are left out) and the
+  // diagnostics loading reported at its file (`diags`: loading's alone).
+  std::string serialise(const std::string& key, const std::function<std::optional<SourceHash>(const std::string&)>& hash_of,
+                        const std::vector<Diagnostic>& diags) const;
+
+ private:
+  struct Record {
+    SourceHash hash;
+    std::string_view portfolio, folder;  // what it was parsed for
+    std::string_view entry, diags;       // serialised, in buffer_
+  };
+  // An entry of this load, for the next record.
+  struct Loaded {
+    std::string portfolio, folder, shown;  // `shown`: its path in diagnostics
+    std::string fresh;                     // serialised, when parsed by this load
+    std::string_view entry;                // else the record's, in buffer_
+  };
+  std::string buffer_;                                     // the file as read
+  std::unordered_map<std::string_view, Record> records_;  // by path, those still valid
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<std::string, Loaded> loaded_;  // by path
+  mutable size_t reused_ = 0;
+};
+
+}  // namespace cartable
