@@ -117,13 +117,17 @@ class PageBuilder {
   // whose job comes just before theirs: each entry page takes its own.
   // A page that misses (another thread got there first) renders it and
   // leaves a mark so the print page does not store it for nobody.
-  // Not when pages record what they read: the links a body resolves are
-  // dependencies of the page that shows it.
-  bool share_bodies() const { return !options_.only && !options_.keys; }
-  std::optional<std::string> take_body(const Entry& e) const;
-  void offer_body(const Entry& e, std::string html) const;
+  // When pages record what they read, the keys the body's links recorded
+  // go with it: they are dependencies of both pages.
+  struct RenderedBody {
+    std::string html;
+    std::vector<std::string> keys;
+  };
+  bool share_bodies() const { return !options_.only; }
+  std::optional<RenderedBody> take_body(const Entry& e) const;
+  void offer_body(const Entry& e, RenderedBody body) const;
   mutable std::mutex bodies_mutex_;
-  mutable std::unordered_map<const Entry*, std::optional<std::string>> bodies_;
+  mutable std::unordered_map<const Entry*, std::optional<RenderedBody>> bodies_;
   std::string file_size(uintmax_t bytes) const;
   // `compact`: participants and counts only, for competencies evidenced by
   // more entries than a page can usefully list.

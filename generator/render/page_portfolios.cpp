@@ -209,7 +209,7 @@ std::string PageBuilder::portfolio_page(TemplateSet& tmpl, const Portfolio& p) c
   return tmpl.render("portfolio", d);
 }
 
-std::optional<std::string> PageBuilder::take_body(const Entry& e) const {
+std::optional<PageBuilder::RenderedBody> PageBuilder::take_body(const Entry& e) const {
   if (!share_bodies()) return std::nullopt;
   std::lock_guard lock(bodies_mutex_);
   auto it = bodies_.find(&e);
@@ -217,19 +217,19 @@ std::optional<std::string> PageBuilder::take_body(const Entry& e) const {
     bodies_.emplace(&e, std::nullopt);  // rendered here: the print page need not keep it
     return std::nullopt;
   }
-  std::optional<std::string> html = std::move(it->second);
+  std::optional<RenderedBody> body = std::move(it->second);
   bodies_.erase(it);
-  return html;
+  return body;
 }
 
-void PageBuilder::offer_body(const Entry& e, std::string html) const {
+void PageBuilder::offer_body(const Entry& e, RenderedBody body) const {
   if (!share_bodies()) return;
   std::lock_guard lock(bodies_mutex_);
   auto it = bodies_.find(&e);
   if (it != bodies_.end()) {
     bodies_.erase(it);  // its page was faster
   } else {
-    bodies_.emplace(&e, std::move(html));
+    bodies_.emplace(&e, std::move(body));
   }
 }
 
@@ -256,8 +256,11 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   d.set("anchor", false);  // the assessments' ids need none on an entry's own page
   if (experts()) set(d, "assessments", assessments_data(tmpl, e));
   record_dep("body", e.portfolio + "/" + e.slug);
-  std::optional<std::string> body = take_body(e);
-  d.set("body", body ? std::move(*body) : markdown(tmpl, entry_body(site_, e, diags_), false, nullptr, &e, "trace-"));
+  std::optional<RenderedBody> body = take_body(e);
+  if (body) {
+    for (const std::string& key : body->keys) record_dep(key);
+  }
+  d.set("body", body ? std::move(body->html) : markdown(tmpl, entry_body(site_, e, diags_), false, nullptr, &e, "trace-"));
   List attachments;
   for (const Attachment& a : e.attachments) {
     Data ad;
@@ -285,9 +288,16 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
     record_dep("body", e->portfolio + "/" + e->slug);
-    std::string html = markdown(tmpl, entry_body(site_, *e, diags_), false, nullptr, e, "trace-");
+    // What the body's links read, kept for its entry page (offer_body).
+    DepRecorder body_keys;
+    std::string html;
+    {
+      RecordingScope scope(recording_deps() ? &body_keys : nullptr);
+      html = markdown(tmpl, entry_body(site_, *e, diags_), false, nullptr, e, "trace-");
+    }
+    for (const std::string& key : body_keys.keys) record_dep(key);
     ed.set("body", prefix_heading_ids(html, "trace-", "trace-" + e->portfolio + "-" + e->slug + "-"));
-    if (e->portfolio == p.slug) offer_body(*e, std::move(html));
+    if (e->portfolio == p.slug) offer_body(*e, {std::move(html), std::move(body_keys.keys)});
     ed.set("anchor", "trace-" + e->portfolio + "-" + e->slug);
     List attachments;
     for (const Attachment& a : e->attachments) {
