@@ -1,0 +1,39 @@
+#!/bin/sh
+# The build cache at scale, as CI and the deploy hook use it: a build into
+# a fixed folder, then a no-change rebuild, a rebuild after editing one
+# entry (a new file in its place, as git writes it) and a second one (the
+# idle copy then exists), each in a new process; the result compared with
+# a --no-cache build into an empty folder. Each line: wall, CPU, peak RSS,
+# and the load average (the machine may be shared).
+#
+# usage: bench/cache-rebuild.sh N M WORK_DIR   (e.g. 25000 20 /tmp/b25k-cache)
+# WORK_DIR is removed at the end; WORK_DIR/cartable is reused if present.
+set -eu
+n=$1 m=$2 work=$3
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${CARTABLE:-$here/build/cartable}
+[ -d "$work/cartable" ] || python3 "$here/bench/generate.py" "$n" "$m" "$work"
+rm -rf "$work/hugo"
+site=$work/cartable out=$work/out full=$work/full
+timed() {
+  what=$1
+  shift
+  /usr/bin/time -f "$what: wall=%es user=%Us sys=%Ss rss=%MKB" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
+  tail -1 "$work/err"
+  echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+edit() {
+  f=$site/portfolios/$1/e000.md
+  sed "s/^## Contexte/## Contexte ($2)/" "$f" >"$f.new" && mv "$f.new" "$f"
+}
+cd "$site"
+timed "fresh build" "$bin" build --no-search --out "$out"
+timed "no-change rebuild" "$bin" build --no-search --out "$out"
+edit p00001 "edited once"
+timed "one-entry rebuild (first: makes the idle copy)" "$bin" build --no-search --out "$out"
+edit p00002 "edited twice"
+timed "one-entry rebuild" "$bin" build --no-search --out "$out"
+timed "full build (--no-cache, empty folder)" "$bin" build --no-search --no-cache --out "$full"
+diff -r "$out" "$full" >/dev/null && echo "identical to the full build" || { echo "DIFFERENT from the full build"; exit 1; }
+cd /
+rm -rf "$work"  # the state folders (.out.cartable, .full.cartable) are inside
