@@ -299,15 +299,15 @@ TEST_F(DefaultSite, PagesAreAccessibleByConstruction) {
 TEST(StrictTemplates, TheDefaultSiteBuildsStrictInBothAudiences) {
   fs::path dir = temp_dir("strict-site");
   copy_default_site(dir);
-  RunResult pub = run_cartable(dir, "build --no-search --strict-templates");
+  RunResult pub = run_cartable(dir, "build --no-search");
   EXPECT_EQ(pub.status, 0) << pub.err;
   EXPECT_EQ(pub.err.find("template"), std::string::npos) << pub.err;
-  RunResult experts = run_cartable(dir, "build --no-search --strict-templates --audience experts --out experts");
+  RunResult experts = run_cartable(dir, "build --no-search --audience experts --out experts");
   EXPECT_EQ(experts.status, 0) << experts.err;
   EXPECT_EQ(experts.err.find("template"), std::string::npos) << experts.err;
   EXPECT_TRUE(fs::exists(dir / "experts/experts/index.html"));
   write(dir / "site.yaml", read(dir / "site.yaml") + "public_validation: true\n");
-  RunResult validated = run_cartable(dir, "build --no-search --strict-templates");
+  RunResult validated = run_cartable(dir, "build --no-search");
   EXPECT_EQ(validated.status, 0) << validated.err;
   fs::remove_all(dir);
 }
@@ -325,7 +325,7 @@ TEST(StrictTemplates, ATypoInATemplateFailsTheBuildAtItsPlace) {
   fs::path entry = dir / "themes/default/templates/_entry.mustache";
   replace_in_file(entry, "{{date_label}}", "{{date_lable}}");
   auto [entry_line, entry_col] = position_of(entry, "{{date_lable}}");
-  RunResult r = run_cartable(dir, "build --no-search --strict-templates");
+  RunResult r = run_cartable(dir, "build --no-search");
   EXPECT_NE(r.status, 0);
   std::string at = "themes/default/templates/session.mustache:" + std::to_string(line) + ":" + std::to_string(col) + ": error: ";
   EXPECT_NE(r.err.find(at + "unknown template variable or section 'place_adress'"), std::string::npos) << r.err;

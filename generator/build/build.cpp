@@ -68,7 +68,7 @@ BodyDigest file_digests(const RecordingFileSystem& recording, const PreviousBuil
 
 Reuse plan_reuse(const PreviousBuild& previous, const SiteDigests& digests, const Site& site, const BuildOptions& options) {
   Reuse r;
-  if (!previous.usable || options.strict_templates) return r;
+  if (!previous.usable) return r;
   std::vector<std::string> attachments;
   for (const std::string& path : previous.changed) {
     SourceChange c = classify(path);

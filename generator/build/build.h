@@ -22,7 +22,9 @@ struct BuildOptions {
   bool search = true;        // index the site with Pagefind when it is available
   std::string pagefind;      // its executable; empty: look for it (search/pagefind.h)
   bool cache = true;         // false (`--no-cache`): trust nothing a previous build left
-  bool strict_templates = false;  // `--strict-templates`: unknown template names are errors
+  // Unknown template names are errors (render.h), checked when every page
+  // renders: a theme's edit always re-renders them all.
+  bool strict_templates = true;
   bool stage = false;  // `--stage`: leave the new site ready beside the live one (output.h publish_staged)
 };
 

@@ -71,7 +71,7 @@ uint64_t portfolio_digest(const Portfolio& p) {
 
 uint64_t module_digest(const Module& m) {
   Digest d;
-  d.add(m.id).add(m.kind).add(m.number).add(m.title).add(m.ects_title).add(m.ects).add(m.periods).add(m.periods_note);
+  d.add(m.id).add(module_kind_name(m.kind)).add(m.number).add(m.title).add(m.ects_title).add(m.ects).add(m.periods).add(m.periods_note);
   d.add(m.self_study_hours).add(m.days).add(m.training_moments).add(m.elective_periods).add(m.a_la_carte_min_periods);
   d.add(m.a_la_carte).add(m.outcomes).add(m.competencies).add(m.body.text);
   for (const Task& t : m.tasks) d.add(t.id).add(t.title).add(t.kind).add(t.description);
@@ -81,7 +81,7 @@ uint64_t module_digest(const Module& m) {
 uint64_t session_digest(const Session& s) {
   Digest d;
   d.add(s.id).add(s.module).add(s.title).add(s.description).add(s.start).add(s.end).add(s.place).add(s.speakers);
-  d.add(s.status).add(s.parallel);
+  d.add(session_status_name(s.status)).add(s.parallel);
   for (const HistoryEntry& h : s.history) {
     d.add(h.date).add(h.note).add(h.from.has_value());
     if (h.from) d.add(h.from->has_time).add(h.from->start).add(h.from->end).add(h.from->place).add(h.from->filled);

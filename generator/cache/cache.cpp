@@ -1,6 +1,8 @@
 #include "cache/cache.h"
 
 #include <elf.h>
+#include "base/text.h"  // today()
+
 #include <fcntl.h>
 #include <link.h>
 #include <sys/stat.h>
@@ -210,6 +212,9 @@ std::string build_key(const std::string& audience, bool search, const std::strin
   std::string key = program_identity() + "tz " + file_identity("/usr/share/zoneinfo/tzdata.zi") +
                     "\naudience " + audience + "\nsearch " + (search ? file_identity(pagefind) : "") +
                     "\nepoch " + (epoch ? epoch : "") + "\n";
+  // The experts' readiness counts the sessions held by the build's today
+  // (index/readiness.h): a new day is a new build for them.
+  if (audience == "experts") key += "today " + today() + "\n";
   return hex(hash_content(key));
 }
 

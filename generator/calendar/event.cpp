@@ -35,7 +35,7 @@ std::string session_speakers(const Site& site, const Session& s) {
 }
 
 std::string session_page_url(const SiteConfig& config, const std::string& id) {
-  return config.base_url + "seances/" + id + "/";
+  return config.base_url + config.urls.sessions + "/" + id + "/";  // as Index::session_url
 }
 
 std::optional<LocalTime> newest_change(const Session& s) {
@@ -76,7 +76,7 @@ EventFacts event_facts(const Site& site, const Session& s, const EventWords& wor
   f.dtstart = site.config.timezone + ":" + format_local_basic(s.start);
   f.dtend = site.config.timezone + ":" + format_local_basic(s.end);
   f.location = session_location(site, s);
-  bool cancelled = s.status == "cancelled", tentative = s.status == "tentative";
+  bool cancelled = s.status == SessionStatus::Cancelled, tentative = s.status == SessionStatus::Tentative;
   f.status = cancelled ? "CANCELLED" : tentative ? "TENTATIVE" : "CONFIRMED";
   f.transp = cancelled ? "TRANSPARENT" : "OPAQUE";
   f.summary = (cancelled ? words.cancelled_prefix : tentative ? words.tentative_prefix : "") + s.title;

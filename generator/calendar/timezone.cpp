@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 namespace cartable {
 
@@ -219,5 +221,16 @@ int weekday(const LocalTime& t) {
 }
 
 LocalTime from_utc(UtcSeconds t) { return from_seconds(t); }
+
+LocalTime build_today(const TimeZone* tz) {
+  UtcSeconds now = static_cast<UtcSeconds>(std::time(nullptr));
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    char* end = nullptr;
+    long long v = std::strtoll(epoch, &end, 10);
+    if (end && *end == '\0' && end != epoch) now = v;
+  }
+  LocalTime t = from_utc(now + (tz ? tz->offset_at_utc(now) : 0));
+  return {t.year, t.month, t.day, 23, 59};
+}
 
 }  // namespace cartable

@@ -85,6 +85,10 @@ std::string format_iso_offset(const LocalTime& t, int offset_seconds);
 int weekday(const LocalTime& t);
 LocalTime from_utc(UtcSeconds t);  // the UTC wall clock of an instant
 int days_in_month(int year, int month);
+// The build's today, its last minute (23:59) in the time zone `tz` (UTC when
+// none): SOURCE_DATE_EPOCH when set, so a reproducible build has one today;
+// else the clock. What has happened by then has happened for the build.
+LocalTime build_today(const TimeZone* tz);
 // The local onset a yearly rule gives in `year`.
 LocalTime rule_onset(const YearlyRule& rule, int year);
 // The offset in force at a UTC instant according to yearly rules alone, as a

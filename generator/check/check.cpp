@@ -58,6 +58,17 @@ void check_competency_refs(const Site& site, const std::vector<Ref>& refs, Diagn
   }
 }
 
+// A framework id typed in site.yaml (coverage_framework, certification_grid)
+// must name one: a typo would silently hide the heat map or the defence
+// form. The defaults (no position) may name nothing.
+void check_configured_framework(const Site& site, const char* key, const Ref& ref, Diagnostics& diags) {
+  if (ref.pos.line == 0 || ref.id.empty() || site.find_framework(ref.id)) return;
+  std::vector<std::string> ids;
+  for (const auto& f : site.frameworks) ids.push_back(f.id);
+  diags.error(ref.pos, tr("site.yaml: {1} names no framework: '{2}'", key, ref.id),
+              hint_or(did_you_mean(ref.id, ids), tr("the frameworks are: {1}; an empty value shows none", join_ids(ids))));
+}
+
 void compare_total(const Site& site, const char* key, double sum, const Term& what, Diagnostics& diags) {
   auto it = site.programme.declared_totals.find(key);
   if (it == site.programme.declared_totals.end()) return;
@@ -129,18 +140,8 @@ void check_session_refs(const Site& site, const Session& s, Diagnostics& diags) 
 
 std::string show_day(const LocalTime& t) { return show(t).substr(0, 10); }
 
-// The date a history entry may not pass: SOURCE_DATE_EPOCH when set (a
-// reproducible build), else today. Only a check: no output depends on it.
-LocalTime reference_date(const TimeZone* tz) {
-  UtcSeconds now = static_cast<UtcSeconds>(std::time(nullptr));
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
-    char* end = nullptr;
-    long long v = std::strtoll(epoch, &end, 10);
-    if (end && *end == '\0' && end != epoch) now = v;
-  }
-  LocalTime t = from_utc(now + (tz ? tz->offset_at(from_utc(now)) : 0));
-  return {t.year, t.month, t.day, 23, 59};  // the whole day
-}
+// The date a history entry may not pass: the build's today (timezone.h).
+LocalTime reference_date(const TimeZone* tz) { return build_today(tz); }
 
 void check_history(const Site& site, const Session& s, const LocalTime& reference, Diagnostics& diags) {
   const CalendarConfig& c = site.calendar;
@@ -201,11 +202,11 @@ void check_session_times(const Site& site, const TimeZone* tz, const Session& s,
 void check_overlaps(const Site& site, Diagnostics& diags) {
   for (size_t i = 0; i < site.sessions.size(); ++i) {
     const Session& a = site.sessions[i];
-    if (a.status == "cancelled") continue;
+    if (a.status == SessionStatus::Cancelled) continue;
     const Place* place = site.find_place(a.place.id);
     for (size_t j = i + 1; j < site.sessions.size() && site.sessions[j].start < a.end; ++j) {
       const Session& b = site.sessions[j];
-      if (b.status == "cancelled") continue;
+      if (b.status == SessionStatus::Cancelled) continue;
       const std::string from = show(a.start), to = show(a.end).substr(11);
       if (b.place.id == a.place.id && place && !place->online) {
         diags.error(b.start_pos, tr("session {1} overlaps {2} at {3} ({4} to {5})", b.id, a.id, place->short_name, from, to),
@@ -244,7 +245,7 @@ void check_calendar(const Site& site, Diagnostics& diags) {
     check_session_refs(site, s, diags);
     check_session_times(site, tz ? &*tz : nullptr, s, diags);
     check_history(site, s, reference, diags);
-    if (s.status == "cancelled" && s.history.empty()) {
+    if (s.status == SessionStatus::Cancelled && s.history.empty()) {
       diags.error(s.status_pos, tr("session {1} is cancelled but its history says nothing", s.id),
                   tr("add a history entry (date and note): it tells participants, on the pages and in the changes feed"));
     }
@@ -260,8 +261,8 @@ SourcePos field(const Entry& e, const char* key) {
 }
 
 void check_entry(const Site& site, const Portfolio& p, const Entry& e, Diagnostics& diags) {
-  if (e.slug == "impression") {
-    diags.error({e.file, 1, 1}, tr("an entry cannot be named impression.md: that is the URL of the portfolio's print view"),
+  if (e.slug == site.config.urls.print) {
+    diags.error({e.file, 1, 1}, tr("an entry cannot be named {1}.md: that is the URL of the portfolio's print view", e.slug),
                 tr("rename the file"));
   }
   const Module* m = e.module.id.empty() ? nullptr : site.find_module(e.module.id);
@@ -503,6 +504,8 @@ void fill_history_from_previous(Site& site, const std::string& ics, Diagnostics&
 }
 
 void check_site(const Site& site, Diagnostics& diags) {
+  check_configured_framework(site, "coverage_framework", site.config.coverage_framework, diags);
+  check_configured_framework(site, "certification_grid", site.config.certification_grid, diags);
   if (!site.config.catalogue.empty()) {
     // A portfolio-only repository: the programme is the HEP's catalogue,
     // checked where it is written. Its warnings would only be blamed on

@@ -25,7 +25,7 @@ Site small_site() {
   site.modules.push_back(m);
   Module w;
   w.id = "tc";
-  w.kind = "certifying-work";
+  w.kind = ModuleKind::CertifyingWork;
   w.ects = 2;
   w.self_study_hours = 50;
   site.modules.push_back(w);

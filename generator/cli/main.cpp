@@ -278,7 +278,6 @@ int main(int argc, char** argv) {
                         say(tr("The calendrier.ics subscribers have: refuse silent changes, say where moved sessions were")))
       ->check(existing_file());
   build_cmd->add_option("--pagefind", build.pagefind, say(tr("Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)")));
-  build_cmd->add_flag("--strict-templates", build.strict_templates, say(tr("Theme authors: a template name no page sets is an error")));
   build_cmd->add_flag_callback("--no-cache", [&build] { build.cache = false; },
                                say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
   build_cmd->add_flag("--stage", build.stage, say(tr("Leave the new site ready beside the live one, for 'cartable publish'")));

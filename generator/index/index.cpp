@@ -7,8 +7,6 @@
 
 namespace cartable {
 
-const std::vector<std::string> kLinkKinds = {"module", "competency", "framework", "page", "session", "portfolio", "entry"};
-
 namespace {
 // What a page reads when a query hands it entries (index/deps.h).
 void record_entries(const std::vector<const Entry*>& list) {
@@ -76,10 +74,10 @@ Index::Index(const Site& site, bool backlinks) : site_(site) {
 std::string Index::portfolios_url() const { return site_.config.base_path + "portfolios/"; }
 std::string Index::portfolio_url(const std::string& slug) const { return portfolios_url() + slug + "/"; }
 std::string Index::entry_url(const Entry& e) const { return portfolio_url(e.portfolio) + e.slug + "/"; }
-std::string Index::print_url(const std::string& slug) const { return portfolio_url(slug) + "impression/"; }
-std::string Index::search_url() const { return site_.config.base_path + "recherche/"; }
+std::string Index::print_url(const std::string& slug) const { return portfolio_url(slug) + urls().print + "/"; }
+std::string Index::search_url() const { return site_.config.base_path + urls().search + "/"; }
 std::string Index::experts_url(int filter) const {
-  static const char* const views[] = {"", "prets/", "a-completer/"};
+  const std::string views[] = {"", urls().ready + "/", urls().incomplete + "/"};
   return site_.config.base_path + "experts/" + views[filter];
 }
 
@@ -174,12 +172,12 @@ std::string Index::entry_kind(const Entry& e) const {
   return t ? t->kind : std::string();
 }
 
-std::string Index::calendar_url() const { return site_.config.base_path + "calendrier/"; }
-std::string Index::calendar_feed_url() const { return site_.config.base_path + "calendrier.ics"; }
-std::string Index::changes_url() const { return calendar_url() + "modifications/"; }
+std::string Index::calendar_url() const { return site_.config.base_path + urls().calendar + "/"; }
+std::string Index::calendar_feed_url() const { return site_.config.base_path + urls().calendar + ".ics"; }
+std::string Index::changes_url() const { return calendar_url() + urls().changes + "/"; }
 std::string Index::changes_feed_url() const { return changes_url() + "atom.xml"; }
-std::string Index::module_feed_url(const std::string& id) const { return module_url(id) + "calendrier.ics"; }
-std::string Index::session_url(const std::string& id) const { return site_.config.base_path + "seances/" + id + "/"; }
+std::string Index::module_feed_url(const std::string& id) const { return module_url(id) + urls().calendar + ".ics"; }
+std::string Index::session_url(const std::string& id) const { return site_.config.base_path + urls().sessions + "/" + id + "/"; }
 std::string Index::session_ics_url(const std::string& id) const { return session_url(id) + id + ".ics"; }
 
 std::string Index::webcal(const std::string& site_url) const {
@@ -210,7 +208,11 @@ std::vector<const Session*> Index::sessions_developing(const std::string& ref) c
 std::string Index::home_url() const { return site_.config.base_path; }
 std::string Index::modules_url() const { return site_.config.base_path + "modules/"; }
 std::string Index::module_url(const std::string& id) const { return modules_url() + id + "/"; }
-std::string Index::frameworks_url() const { return site_.config.base_path + "referentiels/"; }
+std::string Index::task_anchor(const std::string& task) const { return site_.config.task_anchor + task; }
+std::string Index::task_url(const std::string& module, const std::string& task) const {
+  return module_url(module) + "#" + task_anchor(task);
+}
+std::string Index::frameworks_url() const { return site_.config.base_path + urls().frameworks + "/"; }
 std::string Index::framework_url(const std::string& id) const { return frameworks_url() + id + "/"; }
 std::string Index::competency_url(const std::string& ref) const { return frameworks_url() + ref + "/"; }
 std::string Index::page_url(const std::string& id) const {
@@ -233,48 +235,62 @@ const std::vector<const Module*>& Index::modules_developing(const std::string& r
   return it == modules_by_competency_.end() ? none : it->second;
 }
 
-std::optional<LinkTarget> Index::resolve(const std::string& kind, const std::string& id, Text& hint) const {
+std::optional<LinkTarget> Index::resolve(LinkKind kind, const std::string& id, Text& hint) const {
+  const std::string name = link_kind_name(kind);
   // A competency's title lives in its framework.
-  if (kind == "competency" || kind == "framework") record_dep("framework", id.substr(0, id.find('/')));
-  else record_dep(kind, id);
-  if (site_.withheld.count(kind + ":" + id)) return LinkTarget{};
-  if (kind == "module") {
-    if (const Module* m = site_.find_module(id)) return LinkTarget{module_url(id), m->title};
-    hint = did_you_mean(id, site_.module_ids());
-  } else if (kind == "competency") {
-    if (const CompetencyLocation* loc = site_.find_competency(id)) {
-      return LinkTarget{competency_url(id), competency_code(site_, *loc) + " " + competency_title(site_, *loc)};
+  if (kind == LinkKind::Competency || kind == LinkKind::Framework) record_dep("framework", id.substr(0, id.find('/')));
+  else record_dep(name, id);
+  if (site_.withheld.count(name + ":" + id)) return LinkTarget{};
+  switch (kind) {
+    case LinkKind::Module:
+      if (const Module* m = site_.find_module(id)) return LinkTarget{module_url(id), m->title};
+      hint = did_you_mean(id, site_.module_ids());
+      break;
+    case LinkKind::Competency:
+      if (const CompetencyLocation* loc = site_.find_competency(id)) {
+        return LinkTarget{competency_url(id), competency_code(site_, *loc) + " " + competency_title(site_, *loc)};
+      }
+      hint = did_you_mean(id, site_.competency_refs());
+      break;
+    case LinkKind::Framework: {
+      if (const Framework* f = site_.find_framework(id)) return LinkTarget{framework_url(id), f->title};
+      std::vector<std::string> ids;
+      for (const auto& [k, v] : site_.framework_by_id) ids.push_back(k);
+      hint = did_you_mean(id, ids);
+      break;
     }
-    hint = did_you_mean(id, site_.competency_refs());
-  } else if (kind == "framework") {
-    if (const Framework* f = site_.find_framework(id)) return LinkTarget{framework_url(id), f->title};
-    std::vector<std::string> ids;
-    for (const auto& [k, v] : site_.framework_by_id) ids.push_back(k);
-    hint = did_you_mean(id, ids);
-  } else if (kind == "session") {
-    if (const Session* s = site_.find_session(id)) return LinkTarget{session_url(id), s->title};
-    hint = did_you_mean(id, site_.session_ids());
-  } else if (kind == "portfolio") {
-    if (const Portfolio* p = site_.find_portfolio(id)) return LinkTarget{portfolio_url(id), p->name};
-    hint = did_you_mean(id, site_.portfolio_slugs());
-  } else if (kind == "entry") {
-    auto slash = id.find('/');
-    if (slash != std::string::npos) {
-      if (const Entry* e = site_.find_entry(id.substr(0, slash), id.substr(slash + 1))) return LinkTarget{entry_url(*e), e->title};
+    case LinkKind::Session:
+      if (const Session* s = site_.find_session(id)) return LinkTarget{session_url(id), s->title};
+      hint = did_you_mean(id, site_.session_ids());
+      break;
+    case LinkKind::Portfolio:
+      if (const Portfolio* p = site_.find_portfolio(id)) return LinkTarget{portfolio_url(id), p->name};
+      hint = did_you_mean(id, site_.portfolio_slugs());
+      break;
+    case LinkKind::Entry: return resolve_entry(id, hint);
+    case LinkKind::Page: {
+      auto it = site_.page_by_id.find(id);
+      if (it != site_.page_by_id.end()) return LinkTarget{page_url(id), site_.pages[it->second].title};
+      std::vector<std::string> ids;
+      for (const auto& [k, v] : site_.page_by_id) ids.push_back(k);
+      hint = did_you_mean(id, ids);
+      break;
     }
-    std::vector<std::string> ids;
-    for (const Portfolio& p : site_.portfolios) {
-      for (const Entry& e : p.entries) ids.push_back(p.slug + "/" + e.slug);
-    }
-    hint = did_you_mean(id, ids);
-    if (hint.empty() && slash == std::string::npos) hint = tr("write entry:<portfolio>/<entry>");
-  } else if (kind == "page") {
-    auto it = site_.page_by_id.find(id);
-    if (it != site_.page_by_id.end()) return LinkTarget{page_url(id), site_.pages[it->second].title};
-    std::vector<std::string> ids;
-    for (const auto& [k, v] : site_.page_by_id) ids.push_back(k);
-    hint = did_you_mean(id, ids);
   }
+  return std::nullopt;
+}
+
+std::optional<LinkTarget> Index::resolve_entry(const std::string& id, Text& hint) const {
+  auto slash = id.find('/');
+  if (slash != std::string::npos) {
+    if (const Entry* e = site_.find_entry(id.substr(0, slash), id.substr(slash + 1))) return LinkTarget{entry_url(*e), e->title};
+  }
+  std::vector<std::string> ids;
+  for (const Portfolio& p : site_.portfolios) {
+    for (const Entry& e : p.entries) ids.push_back(p.slug + "/" + e.slug);
+  }
+  hint = did_you_mean(id, ids);
+  if (hint.empty() && slash == std::string::npos) hint = tr("write entry:<portfolio>/<entry>");
   return std::nullopt;
 }
 

@@ -25,9 +25,6 @@ struct Evidence {
   bool equivalent = false;  // tagged with an equivalent competency
 };
 
-// What an internal link can name: "<kind>:<id>".
-extern const std::vector<std::string> kLinkKinds;
-
 class Index {
  public:
   // `backlinks` false: URLs and link resolution only, for rendering one
@@ -40,6 +37,9 @@ class Index {
   std::string home_url() const;
   std::string modules_url() const;
   std::string module_url(const std::string& id) const;
+  // A task's anchor on its module's page, and its URL (site.yaml task_anchor).
+  std::string task_anchor(const std::string& task) const;
+  std::string task_url(const std::string& module, const std::string& task) const;
   std::string frameworks_url() const;
   std::string framework_url(const std::string& id) const;
   std::string competency_url(const std::string& ref) const;  // "fw/code"
@@ -92,9 +92,13 @@ class Index {
 
   // Resolves "module:m1", "competency:rc-num-so/3.1", ... Returns nullopt and
   // fills `hint` when the kind is known but the id is not.
-  std::optional<LinkTarget> resolve(const std::string& kind, const std::string& id, Text& hint) const;
+  std::optional<LinkTarget> resolve(LinkKind kind, const std::string& id, Text& hint) const;
 
  private:
+  // The URL words of this site (site.yaml `urls:`); defaults in the comments above.
+  const UrlSegments& urls() const { return site_.config.urls; }
+  std::optional<LinkTarget> resolve_entry(const std::string& id, Text& hint) const;
+
   const Site& site_;
   std::map<std::string, std::vector<const Module*>> modules_by_competency_;
   std::map<std::string, std::vector<const Session*>> sessions_by_module_;

@@ -117,11 +117,11 @@ TEST_F(IndexTest, URLsCarryTheBasePathAndLinksResolveOrHint) {
   EXPECT_EQ(index->entry_url(*site.find_entry("ana", "a1")), "/cas/portfolios/ana/a1/");
   EXPECT_EQ(index->absolute(index->session_url("s2")), "https://example.org/cas/seances/s2/");
   Text hint;
-  std::optional<LinkTarget> m1 = index->resolve("module", "m1", hint);
+  std::optional<LinkTarget> m1 = index->resolve(LinkKind::Module, "m1", hint);
   ASSERT_TRUE(m1);
   EXPECT_EQ(m1->url, "/cas/modules/m1/");
-  EXPECT_FALSE(index->resolve("module", "m9", hint));
-  std::optional<LinkTarget> a1 = index->resolve("entry", "ana/a1", hint);
+  EXPECT_FALSE(index->resolve(LinkKind::Module, "m9", hint));
+  std::optional<LinkTarget> a1 = index->resolve(LinkKind::Entry, "ana/a1", hint);
   ASSERT_TRUE(a1);
   EXPECT_EQ(a1->title, "Entrée a1");
 }

@@ -1,6 +1,8 @@
 #include "index/readiness.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 
 namespace cartable {
 
@@ -102,18 +104,23 @@ void add_tasks(const Index& index, const Portfolio& p, Readiness& r) {
   }
 }
 
-void add_attendance(const Site& site, const ParticipantRecord* rec, Readiness& r) {
-  for (const Session& s : site.sessions) {
-    if (s.status == "cancelled") continue;
+void add_attendance(const Site& site, const ParticipantRecord* rec, const LocalTime& today, Readiness& r) {
+  std::vector<TrainingSlot> slots = training_slots(site, today);
+  std::map<const Session*, size_t> slot_of;
+  for (size_t i = 0; i < slots.size(); ++i) {
     r.sessions++;
-    r.total_minutes += session_minutes(s);
+    r.total_minutes += slots[i].minutes;
+    for (const Session* s : slots[i].sessions) slot_of[s] = i;
   }
   r.has_record = rec != nullptr;
   if (!rec) return;  // « données manquantes »: never ready
+  std::vector<bool> missed(slots.size(), false);
   for (const Absence& a : rec->absences) {
     const Session* s = site.find_session(a.session.id);
-    if (!s || s->status == "cancelled") continue;
-    int minutes = session_minutes(*s);
+    auto it = slot_of.find(s);
+    if (it == slot_of.end() || missed[it->second]) continue;  // cancelled, to come, or the slot already missed
+    missed[it->second] = true;
+    int minutes = slots[it->second].minutes;
     r.missed.push_back({s, minutes, a.justified});
     r.missed_minutes += minutes;
     if (a.justified) {
@@ -173,23 +180,45 @@ EntryProgress entry_validation(const Index& index, const Entry& e) {
   return entry_progress(index, *owner, e);
 }
 
+std::vector<TrainingSlot> training_slots(const Site& site, const LocalTime& today) {
+  std::vector<TrainingSlot> slots;
+  size_t options = SIZE_MAX;  // the slot of the parallel options under way
+  LocalTime options_end;
+  for (const Session& s : site.sessions) {  // by start
+    if (s.status == SessionStatus::Cancelled || today < s.start) continue;
+    int minutes = session_minutes(s);
+    if (s.parallel && options != SIZE_MAX && s.start < options_end) {
+      slots[options].sessions.push_back(&s);
+      slots[options].minutes = std::max(slots[options].minutes, minutes);
+      options_end = std::max(options_end, s.end);
+      continue;
+    }
+    slots.push_back({{&s}, minutes});
+    if (s.parallel) {
+      options = slots.size() - 1;
+      options_end = s.end;
+    }
+  }
+  return slots;
+}
+
 int session_minutes(const Session& s) {
   return static_cast<int>(minutes_since_epoch(s.end) - minutes_since_epoch(s.start));
 }
 
-Readiness readiness(const Index& index, const Portfolio& p) {
+Readiness readiness(const Index& index, const Portfolio& p, const LocalTime& today) {
   const Site& site = index.site();
   const ParticipantRecord* rec = site.find_record(p.slug);
   Readiness r;
   add_tasks(index, p, r);
-  add_attendance(site, rec, r);
+  add_attendance(site, rec, today, r);
   add_a_la_carte(site, p, rec, r);
   if (rec) {
     r.defence_state = rec->defence_state;
     r.defence = rec->defence;
     r.defence_outcome = rec->defence_outcome;
   }
-  r.defence_ok = r.defence_state == DefenceState::Held && r.defence_outcome == "passed";
+  r.defence_ok = r.defence_state == DefenceState::Held && r.defence_outcome == DefenceOutcome::Passed;
   for (const Entry* e : index.entries_of(p.slug)) r.timeline.push_back(e);
   std::stable_sort(r.timeline.begin(), r.timeline.end(), [](const Entry* a, const Entry* b) { return a->date < b->date; });
   r.ready_for_defence = r.attendance_ok && r.tasks_ok && r.portfolio_ok && r.a_la_carte_ok;

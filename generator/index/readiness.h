@@ -6,9 +6,13 @@
 // the public build never has.
 //
 //  - attendance: « au maximum 20% d'absence justifiée au temps de
-//    formation »: minutes of missed non-cancelled sessions over the minutes
-//    of all non-cancelled sessions, at most the limit (inclusive), and no
-//    unjustified absence; no record at all is missing data, never ready;
+//    formation »: minutes missed over the minutes of training held so far,
+//    at most the limit (inclusive), and no unjustified absence; no record at
+//    all is missing data, never ready. Training held so far: the sessions
+//    neither cancelled nor still to come (they start after the build's
+//    today); overlapping `parallel` options are one slot, since each
+//    participant attends one of them: it counts once, for its longest
+//    option, and an absence from any of its options misses that slot;
 //  - tasks: every task of the rules' modules acquired, by a trainer's
 //    assessment whose fingerprint still matches the entry; a coauthored
 //    entry counts for a coauthor only when the assessment names them or
@@ -51,6 +55,13 @@ struct MissedSession {
   bool justified = false;
 };
 
+// A unit of training time: a base session, or overlapping parallel options
+// (a participant attends one).
+struct TrainingSlot {
+  std::vector<const Session*> sessions;  // the first one starts the slot
+  int minutes = 0;                       // the longest option's
+};
+
 struct CourseProgress {
   const AlaCarteCourse* course = nullptr;
   bool confirmed = false;
@@ -68,7 +79,7 @@ struct ModuleAlaCarte {
 struct Readiness {
   std::vector<TaskProgress> tasks;  // every task of the rules' modules, then the portfolio task
   bool has_record = false;          // the HEP keeps attendance for this participant
-  int sessions = 0;                 // sessions that count (not cancelled)
+  int sessions = 0;                 // training slots that count (held, not cancelled)
   long total_minutes = 0;           // their training time
   long missed_minutes = 0;
   long unjustified_minutes = 0;
@@ -83,7 +94,7 @@ struct Readiness {
   bool a_la_carte_ok = false;
   DefenceState defence_state = DefenceState::None;
   LocalTime defence;
-  std::string defence_outcome;
+  DefenceOutcome defence_outcome = DefenceOutcome::None;
   bool defence_ok = false;          // held, passed
   bool ready_for_defence = false;   // every condition but the defence
   bool ready = false;               // all of the above
@@ -93,7 +104,10 @@ struct Readiness {
 const char* task_state_name(TaskState s);  // "missing", "submitted", "not-acquired", "to-redo", "revalidate", "acquired"
 // A session's length in minutes (wall-clock: sessions never span a DST change).
 int session_minutes(const Session& s);
-Readiness readiness(const Index& index, const Portfolio& p);
+// Training held by `today` (calendar/timezone.h, build_today), in slots.
+std::vector<TrainingSlot> training_slots(const Site& site, const LocalTime& today);
+// `today`: the build's (build_today); sessions after it have not happened.
+Readiness readiness(const Index& index, const Portfolio& p, const LocalTime& today);
 // An entry as its owner's trainers assessed it (no assessment: Submitted).
 EntryProgress entry_validation(const Index& index, const Entry& e);
 

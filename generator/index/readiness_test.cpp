@@ -85,7 +85,7 @@ struct Fixture {
   Readiness of(const std::string& who) {
     site = load();
     index = std::make_unique<Index>(site);
-    return readiness(*index, *site.find_portfolio(who));
+    return readiness(*index, *site.find_portfolio(who), today);
   }
   // Ana with every task validated and a record: ready unless a test breaks it.
   void ready_ana() {
@@ -97,6 +97,7 @@ struct Fixture {
   Diagnostics diags;
   Site site;
   std::unique_ptr<Index> index;
+  LocalTime today{2028, 12, 31, 23, 59};  // the build's: after every session unless a test says otherwise
 };
 
 const char* kHeld = "    defence: {date: 2028-05-01 09:00, held: true, outcome: passed}\n";
@@ -341,4 +342,108 @@ TEST(Readiness, TheLatestAssessmentOfAnEntryDecides) {
 TEST(Fingerprint, IsSha256OfASha256sumManifest) {
   // sha256sum of "abc" is the FIPS 180-2 test vector.
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Training held so far (readiness.h): what starts after the build's today
+// has not happened, and parallel options are one slot. Kept as separate
+// tests at the end of the file (h14-model).
+namespace {
+// Overlapping options on 2 March 2027: « a » 08:00-09:01, « b » 08:00-08:30.
+const char* kOptions =
+    "  - id: a\n    module: m1\n    title: Option A\n    start: 2027-03-02 08:00\n    end: 2027-03-02 09:01\n    place: salle\n"
+    "    parallel: true\n"
+    "  - id: b\n    module: m1\n    title: Option B\n    start: 2027-03-02 08:00\n    end: 2027-03-02 08:30\n    place: en-ligne\n"
+    "    parallel: true\n";
+}  // namespace
+
+TEST(Readiness, SessionsAfterTheBuildsTodayCountNeitherWay) {
+  Fixture f;
+  f.session("passee", 1, 240);
+  f.session("a-venir", 10, 465);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n      - session: a-venir\n        justified: false\n";
+  f.today = {2027, 3, 9, 23, 59};
+  Readiness r = f.of("ana");
+  EXPECT_FALSE(f.diags.has_errors()) << (f.diags.sorted().empty() ? "" : format_diagnostic(f.diags.sorted()[0]));
+  EXPECT_EQ(r.sessions, 1);
+  EXPECT_EQ(r.total_minutes, 240);
+  EXPECT_EQ(r.missed_minutes, 0);
+  EXPECT_EQ(r.unjustified_absences, 0);
+  EXPECT_TRUE(r.attendance_ok);
+  // Once its day has come, it counts, and so does the absence.
+  f.today = {2027, 3, 10, 23, 59};
+  r = f.of("ana");
+  EXPECT_EQ(r.sessions, 2);
+  EXPECT_EQ(r.total_minutes, 240 + 465);
+  EXPECT_EQ(r.unjustified_absences, 1);
+  EXPECT_FALSE(r.attendance_ok);
+}
+
+// The boundary: a session of the build's day has happened (its start is
+// before the day's last minute), one of the next day has not.
+TEST(Readiness, ASessionOfTheBuildsDayHasHappenedTheNextDaysHasNot) {
+  Fixture f;
+  f.session("s1", 5, 120);
+  f.session("s2", 6, 120);
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld;
+  f.today = {2027, 3, 5, 23, 59};
+  EXPECT_EQ(f.of("ana").total_minutes, 120);
+  f.today = {2027, 3, 5, 7, 59};  // before s1's start
+  EXPECT_EQ(f.of("ana").total_minutes, 0);
+  f.today = {2027, 3, 5, 8, 0};  // s1 starts
+  EXPECT_EQ(f.of("ana").total_minutes, 120);
+}
+
+// One participant attends one of the options: the slot counts once, for its
+// longest option (61 min). 240 + 61 = 301 minutes of training; missing the
+// slot is 61 of them, 20.3 %: over the limit. Counting both options (362
+// minutes, 16.9 %) would have let it pass.
+TEST(Readiness, ParallelOptionsAreOneSlotOfTheLongestOption) {
+  Fixture f;
+  f.files->add_file("content/places.yaml", "places:\n  - id: salle\n    name: Salle\n  - id: en-ligne\n    name: En ligne\n    online: true\n");
+  f.session("base", 1, 240);
+  f.sessions += kOptions;
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld + "    absences:\n      - session: b\n        justified: true\n";
+  Readiness r = f.of("ana");
+  EXPECT_FALSE(f.diags.has_errors()) << (f.diags.sorted().empty() ? "" : format_diagnostic(f.diags.sorted()[0]));
+  EXPECT_EQ(r.sessions, 2);
+  EXPECT_EQ(r.total_minutes, 301);
+  EXPECT_EQ(r.missed_minutes, 61);
+  ASSERT_EQ(r.missed.size(), 1u);
+  EXPECT_EQ(r.missed[0].session->id, "b");
+  EXPECT_FALSE(r.attendance_ok);
+}
+
+// Absent from both options of a slot: the slot is missed once.
+TEST(Readiness, AbsencesFromTwoOptionsOfOneSlotMissItOnce) {
+  Fixture f;
+  f.files->add_file("content/places.yaml", "places:\n  - id: salle\n    name: Salle\n  - id: en-ligne\n    name: En ligne\n    online: true\n");
+  f.session("base", 1, 600);
+  f.sessions += kOptions;
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld +
+                 "    absences:\n      - session: a\n        justified: true\n      - session: b\n        justified: true\n";
+  Readiness r = f.of("ana");
+  EXPECT_FALSE(f.diags.has_errors()) << (f.diags.sorted().empty() ? "" : format_diagnostic(f.diags.sorted()[0]));
+  EXPECT_EQ(r.total_minutes, 661);
+  EXPECT_EQ(r.missed_minutes, 61);
+  EXPECT_EQ(r.justified_absences, 1);
+}
+
+// Options that follow each other without overlapping are two slots.
+TEST(Readiness, ParallelOptionsThatDoNotOverlapAreTwoSlots) {
+  Fixture f;
+  f.session("base", 1, 240);
+  f.sessions +=
+      "  - id: matin\n    module: m1\n    title: Matin\n    start: 2027-03-02 08:00\n    end: 2027-03-02 10:00\n    place: salle\n"
+      "    parallel: true\n"
+      "  - id: midi\n    module: m1\n    title: Midi\n    start: 2027-03-02 10:00\n    end: 2027-03-02 11:00\n    place: salle\n"
+      "    parallel: true\n";
+  f.ready_ana();
+  f.attendance = std::string("  - participant: ana\n") + kHeld;
+  Readiness r = f.of("ana");
+  EXPECT_EQ(r.sessions, 3);
+  EXPECT_EQ(r.total_minutes, 240 + 120 + 60);
 }

@@ -68,13 +68,12 @@ void Loader::load_session(Fields& f, YamlSource& src) {
   ok = parse_local_time(f.str("end", true), false, s.end, s.end_pos, diags) && ok;
   s.place = {f.str("place", true), f.pos_of("place")};
   for (auto& [id, pos] : f.str_list_pos("speakers")) s.speakers.push_back({id, pos});
-  if (f.has("status")) s.status = f.str("status");
+  std::string status = f.has("status") ? f.str("status") : session_status_name(SessionStatus::Confirmed);
   s.status_pos = f.pos_of("status");
   s.parallel = f.boolean("parallel");
-  if (s.status != "confirmed" && s.status != "tentative" && s.status != "cancelled") {
-    diags.error(s.status_pos, tr("unknown session status '{1}'", s.status),
-                hint_or(did_you_mean(s.status, {"confirmed", "tentative", "cancelled"}),
-                        tr("write confirmed, tentative or cancelled")));
+  if (!parse_session_status(status, s.status)) {
+    diags.error(s.status_pos, tr("unknown session status '{1}'", status),
+                hint_or(did_you_mean(status, session_status_names()), tr("write confirmed, tentative or cancelled")));
   }
   f.for_each_item(
       "history", term("history entry"),

@@ -65,11 +65,11 @@ void load_defence(Fields& pf, const YamlSource& src, ParticipantRecord& r, Diagn
   r.defence_state = DefenceState::Planned;
   if (df.boolean("held", false)) {
     r.defence_state = DefenceState::Held;
-    r.defence_outcome = df.str("outcome");
-    if (r.defence_outcome != "passed" && r.defence_outcome != "failed") {
+    std::string outcome = df.str("outcome");
+    if (outcome.empty() || !parse_defence_outcome(outcome, r.defence_outcome)) {
       diags.error(df.pos_of(df.has("outcome") ? "outcome" : "held"),
-                  r.defence_outcome.empty() ? tr("a defence recorded as held needs its outcome")
-                                            : tr("unknown defence outcome '{1}'", r.defence_outcome),
+                  outcome.empty() ? tr("a defence recorded as held needs its outcome")
+                                  : tr("unknown defence outcome '{1}'", outcome),
                   tr("write outcome: passed or outcome: failed"));
     }
   } else if (df.has("outcome")) {

@@ -85,6 +85,7 @@ struct Loader {
   void load_catalogue(const std::string& file, const SourcePos& pos);
   bool load_config();
   void load_calendar_config(const YAML::Node& node, const YamlSource& src);
+  void load_site_names(Fields& f, const YamlSource& src);
   void load_portfolios();
   std::optional<Portfolio> load_portfolio(const fs::path& rel);
   void load_a_la_carte(Fields& f, Portfolio& p);

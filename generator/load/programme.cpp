@@ -53,7 +53,7 @@ void Loader::load_catalogue(const std::string& file, const SourcePos& pos) {
     Module m;
     m.pos = at;
     m.id = str(jm, "id");
-    m.kind = str(jm, "kind");
+    parse_module_kind(str(jm, "kind"), m.kind);  // written by cartable: known
     m.number = static_cast<int>(num(jm, "number"));
     m.title = str(jm, "title");
     m.ects_title = str(jm, "ects_title");
@@ -105,7 +105,7 @@ void Loader::load_catalogue(const std::string& file, const SourcePos& pos) {
       s.module = {str(jss, "module"), at};
       s.title = str(jss, "title");
       s.place = {str(jss, "place"), at};
-      s.status = str(jss, "status");
+      parse_session_status(str(jss, "status"), s.status);  // written by cartable: known
       if (parse_local_time(str(jss, "start"), false, s.start, at, diags) &&
           parse_local_time(str(jss, "end"), false, s.end, at, diags)) {
         site.sessions.push_back(std::move(s));
@@ -204,7 +204,33 @@ bool Loader::load_config() {
   YAML::Node cal = f.node("calendar");
   if (cal.IsDefined() && !cal.IsNull()) load_calendar_config(cal, src);
   c.public_validation = f.boolean("public_validation", false);
+  load_site_names(f, src);
   return true;
+}
+
+// The programme's own ids and URL words (model.h, SiteConfig): check/
+// verifies that the frameworks named exist, once they are loaded.
+void Loader::load_site_names(Fields& f, const YamlSource& src) {
+  SiteConfig& c = site.config;
+  if (f.has("coverage_framework")) c.coverage_framework = {f.str("coverage_framework"), f.pos_of("coverage_framework")};
+  if (f.has("certification_grid")) c.certification_grid = {f.str("certification_grid"), f.pos_of("certification_grid")};
+  if (f.has("task_anchor")) c.task_anchor = f.str("task_anchor");
+  YAML::Node urls = f.node("urls");
+  if (!urls.IsDefined() || urls.IsNull()) return;
+  Fields u(urls, src, diags, term("urls"));
+  if (!u.ok()) return;
+  std::pair<const char*, std::string*> segments[] = {
+      {"calendar", &c.urls.calendar},     {"changes", &c.urls.changes}, {"sessions", &c.urls.sessions},
+      {"frameworks", &c.urls.frameworks}, {"search", &c.urls.search},   {"print", &c.urls.print},
+      {"ready", &c.urls.ready},           {"incomplete", &c.urls.incomplete}};
+  for (auto& [key, value] : segments) {
+    if (!u.has(key)) continue;
+    *value = u.str(key);
+    if (value->empty() || value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      diags.error(u.pos_of(key), tr("urls.{1} '{2}' must be one folder name of a-z, 0-9 and '-'", key, *value),
+                  tr("write a word of the site's language, e.g. {1}", slugify(value->empty() ? std::string(key) : *value)));
+    }
+  }
 }
 
 // A Markdown file with front matter: returns its fields' YAML and body.
@@ -291,12 +317,12 @@ void Loader::load_modules() {
       diags.error(f.pos_of("id"), tr("module id '{1}' differs from its file name '{2}'", m.id, name.string()),
                   tr("rename the file to {1}.md or remove the 'id' line", m.id));
     }
-    if (f.has("kind")) m.kind = f.str("kind");
-    if (m.kind != "module" && m.kind != "certifying-work") {
-      diags.error(f.pos_of("kind"), tr("unknown module kind '{1}'", m.kind),
-                  hint_or(did_you_mean(m.kind, {"module", "certifying-work"}), tr("write module or certifying-work")));
+    std::string kind = f.has("kind") ? f.str("kind") : module_kind_name(ModuleKind::Module);
+    if (!parse_module_kind(kind, m.kind)) {
+      diags.error(f.pos_of("kind"), tr("unknown module kind '{1}'", kind),
+                  hint_or(did_you_mean(kind, module_kind_names()), tr("write module or certifying-work")));
     }
-    m.number = f.integer("number", m.kind == "module");
+    m.number = f.integer("number", m.kind == ModuleKind::Module);
     m.title = f.str("title", true);
     m.ects_title = f.str("ects_title");
     m.ects = f.number("ects", true).value_or(0);

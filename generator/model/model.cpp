@@ -111,6 +111,10 @@ void Site::build_lookups() {
   }
 }
 
+const Framework* configured_framework(const Site& site, const Ref& ref) {
+  return ref.id.empty() ? nullptr : site.find_framework(ref.id);
+}
+
 bool parse_visibility(const std::string& text, Visibility& out) {
   if (text == "public") out = Visibility::Public;
   else if (text == "experts") out = Visibility::Experts;

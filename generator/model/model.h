@@ -77,6 +77,20 @@ struct Publishing {
   std::vector<std::string> trainer_paths;  // folders, e.g. content/assessments/
 };
 
+// The folders of the site's pages whose names are words of the site's
+// language (site.yaml `urls:`); each is one segment, a-z, 0-9 and '-'.
+// Defaults: the CAS CNE's French ones.
+struct UrlSegments {
+  std::string calendar = "calendrier";     // /calendrier/, /calendrier.ics
+  std::string changes = "modifications";   // /calendrier/modifications/
+  std::string sessions = "seances";        // /seances/<id>/
+  std::string frameworks = "referentiels"; // /referentiels/<id>/
+  std::string search = "recherche";        // /recherche/
+  std::string print = "impression";        // /portfolios/<slug>/impression/
+  std::string ready = "prets";             // /experts/prets/
+  std::string incomplete = "a-completer";  // /experts/a-completer/
+};
+
 struct SiteConfig {
   std::string title;
   std::string base_url;   // absolute, ends with '/'
@@ -98,6 +112,16 @@ struct SiteConfig {
   // The largest attachment published (site.yaml `max_attachment_mb`).
   uint64_t max_attachment_bytes = 20 * 1024 * 1024;
   Publishing publishing;
+  // The framework whose coverage portfolios and the experts' matrix show,
+  // and the one experts fill in at the defence (site.yaml
+  // `coverage_framework`, `certification_grid`). An empty id: none. Named
+  // in site.yaml, the framework must exist (check/).
+  Ref coverage_framework = {"rc-num-so", {}};
+  Ref certification_grid = {"inspe-grille", {}};
+  // A task's anchor on its module's page is this prefix and its id
+  // (site.yaml `task_anchor`): /modules/m1/#tache-<id>.
+  std::string task_anchor = "tache-";
+  UrlSegments urls;
   SourcePos pos;
 };
 
@@ -119,6 +143,27 @@ struct Person {
   SourcePos pos;
 };
 
+// The closed sets of words the sources may use, read into enums once by
+// load (which reports an unknown word) and written back only where output
+// shows them (model/kinds.cpp has the names).
+enum class SessionStatus { Confirmed, Tentative, Cancelled };
+enum class ModuleKind { Module, CertifyingWork };
+enum class DefenceOutcome { None, Passed, Failed };  // None: not held yet
+// Internal Markdown links, `[text](kind:id)`.
+enum class LinkKind { Module, Competency, Framework, Page, Session, Portfolio, Entry };
+
+const char* session_status_name(SessionStatus s);  // "confirmed", "tentative", "cancelled"
+bool parse_session_status(std::string_view text, SessionStatus& out);
+const std::vector<std::string>& session_status_names();
+const char* module_kind_name(ModuleKind k);  // "module", "certifying-work"
+bool parse_module_kind(std::string_view text, ModuleKind& out);
+const std::vector<std::string>& module_kind_names();
+const char* defence_outcome_name(DefenceOutcome o);  // "", "passed", "failed"
+bool parse_defence_outcome(std::string_view text, DefenceOutcome& out);
+const char* link_kind_name(LinkKind k);  // "module", "competency", ...
+bool parse_link_kind(std::string_view text, LinkKind& out);
+const std::vector<std::string>& link_kind_names();
+
 struct Task {
   std::string id;
   std::string title;
@@ -130,7 +175,7 @@ struct Task {
 // A module of the programme, or the certifying work (kind "certifying-work").
 struct Module {
   std::string id;
-  std::string kind = "module";
+  ModuleKind kind = ModuleKind::Module;
   int number = 0;                  // 0 for the certifying work
   std::string title;               // as in the detailed programme (section 8)
   std::string ects_title;          // as in the ECTS table (section 6)
@@ -244,7 +289,7 @@ struct Session {
   LocalTime end;
   Ref place;
   std::vector<Ref> speakers;
-  std::string status = "confirmed";  // confirmed, tentative, cancelled
+  SessionStatus status = SessionStatus::Confirmed;
   // Marked parallel (an option among others): may overlap other sessions.
   // Base sessions may not, since one cohort attends them all.
   bool parallel = false;
@@ -375,7 +420,7 @@ struct ParticipantRecord {
   LocalTime defence;
   bool has_defence = false;
   DefenceState defence_state = DefenceState::None;  // planned until recorded as held
-  std::string defence_outcome;                      // held: "passed" or "failed"
+  DefenceOutcome defence_outcome = DefenceOutcome::None;  // held: passed or failed
   std::vector<AlaCarteConfirmation> a_la_carte;
   SourcePos pos;
 };
@@ -474,6 +519,10 @@ void restrict_to_audience(Site& site, Visibility audience, bool keep_drafts = fa
 bool visible_to(const Portfolio& p, const Entry& e, Visibility audience, bool keep_drafts);
 
 bool parse_visibility(const std::string& text, Visibility& out);
+
+// The framework site.yaml names for a role (SiteConfig::coverage_framework,
+// certification_grid); none when the id is empty or names nothing.
+const Framework* configured_framework(const Site& site, const Ref& ref);
 
 // Title of a competency or domain a ref points at.
 const std::string& competency_title(const Site& site, const CompetencyLocation& loc);

@@ -15,7 +15,7 @@ namespace {
 Json module_json(const Index& index, const Module& m) {
   Json j;
   j["id"] = m.id;
-  j["kind"] = m.kind;
+  j["kind"] = module_kind_name(m.kind);
   if (m.number > 0) j["number"] = m.number;
   j["title"] = m.title;
   j["ects_title"] = m.ects_title;
@@ -118,7 +118,7 @@ std::string catalogue_json(const Index& index) {
     std::snprintf(start, sizeof start, "%04d-%02d-%02d %02d:%02d", s.start.year, s.start.month, s.start.day, s.start.hour, s.start.minute);
     std::snprintf(end, sizeof end, "%04d-%02d-%02d %02d:%02d", s.end.year, s.end.month, s.end.day, s.end.hour, s.end.minute);
     sessions.push_back({{"id", s.id}, {"module", s.module.id}, {"title", s.title}, {"start", start}, {"end", end},
-                        {"place", s.place.id}, {"status", s.status}});
+                        {"place", s.place.id}, {"status", session_status_name(s.status)}});
   }
   j["sessions"] = sessions;
   Json crosswalks = Json::array();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "calendar/timezone.h"
 #include "index/readiness.h"
 #include "render/render.h"
 
@@ -71,8 +72,10 @@ std::string certification_csv(const Index& index, const Theme& theme) {
   std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
   add_row(out, header);
   auto hours = [](long minutes) { return decimal_comma(static_cast<double>(minutes) / 60.0) + " h"; };
+  auto tz = TimeZone::find(site.config.timezone);
+  const LocalTime today = build_today(tz ? &*tz : nullptr);  // sessions after it have not happened
   for (const Portfolio& p : site.portfolios) {
-    Readiness r = readiness(index, p);
+    Readiness r = readiness(index, p, today);
     std::vector<std::string> row = {p.name, p.slug, p.school};
     for (const Module* m : modules) {
       int done = 0;
@@ -91,7 +94,7 @@ std::string certification_csv(const Index& index, const Theme& theme) {
     row.push_back(carte);
     std::string defence = ui(theme, "experts.no_defence");
     if (r.defence_state != DefenceState::None) {
-      std::string state = r.defence_state == DefenceState::Held ? "defence_" + r.defence_outcome : "defence_planned";
+      std::string state = r.defence_state == DefenceState::Held ? std::string("defence_") + defence_outcome_name(r.defence_outcome) : "defence_planned";
       defence = iso_date(r.defence) + " (" + ui(theme, "experts." + state) + ")";
     }
     row.push_back(defence);

@@ -203,8 +203,8 @@ std::string change_prefix(const Theme& theme, const Session& s, size_t entry) {
   if (s.history[entry].from) return ui(theme, "calendar.change_moved");
   std::optional<LocalTime> newest = newest_change(s);
   bool latest = newest && s.history[entry].date == *newest;
-  if (latest && s.status == "cancelled") return ui(theme, "calendar.cancelled_prefix");
-  if (latest && s.status == "tentative") return ui(theme, "calendar.tentative_prefix");
+  if (latest && s.status == SessionStatus::Cancelled) return ui(theme, "calendar.cancelled_prefix");
+  if (latest && s.status == SessionStatus::Tentative) return ui(theme, "calendar.tentative_prefix");
   return ui(theme, "calendar.change_other");
 }
 

@@ -98,15 +98,17 @@ std::string percent_decode(const std::string& s) {
 
 // The message for a link to something that does not exist, per kind: the
 // kind is part of the sentence, and French nouns have genders.
-Text unresolved_link(const std::string& kind, const std::string& id) {
-  if (kind == "module") return tr("unresolved link: no module '{1}'", id);
-  if (kind == "competency") return tr("unresolved link: no competency '{1}'", id);
-  if (kind == "framework") return tr("unresolved link: no framework '{1}'", id);
-  if (kind == "page") return tr("unresolved link: no page '{1}'", id);
-  if (kind == "session") return tr("unresolved link: no session '{1}'", id);
-  if (kind == "portfolio") return tr("unresolved link: no portfolio '{1}'", id);
-  if (kind == "entry") return tr("unresolved link: no entry '{1}'", id);
-  return tr("unresolved link: no {1} '{2}'", kind, id);
+Text unresolved_link(LinkKind kind, const std::string& id) {
+  switch (kind) {
+    case LinkKind::Module: return tr("unresolved link: no module '{1}'", id);
+    case LinkKind::Competency: return tr("unresolved link: no competency '{1}'", id);
+    case LinkKind::Framework: return tr("unresolved link: no framework '{1}'", id);
+    case LinkKind::Page: return tr("unresolved link: no page '{1}'", id);
+    case LinkKind::Session: return tr("unresolved link: no session '{1}'", id);
+    case LinkKind::Portfolio: return tr("unresolved link: no portfolio '{1}'", id);
+    case LinkKind::Entry: return tr("unresolved link: no entry '{1}'", id);
+  }
+  return tr("unresolved link: no {1} '{2}'", link_kind_name(kind), id);
 }
 
 // A Markdown link or image whose target has a space is no link for
@@ -137,8 +139,8 @@ void report_spaced_targets(const Markdown& md, const Index* index, Diagnostics& 
       bool image = open != std::string_view::npos && open > 0 && line[open - 1] == '!';
       SourcePos pos{md.start.path, md.start.line + line_no, static_cast<int>(at) + 3 + (line_no == 0 ? md.start.col - 1 : 0)};
       std::string kind = target.substr(0, target.find(':'));
-      bool internal = target.find(':') != std::string::npos && target.find(':') < space &&
-                      std::find(kLinkKinds.begin(), kLinkKinds.end(), kind) != kLinkKinds.end();
+      LinkKind link_kind = LinkKind::Module;
+      bool internal = target.find(':') != std::string::npos && target.find(':') < space && parse_link_kind(kind, link_kind);
       if (internal) {
         std::string id = target.substr(kind.size() + 1);
         id.erase(0, id.find_first_not_of(' '));
@@ -148,8 +150,10 @@ void report_spaced_targets(const Markdown& md, const Index* index, Diagnostics& 
         }
         // A label the site shows (`competency:RC Num SO/3.1`): the exact id.
         Text hint;
-        if (index && kind == "module" && !index->site().find_module(joined)) hint = module_hint(index->site(), id);
-        if (index && kind == "competency" && !index->site().find_competency(joined)) hint = competency_hint(index->site(), id);
+        if (index && link_kind == LinkKind::Module && !index->site().find_module(joined)) hint = module_hint(index->site(), id);
+        if (index && link_kind == LinkKind::Competency && !index->site().find_competency(joined)) {
+          hint = competency_hint(index->site(), id);
+        }
         if (hint.empty()) hint = tr("write the target without spaces: [{1}]({2}:{3})", text, kind, joined);
         diags.error(pos, tr("a space in the link target '{1}': it is printed as written, not linked", target), hint);
       } else if (image) {
@@ -205,9 +209,9 @@ struct Walk {
 
   // In a portfolio-only repository, other participants' portfolios are in
   // the HEP's repository: a link to them is kept as text.
-  bool elsewhere(const std::string& kind, const std::string& id) const {
+  bool elsewhere(LinkKind kind, const std::string& id) const {
     if (!options.index || options.index->site().config.catalogue.empty()) return false;
-    if (kind != "portfolio" && kind != "entry") return false;
+    if (kind != LinkKind::Portfolio && kind != LinkKind::Entry) return false;
     std::string slug = id.substr(0, id.find('/'));
     return !options.index->site().find_portfolio(slug);
   }
@@ -230,20 +234,19 @@ struct Walk {
       fragment = id.substr(hash);
       id.erase(hash);
     }
-    bool known_kind = false;
-    for (const auto& k : kLinkKinds) known_kind |= (k == kind);
-    if (!known_kind) {
+    LinkKind link_kind = LinkKind::Module;
+    if (!parse_link_kind(kind, link_kind)) {
       if (kind == "javascript" || kind == "data" || kind == "vbscript" || kind == "file") {
         return;  // cmark's safe mode already empties these
       }
-      Text hint = did_you_mean(kind, kLinkKinds);
+      Text hint = did_you_mean(kind, link_kind_names());
       diags.error(link_pos(md, link, url), tr("unknown kind of link '{1}:'", kind),
                   hint.empty() ? tr("internal links are module:, competency:, framework: or page:") : hint);
       return;
     }
     Text hint;
-    auto target = options.index ? options.index->resolve(kind, id, hint) : std::nullopt;
-    if (!target && elsewhere(kind, id)) {
+    auto target = options.index ? options.index->resolve(link_kind, id, hint) : std::nullopt;
+    if (!target && elsewhere(link_kind, id)) {
       diags.warning(link_pos(md, link, url),
                     tr("link to '{1}', whose portfolio is not in this repository: shown as plain text", id),
                     tr("nothing to do if the spelling is right: the link works on the HEP's site"));
@@ -256,7 +259,7 @@ struct Walk {
       return;
     }
     if (!target) {
-      diags.error(link_pos(md, link, url), unresolved_link(kind, id), hint);
+      diags.error(link_pos(md, link, url), unresolved_link(link_kind, id), hint);
       return;
     }
     if (target->url.empty()) {

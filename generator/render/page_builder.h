@@ -75,8 +75,8 @@ struct Job {
 class PageBuilder {
  public:
   PageBuilder(const Index& index, const Theme& theme, Diagnostics& diags, const RenderOptions& options)
-      : tz_(TimeZone::find(index.site().config.timezone)), index_(index), site_(index.site()), theme_(theme),
-        diags_(diags), options_(options) {}
+      : tz_(TimeZone::find(index.site().config.timezone)), today_(build_today(tz_ ? &*tz_ : nullptr)), index_(index),
+        site_(index.site()), theme_(theme), diags_(diags), options_(options) {}
 
   std::vector<Job> jobs();
   std::string layout(TemplateSet& tmpl, const PageMeta& meta, const std::string& body) const;
@@ -146,6 +146,7 @@ class PageBuilder {
   std::string print_page(TemplateSet& tmpl, const Portfolio& p) const;
   std::string search_page(TemplateSet& tmpl) const;
   std::optional<TimeZone> tz_;
+  LocalTime today_;  // the build's (timezone.h): sessions after it have not happened
 
   const Index& index_;
   const Site& site_;

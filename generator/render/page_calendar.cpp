@@ -23,9 +23,9 @@ Data PageBuilder::session_data(const Session& s) const {
   d.set("url", index_.session_url(s.id));
   d.set("title", s.title);
   set_opt(d, "description", s.description);
-  d.set("cancelled", s.status == "cancelled");
-  d.set("tentative", s.status == "tentative");
-  d.set("status_label", ui(theme_, "calendar.status_" + s.status));
+  d.set("cancelled", s.status == SessionStatus::Cancelled);
+  d.set("tentative", s.status == SessionStatus::Tentative);
+  d.set("status_label", ui(theme_, std::string("calendar.status_") + session_status_name(s.status)));
   d.set("date_label", date_label(s.start));
   d.set("time_label", time_label(s.start, s.end));
   d.set("start_iso", tz_ ? format_iso_offset(s.start, tz_->offset_at(s.start)) : "");
@@ -168,6 +168,7 @@ std::string PageBuilder::changes_page(TemplateSet& tmpl) const {
     item.set("change_date", std::to_string(c.h->date.day) + " " + ui(theme_, "months." + std::to_string(c.h->date.month)) +
                                 " " + std::to_string(c.h->date.year));
     item.set("note", c.h->note);
+    item.set("change_move", false);  // set, so strict templates know it on a site without moves
     for (const Move& m : session_moves(site_, theme_, *c.s)) {
       if (&c.s->history[m.entry] == c.h) item.set("change_move", m.text);
     }
@@ -188,9 +189,9 @@ std::string PageBuilder::session_json_ld(const Session& s) const {
     j["startDate"] = format_iso_offset(s.start, tz_->offset_at(s.start));
     j["endDate"] = format_iso_offset(s.end, tz_->offset_at(s.end));
   }
-  j["eventStatus"] = s.status == "cancelled" ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled";
+  j["eventStatus"] = s.status == SessionStatus::Cancelled ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled";
   std::vector<Move> moves = session_moves(site_, theme_, s);
-  if (s.status != "cancelled" && tz_ && !moves.empty() && moves.back().from_start != s.start) {
+  if (s.status != SessionStatus::Cancelled && tz_ && !moves.empty() && moves.back().from_start != s.start) {
     // schema.org: a rescheduled event keeps its former start (the first one).
     j["eventStatus"] = "https://schema.org/EventRescheduled";
     j["previousStartDate"] = format_iso_offset(moves.back().from_start, tz_->offset_at(moves.back().from_start));

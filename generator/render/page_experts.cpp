@@ -23,9 +23,10 @@ List PageBuilder::assessments_data(TemplateSet& tmpl, const Entry& e) const {
 }
 
 Data PageBuilder::defence_form() const {
+  // No grid: nothing to show (an empty object would still open the section).
+  const Framework* fw = configured_framework(site_, site_.config.certification_grid);
+  if (!fw) return Data(false);
   Data form;
-  const Framework* fw = site_.find_framework("inspe-grille");
-  if (!fw) return form;
   record_dep("framework", fw->id);
   List phases;
   for (const Domain& dom : fw->domains) {
@@ -70,7 +71,7 @@ Data PageBuilder::validation_data(const EntryProgress& ep) const {
 }
 
 Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
-  Readiness r = readiness(index_, p);
+  Readiness r = readiness(index_, p, today_);
   record_dep("sessions");  // attendance counts the time of every session
   if (ready) *ready = r.ready;
   const auto& labels = site_.certification.labels;
@@ -130,7 +131,7 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
     t.set("module", tp.module->number > 0 ? ui(theme_, "module.label") + " " + std::to_string(tp.module->number) : tp.module->title);
     t.set("module_url", index_.module_url(tp.module->id));
     t.set("task", tp.task->title);
-    t.set("task_url", index_.module_url(tp.module->id) + "#tache-" + tp.task->id);
+    t.set("task_url", index_.task_url(tp.module->id, tp.task->id));
     t.set("state", std::string(task_state_name(tp.state)));
     t.set("state_label", ui(theme_, std::string("task_states.") + task_state_name(tp.state)));
     t.set("done", tp.state == TaskState::Acquired);
@@ -185,7 +186,7 @@ Data PageBuilder::readiness_data(const Portfolio& p, bool* ready) const {
   if (r.defence_state != DefenceState::None) {
     defence = date_label(r.defence);
     if (r.defence.hour || r.defence.minute) defence += ", " + time_label(r.defence, r.defence).substr(0, 5);
-    std::string state = r.defence_state == DefenceState::Held ? "defence_" + r.defence_outcome : "defence_planned";
+    std::string state = r.defence_state == DefenceState::Held ? std::string("defence_") + defence_outcome_name(r.defence_outcome) : "defence_planned";
     defence += " (" + ui(theme_, "experts." + state) + ")";
   }
   condition("defence", r.defence_ok, defence.empty() ? ui(theme_, "experts.no_defence") : defence);
@@ -263,7 +264,7 @@ std::string PageBuilder::experts_page(TemplateSet& tmpl, int filter) const {
   // The cohort competency matrix: participants x sub-domains of the
   // coverage framework.
   d.set("matrix", false);
-  const Framework* fw = site_.find_framework("rc-num-so");
+  const Framework* fw = configured_framework(site_, site_.config.coverage_framework);
   if (fw && filter == 0) {
     record_dep("framework", fw->id);
     List columns;

@@ -63,7 +63,7 @@ Data PageBuilder::entry_summary(const Entry& e) const {
   d.set("task", false);
   if (const Task* t = index_.task_of(e)) {
     d.set("task", t->title);
-    d.set("task_url", index_.module_url(e.module.id) + "#tache-" + t->id);
+    d.set("task_url", index_.task_url(e.module.id, t->id));
   }
   // Only `serve` ever renders these: builds drop them before indexing.
   const Portfolio* owner = site_.find_portfolio(e.portfolio);
@@ -81,9 +81,11 @@ Data PageBuilder::entry_summary(const Entry& e) const {
 // by the theme from the geometry computed here.
 Data PageBuilder::coverage(const Portfolio& p) const {
   Data d;
-  const Framework* fw = site_.find_framework("rc-num-so");
-  if (!fw && !site_.frameworks.empty()) fw = &site_.frameworks[0];
-  if (!fw) return d;
+  const Ref& configured = site_.config.coverage_framework;
+  const Framework* fw = configured_framework(site_, configured);
+  // The default id names no framework of this site: its first one.
+  if (!fw && !configured.id.empty() && !site_.frameworks.empty()) fw = &site_.frameworks[0];
+  if (!fw) return Data(false);
   record_dep("framework", fw->id);
   std::map<std::string, std::vector<Evidence>> mine = index_.evidence_of(p.slug);
   constexpr int kLabel = 48, kCell = 92, kRow = 46, kGap = 4, kTop = 4;

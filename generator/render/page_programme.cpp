@@ -8,7 +8,7 @@ Data PageBuilder::module_summary(const Module& m) const {
   Data d;
   d.set("id", m.id);
   d.set("url", index_.module_url(m.id));
-  d.set("is_module", m.kind == "module");
+  d.set("is_module", m.kind == ModuleKind::Module);
   d.set("number", std::to_string(m.number));
   d.set("title", m.title);
   d.set("ects_title", m.ects_title.empty() ? m.title : m.ects_title);
@@ -80,6 +80,7 @@ std::string PageBuilder::module_page(TemplateSet& tmpl, size_t i) const {
   for (const Task& t : m.tasks) {
     Data td;
     td.set("id", t.id);
+    td.set("anchor", index_.task_anchor(t.id));
     td.set("title", t.title);
     td.set("kind", ui(theme_, "task_kinds." + t.kind));
     set_opt(td, "description", t.description);

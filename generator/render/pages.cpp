@@ -42,7 +42,9 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   std::vector<DepRecorder> recorders(options.keys ? jobs.size() : 0);
 
   std::unique_ptr<TemplateUsage> usage;
-  if (options.strict_templates) usage = std::make_unique<TemplateUsage>(TemplateSet(theme));
+  // Only a whole build knows a tag no page finds (theme.h); editing the
+  // theme renders every page again, so a typo is always caught there.
+  if (options.strict_templates && !options.only) usage = std::make_unique<TemplateUsage>(TemplateSet(theme));
   parallel_for(
       jobs.size(), options.threads,
       [&] {

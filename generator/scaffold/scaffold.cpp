@@ -291,9 +291,10 @@ std::string new_entry(const NewEntry& options, Diagnostics& diags) {
     competencies.push_back(c);
   }
   d.set("competencies", competencies);
-  // The body follows the phases and items of the INSPÉ grid, when the site
-  // has it: the participant writes under each.
-  if (const Framework* grid = site.find_framework("inspe-grille")) {
+  // The body follows the phases and items of the certification grid
+  // (site.yaml certification_grid), when the site has one: the participant
+  // writes under each.
+  if (const Framework* grid = configured_framework(site, site.config.certification_grid)) {
     List phases;
     for (const Domain& phase : grid->domains) {
       Data ph;
