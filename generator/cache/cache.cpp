@@ -1,8 +1,6 @@
 #include "cache/cache.h"
 
 #include <elf.h>
-#include "base/text.h"  // today()
-
 #include <fcntl.h>
 #include <link.h>
 #include <sys/stat.h>
@@ -17,6 +15,8 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "base/text.h"  // today()
 
 namespace cartable {
 
