@@ -160,12 +160,11 @@ class Watcher {
 };
 
 std::atomic<bool> g_stop{false};
-httplib::Server* g_server = nullptr;
 
-void on_signal(int) {
-  g_stop = true;
-  if (g_server) g_server->stop();
-}
+// Only an atomic store: the watcher thread stops the server (a signal handler
+// may not call into httplib, and a stop() sent before the server listens is
+// lost, which left serve waiting for connections forever).
+void on_signal(int) { g_stop = true; }
 
 // Only files that matter to the site: not the output, not editor droppings.
 std::vector<std::string> relevant(const std::vector<std::string>& paths, const std::string& source, const std::string& out) {
@@ -258,7 +257,6 @@ int serve(const ServeOptions& options) {
   rebuild(nullptr);
 
   httplib::Server server;
-  g_server = &server;
   server.new_task_queue = [] { return new ConnectionThreads(); };
   // Not SO_REUSEPORT (cpp-httplib's default): with it a second serve on the
   // same port started, and requests alternated between the two sites.
@@ -374,19 +372,27 @@ int serve(const ServeOptions& options) {
     print_diagnostics(diags, std::cerr);
     return 1;
   }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
   std::cout << "cartable: " << translate(tr("serving {1} (Ctrl-C to stop)", url)) << std::endl;
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  std::atomic<bool> listening_ended{false};
   std::thread watcher([&] {
     Watcher w(options.source);
     while (!g_stop) {
       std::vector<std::string> changed = relevant(w.wait(g_stop), options.source, out);
       if (!changed.empty() && !g_stop) rebuild(&changed);
     }
+    // Repeated until listen_after_bind() returns: a stop() that comes before
+    // the server runs does nothing.
+    while (!listening_ended) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
   server.listen_after_bind();
+  listening_ended = true;
   g_stop = true;
   status.changed.notify_all();
   watcher.join();
