@@ -24,7 +24,7 @@ N=${1:-500}; M=${2:-20}; RUNS=${3:-3}
 WORK=${BENCH_DIR:-/tmp/cartable-bench-$N-$M}
 command -v hugo >/dev/null || { echo "bench: hugo is missing (apt-get install hugo)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is missing (apt-get install time)"; exit 1; }
-cmake --build build --target cartable cmark_floor >/dev/null
+cmake --build build --target cartable cmark_floor >/dev/null || { echo "bench: cmake --build build failed"; exit 1; }
 PAGEFIND=${BENCH_PAGEFIND:-$PWD/scripts/node_modules/.bin/pagefind}
 [ "$PAGEFIND" = none ] || [ -x "$PAGEFIND" ] || PAGEFIND=none
 echo "bench: generating $N participants x $M entries in $WORK"
@@ -62,6 +62,9 @@ same_as_full() {  # output folder, extra build options
 }
 
 rm -f "$WORK"/*.times
+# On a shared machine wall times measure the share of the cores a program
+# got: the load at the start and at the end say how shared they were.
+LOAD_START=$(uptime | sed 's/.*load/load/')
 OUT=${BENCH_OUT:-$WORK/out}
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -98,7 +101,7 @@ if [ "$PAGEFIND" != none ]; then
 fi
 
 pages=$(find "$OUT/cartable" -name '*.html' | wc -l)
-echo "cartable: $pages pages; hugo: $(find "$OUT/hugo" -name '*.html' | wc -l) pages; machine: $(uptime | sed 's/.*load/load/')"
+echo "cartable: $pages pages; hugo: $(find "$OUT/hugo" -name '*.html' | wc -l) pages; machine: $LOAD_START at the start, $(uptime | sed 's/.*load/load/') at the end"
 report cartable "cartable full"
 report hugo "hugo full"
 report floor "cmark-gfm floor"
@@ -110,10 +113,11 @@ if [ "$PAGEFIND" != none ]; then
   report search-oneentry "search one entry"
 fi
 awk -v cw="$(median "$WORK/cartable.times" 1)" -v hw="$(median "$WORK/hugo.times" 1)" \
+    -v cc="$(median "$WORK/cartable.times" 2)" -v hc="$(median "$WORK/hugo.times" 2)" \
     -v cr="$(median "$WORK/cartable.times" 3)" -v hr="$(median "$WORK/hugo.times" 3)" \
     -v fw="$(median "$WORK/floor.times" 1)" 'BEGIN {
-  printf "hugo / cartable wall: %.1fx   cartable / hugo peak RSS: %.2f   cartable / cmark floor wall: %.1fx\n",
-    hw / cw, cr / hr, (fw > 0 ? cw / fw : 0) }'
+  printf "hugo / cartable wall: %.1fx   hugo / cartable CPU: %.1fx   cartable / hugo peak RSS: %.2f   cartable / cmark floor wall: %.1fx\n",
+    hw / cw, (cc > 0 ? hc / cc : 0), cr / hr, (fw > 0 ? cw / fw : 0) }'
 awk -v hw="$(median "$WORK/hugo.times" 1)" -v nw="$(median "$WORK/nochange.times" 1)" \
     -v ow="$(median "$WORK/oneentry.times" 1)" 'BEGIN {
   printf "hugo full / cartable no change: %.1fx   hugo full / cartable one entry: %.1fx\n",
