@@ -147,6 +147,7 @@ class StagingDir : public OutputSink {
   void make_parents(const std::string& full);
   void note_error(const std::string& what);
   void forget_manifest();
+  void note_foreign_top_level();
   void prune_known(const std::string& keep_prefix);
   void prune_unknown(const std::string& keep_prefix);
   std::string manifest_path(const std::string& tree) const;
