@@ -6,6 +6,8 @@
 // must hold the same bytes, every time, for both audiences.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <cstdlib>
 #include <random>
 
@@ -176,6 +178,14 @@ TEST_F(Cache, ANewBuildRendersOnlyWhatAnEditAffects) {
   EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search").err), all);
   replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum", "théâtre-forum");
   EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search").err), 2);
+  // A damaged page log: every page, never a page missed.
+  fs::path log = site / ".public.cartable/pages";
+  std::string bytes = read(log);
+  ASSERT_GT(bytes.size(), 100u);
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum");
+  EXPECT_EQ(pages_rendered(run_cartable(site, "build --no-search").err), all);
 }
 
 // Entries whose file did not change are taken from the source record

@@ -43,7 +43,7 @@ bool output_allowed(const std::string& source, const std::string& out, Diagnosti
 struct Reuse {
   bool on = false;
   PageLog log;
-  std::set<std::string> changed;  // keys whose data differ since
+  ChangedKeys changed;  // by key number: data that differ since
   std::unordered_map<std::string, ContentHash> published;
 };
 
@@ -66,38 +66,45 @@ BodyDigest file_digests(const RecordingFileSystem& recording, const PreviousBuil
   };
 }
 
-Reuse plan_reuse(const PreviousBuild& previous, const SiteDigests& digests, const Site& site, const BuildOptions& options) {
-  Reuse r;
-  if (!previous.usable) return r;
+// The previous build's page log, when its output is still the live site
+// and no source that every page may show changed.
+bool read_previous_log(const PreviousBuild& previous, const BuildOptions& options, Reuse& r) {
+  if (!previous.usable) return false;
+  for (const std::string& path : previous.changed) {
+    if (classify(path).kind == SourceKind::Global) return false;  // site.yaml, the theme, the programme...: every page
+  }
+  return load_page_log(state_folder_of(options.out), r.log) && r.log.tree == published_fingerprint(options.out) &&
+         published_manifest(options.out, r.published);
+}
+
+// Which keys changed since that log (`digests` numbered in its table).
+bool plan_reuse(const PreviousBuild& previous, const SiteDigests& digests, const Site& site, Reuse& r) {
+  r.changed = changed_keys(r.log.digests, digests);
+  KeyTable& keys = *r.log.pages.table;
+  std::optional<uint32_t> structure = keys.find("structure");
+  if (!structure || is_changed(r.changed, *structure)) return false;
   std::vector<std::string> attachments;
   for (const std::string& path : previous.changed) {
-    SourceChange c = classify(path);
-    if (c.kind == SourceKind::Global) return r;  // site.yaml, the theme, the programme...: every page
-    if (c.kind == SourceKind::Attachment) attachments.push_back(path);
+    if (classify(path).kind == SourceKind::Attachment) attachments.push_back(path);
   }
-  if (!load_page_log(state_folder_of(options.out), r.log) || r.log.tree != published_fingerprint(options.out)) return r;
-  if (!published_manifest(options.out, r.published)) return r;
-  r.changed = changed_keys(r.log.digests, digests);
-  if (r.changed.count("structure")) return r;
   // An attachment's bytes are not in the model: the entries that list it
   // (and the portfolio whose attestation it is) are what changed.
   for (const Portfolio& p : site.portfolios) {
     for (const Entry& e : p.entries) {
       for (const Attachment& a : e.attachments) {
-        if (std::count(attachments.begin(), attachments.end(), a.source_path)) r.changed.insert("entry:" + p.slug + "/" + e.slug);
+        if (std::count(attachments.begin(), attachments.end(), a.source_path)) mark_changed(keys, r.changed, "entry:" + p.slug + "/" + e.slug);
       }
     }
     for (const AlaCarteCourse& c : p.a_la_carte) {
-      if (std::count(attachments.begin(), attachments.end(), c.attestation.source_path)) r.changed.insert("portfolio:" + p.slug);
+      if (std::count(attachments.begin(), attachments.end(), c.attestation.source_path)) mark_changed(keys, r.changed, "portfolio:" + p.slug);
     }
   }
-  r.on = true;
-  return r;
+  return true;
 }
 
 // After rendering what changed: every other file stays as published, and
 // the pages kept keep what they read.
-void keep_the_rest(StagingDir& staging, const Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
+void keep_the_rest(StagingDir& staging, Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
   std::set<std::string> now(produced.begin(), produced.end());
   std::set<std::string> gone;
   for (const std::string& path : reuse.log.produced) {
@@ -110,8 +117,8 @@ void keep_the_rest(StagingDir& staging, const Reuse& reuse, const std::vector<st
     if (gone.count(path) || written.count(path) || path.rfind("pagefind/", 0) == 0) continue;
     staging.copy_known(path, staging.out_path() + "/" + path, hash);
   }
-  for (const auto& [path, read] : reuse.log.pages) {
-    if (now.count(path) && !keys.count(path)) keys[path] = read;
+  for (auto& [path, read] : reuse.log.pages.pages) {
+    if (now.count(path) && !keys.pages.count(path)) keys.pages[path] = std::move(read);
   }
 }
 
@@ -178,6 +185,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     result.ok = result.up_to_date = true;
     return result;
   }
+  clock.lap("previous inputs looked at");
   auto recording = std::make_shared<RecordingFileSystem>(disk);
   // Entries whose file did not change since the last build are not read.
   std::string entries_key = key + " " + options.source;
@@ -185,6 +193,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
                                             ? std::make_unique<EntryCache>(state_folder_of(options.out), entries_key,
                                                                            unchanged_since(previous))
                                             : std::make_unique<EntryCache>();
+  clock.lap("entry record read");
   Site site = load_site(recording, options.source, diags, /*keep_entry_bodies=*/false, options.threads,
                         record ? entries.get() : nullptr);
   std::vector<Diagnostic> loading = record ? diags.sorted() : std::vector<Diagnostic>{};
@@ -221,6 +230,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   output_options.trust_manifest = options.cache;
   std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, output_options, diags);
   if (!staging) return result;
+  clock.lap("idle copy opened");
   RenderOptions render;
   render.threads = options.threads;
   render.search = !pagefind.empty();
@@ -228,11 +238,15 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   PageLog log;  // for the next build
   Reuse reuse;
   if (record) {
-    log.digests = digest_site(index, file_digests(*recording, previous, site));
-    if (cache) reuse = plan_reuse(previous, log.digests, site, options);
+    // Numbered as the last build numbered them: the pages kept keep their lists.
+    bool previous_log = cache && read_previous_log(previous, options, reuse);
+    if (previous_log) log.pages.table = reuse.log.pages.table;
+    clock.lap(previous_log ? "previous pages read" : "no previous pages");
+    log.digests = digest_site(index, *log.pages.table, file_digests(*recording, previous, site));
+    reuse.on = previous_log && plan_reuse(previous, log.digests, site, reuse);
     render.keys = &log.pages;
     render.produced = &log.produced;
-    clock.lap(reuse.on ? "digested: rendering what changed" : "digested");
+    clock.lap(reuse.on ? "digested: rendering what changed" : "digested: rendering everything");
   }
   if (reuse.on) render.only = [&](const std::string& path) { return needs_render(path, reuse.log.pages, reuse.changed); };
   result.stats = render_site(index, theme, *staging, diags, render);
@@ -262,12 +276,14 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     std::vector<InputRecord> read = recording->records();
     if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
     save_inputs(staging->state_path(), key + feed, tree, read, diags);
+    clock.lap("inputs recorded");
     write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
+    clock.lap("entries recorded");
     log.tree = tree;
     save_page_log(staging->state_path(), log);
-    clock.lap("inputs recorded");
+    clock.lap("pages recorded");
   } else if (record) {
-    save_page_log(staging->state_path(), {});  // no log is better than a stale one
+    save_page_log(staging->state_path(), PageLog{});  // no log is better than a stale one
   }
   return result;
 }

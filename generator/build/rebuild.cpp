@@ -1,5 +1,6 @@
 #include "build/rebuild.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "model/site_facts.h"
@@ -110,80 +111,104 @@ uint64_t entries_digest(const std::vector<const Entry*>& list) {
   return d.value();
 }
 
+// Interns each key into the table as its digest is set.
+struct DigestSink {
+  KeyTable& keys;
+  SiteDigests& out;
+  void operator()(const std::string& key, uint64_t digest) { out.set(keys.intern(key), digest); }
+};
+
 // Lists the index answers, keyed as its queries record them.
-void digest_lists(const Index& index, SiteDigests& out) {
+void digest_lists(const Index& index, DigestSink& out) {
   const Site& site = index.site();
   for (const auto& [ref, loc] : site.competency_by_ref) {
     Digest evidence;
     for (const Evidence& ev : index.evidence_for(ref)) evidence.add(entry_key(*ev.entry)).add(ev.equivalent);
-    out["evidence:" + ref] = evidence.value();
-    out["equivalents:" + ref] = Digest().add(index.equivalents(ref)).value();
+    out("evidence:" + ref, evidence.value());
+    out("equivalents:" + ref, Digest().add(index.equivalents(ref)).value());
   }
   for (const Module& m : site.modules) {
-    for (const Task& t : m.tasks) out["task:" + m.id + "/" + t.id] = entries_digest(index.entries_for_task(m.id, t.id));
+    for (const Task& t : m.tasks) out("task:" + m.id + "/" + t.id, entries_digest(index.entries_for_task(m.id, t.id)));
     Digest sessions;
     for (const Session* s : index.sessions_of(m.id)) sessions.add(s->id);
-    out["sessions-of:" + m.id] = sessions.value();
+    out("sessions-of:" + m.id, sessions.value());
   }
   Digest portfolios;
   for (const Portfolio& p : site.portfolios) {
     portfolios.add(p.slug);
-    out["entries-of:" + p.slug] = entries_digest(index.entries_of(p.slug));
+    out("entries-of:" + p.slug, entries_digest(index.entries_of(p.slug)));
   }
-  out["portfolios"] = portfolios.value();
+  out("portfolios", portfolios.value());
 }
 
 }  // namespace
 
-SiteDigests digest_site(const Index& index, const BodyDigest& body_on_disk) {
+SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& body_on_disk) {
   const Site& site = index.site();
-  SiteDigests out;
+  SiteDigests digests;
+  DigestSink out{keys, digests};
   Digest structure, competency_modules, sessions;
   structure.add(static_cast<int>(site.audience));
   for (const Portfolio& p : site.portfolios) {
-    out["portfolio:" + p.slug] = portfolio_digest(p);
+    out("portfolio:" + p.slug, portfolio_digest(p));
     for (const Entry& e : p.entries) {
-      out["entry:" + entry_key(e)] = entry_digest(site, e);
-      out["body:" + entry_key(e)] = e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low;
+      out("entry:" + entry_key(e), entry_digest(site, e));
+      out("body:" + entry_key(e), e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
     }
   }
   for (const Module& m : site.modules) {
-    out["module:" + m.id] = module_digest(m);
+    out("module:" + m.id, module_digest(m));
     competency_modules.add(m.id).add(m.competencies);
     structure.add(m.id);
   }
-  out["competency-modules"] = competency_modules.value();
+  out("competency-modules", competency_modules.value());
   Totals totals = compute_totals(site);
-  out["totals"] = Digest().add(totals.ects).add(totals.periods).add(totals.self_study_hours).value();
+  out("totals", Digest().add(totals.ects).add(totals.periods).add(totals.self_study_hours).value());
   for (const Session& s : site.sessions) {
     uint64_t d = session_digest(s);
-    out["session:" + s.id] = d;
+    out("session:" + s.id, d);
     sessions.add(static_cast<uintmax_t>(d));
   }
-  out["sessions"] = sessions.value();
+  out("sessions", sessions.value());
   for (const Framework& f : site.frameworks) {
-    out["framework:" + f.id] = framework_digest(f);
+    out("framework:" + f.id, framework_digest(f));
     structure.add(f.id);
   }
   for (const Page& p : site.pages) {
-    out["page:" + p.id] = page_digest(p);
+    out("page:" + p.id, page_digest(p));
     structure.add(p.id);
   }
-  out["structure"] = structure.value();
+  out("structure", structure.value());
   digest_lists(index, out);
-  return out;
+  return digests;
 }
 
-std::set<std::string> changed_keys(const SiteDigests& before, const SiteDigests& after) {
-  std::set<std::string> changed;
-  for (const auto& [key, digest] : after) {
-    auto it = before.find(key);
-    if (it == before.end() || it->second != digest) changed.insert(key);
-  }
-  for (const auto& [key, digest] : before) {
-    if (!after.count(key)) changed.insert(key);
+ChangedKeys changed_keys(const SiteDigests& before, const SiteDigests& after) {
+  size_t n = std::max(before.known.size(), after.known.size());
+  ChangedKeys changed(n, 0);
+  for (uint32_t id = 0; id < n; ++id) {
+    bool was = before.has(id), is = after.has(id);
+    changed[id] = was != is || (is && before.digest[id] != after.digest[id]);
   }
   return changed;
+}
+
+bool is_changed(const ChangedKeys& changed, uint32_t id) { return id < changed.size() && changed[id]; }
+
+void mark_changed(KeyTable& keys, ChangedKeys& changed, std::string_view name) {
+  uint32_t id = keys.intern(name);
+  if (id >= changed.size()) changed.resize(id + 1, 0);
+  changed[id] = 1;
+}
+
+bool any_changed(const ChangedKeys& changed) { return std::find(changed.begin(), changed.end(), 1) != changed.end(); }
+
+std::set<std::string> changed_names(const KeyTable& keys, const ChangedKeys& changed) {
+  std::set<std::string> names;
+  for (uint32_t id = 0; id < changed.size(); ++id) {
+    if (changed[id]) names.insert(keys.name(id));
+  }
+  return names;
 }
 
 SourceChange classify(const std::string& path) {
@@ -224,11 +249,11 @@ SourceChange classify(const std::string& path) {
   return c;
 }
 
-bool needs_render(const std::string& path, const PageKeys& recorded, const std::set<std::string>& changed) {
-  auto it = recorded.find(path);
-  if (it == recorded.end()) return true;
-  for (const std::string& key : it->second) {
-    if (changed.count(key)) return true;
+bool needs_render(const std::string& path, const PageKeys& recorded, const ChangedKeys& changed) {
+  auto it = recorded.pages.find(path);
+  if (it == recorded.pages.end()) return true;
+  for (uint32_t id : it->second) {
+    if (is_changed(changed, id)) return true;
   }
   return false;
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <set>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,18 +19,26 @@
 
 namespace cartable {
 
-// Key (index/deps.h) -> digest of its data, for every key a page can
-// record. "structure" covers what pages iterate without recording (the
-// modules, frameworks and pages themselves): when it changes, every page
-// is rendered again.
-using SiteDigests = std::unordered_map<std::string, uint64_t>;
+// The digest of every key a page can record (index/deps.h), by its number
+// in a KeyTable. "structure" covers what pages iterate without recording
+// (the modules, frameworks and pages themselves): when it changes, every
+// page is rendered again.
+using SiteDigests = KeyDigests;
 // `body_on_disk`: the digest of an entry whose text was not kept in memory
 // (the hash of its file, as read).
 using BodyDigest = std::function<uint64_t(const Entry&)>;
-SiteDigests digest_site(const Index& index, const BodyDigest& body_on_disk = nullptr);
+SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& body_on_disk = nullptr);
 
-// Keys whose digest differs or that exist in only one of the two.
-std::set<std::string> changed_keys(const SiteDigests& before, const SiteDigests& after);
+// By key number: whether the key's digest differs, or it has one in only
+// one of the two digest sets (both of the same table).
+using ChangedKeys = std::vector<char>;
+ChangedKeys changed_keys(const SiteDigests& before, const SiteDigests& after);
+bool is_changed(const ChangedKeys& changed, uint32_t id);
+// Marks the key `name` changed (interned if new).
+void mark_changed(KeyTable& keys, ChangedKeys& changed, std::string_view name);
+bool any_changed(const ChangedKeys& changed);
+// The names of the changed keys, sorted: for tests and traces.
+std::set<std::string> changed_names(const KeyTable& keys, const ChangedKeys& changed);
 
 // What a file of the source folder is, for a rebuild.
 enum class SourceKind {
@@ -56,6 +65,6 @@ SourceChange classify(const std::string& path);
 
 // Pages to render again: those that read a changed key, and those never
 // rendered before (not in `recorded`).
-bool needs_render(const std::string& path, const PageKeys& recorded, const std::set<std::string>& changed);
+bool needs_render(const std::string& path, const PageKeys& recorded, const ChangedKeys& changed);
 
 }  // namespace cartable

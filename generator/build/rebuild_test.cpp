@@ -66,7 +66,9 @@ class Digests : public ::testing::Test {
     Site after = *loaded;
     edit(after);
     after.build_lookups();
-    return changed_keys(digest_site(Index(*loaded)), digest_site(Index(after)));
+    KeyTable keys;
+    SiteDigests before = digest_site(Index(*loaded), keys);
+    return changed_names(keys, changed_keys(before, digest_site(Index(after), keys)));
   }
   static Entry& entry(Site& site, const std::string& portfolio, const std::string& slug) {
     return const_cast<Entry&>(*site.find_entry(portfolio, slug));

@@ -57,10 +57,10 @@ bool Workspace::build(Diagnostics& diags) {
   render_site(index, state->theme, *staging, diags, render);
   staging->write(kOutputMarker, kOutputMarkerText);
   if (diags.has_errors() || !staging->commit(diags)) return false;
-  state->digests = digest_site(index);
+  state->digests = digest_site(index, *state->keys.table);
   state->produced.insert(produced.begin(), produced.end());
   last_rendered_.clear();
-  for (const auto& [path, keys] : state->keys) last_rendered_.push_back(path);
+  for (const auto& [path, keys] : state->keys.pages) last_rendered_.push_back(path);
   state_ = std::move(state);
   return true;
 }
@@ -128,6 +128,8 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
   const Site& site = state_->visible;
   DirectoryWriter out(options_.out);
   PageKeys fresh;
+  fresh.table = state_->keys.table;
+  KeyTable& table = *state_->keys.table;
   size_t rendered = 0;
   // The edited entries' own pages first: their authors look at them, and
   // they need URLs and titles, not the backlinks the full index computes.
@@ -142,24 +144,25 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
     clock.lap("entry written");
   }
   Index index(site);
-  SiteDigests digests = digest_site(index);
-  std::set<std::string> keys = changed_keys(state_->digests, digests);
+  SiteDigests digests = digest_site(index, table);
+  ChangedKeys keys = changed_keys(state_->digests, digests);
   // An attachment's bytes are not in the model: the entries that list it
   // (and the portfolio whose attestation it is) are what changed.
   for (const std::string& file : attachments) {
     for (const Portfolio& p : site.portfolios) {
       for (const Entry& e : p.entries) {
         for (const Attachment& a : e.attachments) {
-          if (a.source_path == file) keys.insert("entry:" + p.slug + "/" + e.slug);
+          if (a.source_path == file) mark_changed(table, keys, "entry:" + p.slug + "/" + e.slug);
         }
       }
       for (const AlaCarteCourse& c : p.a_la_carte) {
-        if (c.attestation.source_path == file) keys.insert("portfolio:" + p.slug);
+        if (c.attestation.source_path == file) mark_changed(table, keys, "portfolio:" + p.slug);
       }
     }
   }
   clock.lap("indexed");
-  if (keys.count("structure")) {
+  std::optional<uint32_t> structure = table.find("structure");
+  if (!structure || is_changed(keys, *structure)) {
     *handled = false;  // what every page iterates changed: a full build
     return false;
   }
@@ -177,12 +180,12 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
   for (const std::string& path : state_->produced) {
     if (now.count(path)) continue;
     remove_output(options_.out, path);
-    state_->keys.erase(path);
+    state_->keys.pages.erase(path);
   }
   last_rendered_.clear();
-  for (auto& [path, read] : fresh) {
+  for (auto& [path, read] : fresh.pages) {
     last_rendered_.push_back(path);
-    state_->keys[path] = std::move(read);
+    state_->keys.pages[path] = std::move(read);
   }
   state_->produced = std::move(now);
   state_->digests = std::move(digests);

@@ -1,92 +1,178 @@
 #include "cache/page_log.h"
 #include "cache/cache.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+#include <limits>
 
 namespace cartable {
 
 namespace {
 
-constexpr const char* kPageLogHeader = "cartable-pages 1";
+// Native byte order: the log never leaves the machine that wrote it, and
+// the build key names the executable that reads it.
+constexpr std::string_view kPageLogHeader = "cartable-pages 2\n";
+constexpr uint32_t kDropped = std::numeric_limits<uint32_t>::max();
 
-// Keys are written once, numbered; pages name them by number.
-//   K <digest in hex, or - when the key has none> <key>
-//   P <path>
-//   k <number> <number> ...
-//   O <path>            a produced file
+class Writer {
+ public:
+  std::string bytes;
+  void u32(uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void u64(uint64_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void text(std::string_view s) {
+    u32(static_cast<uint32_t>(s.size()));
+    bytes.append(s);
+  }
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : rest_(bytes) {}
+  bool u32(uint32_t& v) { return take(&v, sizeof v); }
+  bool u64(uint64_t& v) { return take(&v, sizeof v); }
+  bool u8(char& v) { return take(&v, 1); }
+  bool text(std::string& s) {
+    uint32_t n = 0;
+    if (!u32(n) || n > rest_.size()) return false;
+    s.assign(rest_.data(), n);
+    rest_.remove_prefix(n);
+    return true;
+  }
+  bool at_end() const { return rest_.empty(); }
+  // At most how many items of `size` bytes the rest can hold: a count read
+  // from a damaged file allocates nothing larger.
+  bool can_hold(uint32_t count, size_t size) const { return count <= rest_.size() / size; }
+
+ private:
+  bool take(void* to, size_t n) {
+    if (rest_.size() < n) return false;
+    std::memcpy(to, rest_.data(), n);
+    rest_.remove_prefix(n);
+    return true;
+  }
+  std::string_view rest_;
+};
+
+bool read_all(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok) {
+    out.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ok = done == out.size();
+  }
+  ::close(fd);
+  return ok;
+}
+
+// New numbers for the keys worth keeping; the identity while few are dead.
+std::vector<uint32_t> renumbering(const PageLog& log) {
+  size_t size = log.pages.table->size();
+  std::vector<char> live(size, 0);
+  size_t alive = 0;
+  auto keep = [&](uint32_t id) {
+    if (!live[id]) ++alive;
+    live[id] = 1;
+  };
+  for (uint32_t id = 0; id < size; ++id) {
+    if (log.digests.has(id)) keep(id);
+  }
+  for (const auto& [path, ids] : log.pages.pages) {
+    for (uint32_t id : ids) keep(id);
+  }
+  std::vector<uint32_t> number(size);
+  uint32_t next = 0;
+  bool compact = size > 2 * alive + 1024;
+  for (uint32_t id = 0; id < size; ++id) number[id] = !compact ? id : live[id] ? next++ : kDropped;
+  return number;
+}
+
 }  // namespace
 
 void save_page_log(const std::string& state_dir, const PageLog& log) {
   std::string path = state_dir + "/pages";
   ::unlink(path.c_str());  // no log is better than a stale one
-  std::unordered_map<std::string, size_t> number;
-  std::string text = std::string(kPageLogHeader) + "\ntree " + log.tree + "\n";
-  auto key_line = [&](const std::string& key, const uint64_t* digest) {
-    number.emplace(key, number.size());
-    char hex[24] = "-";
-    if (digest) std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*digest));
-    text += "K " + std::string(hex) + " " + key + "\n";
-  };
-  for (const auto& [key, digest] : log.digests) key_line(key, &digest);
-  for (const auto& [page, keys] : log.pages) {
-    for (const std::string& key : keys) {
-      if (!number.count(key)) key_line(key, nullptr);
-    }
-  }
-  for (const auto& [page, keys] : log.pages) {
+  for (const auto& [page, ids] : log.pages.pages) {
     if (page.find('\n') != std::string::npos) return;
-    text += "P " + page + "\nk";
-    for (const std::string& key : keys) text += " " + std::to_string(number[key]);
-    text += "\n";
   }
-  for (const std::string& file : log.produced) {
-    if (file.find('\n') != std::string::npos) return;
-    text += "O " + file + "\n";
+  const KeyTable& table = *log.pages.table;
+  std::vector<uint32_t> number = renumbering(log);
+  Writer w;
+  w.bytes.reserve(64 * table.size() + 128 * log.pages.pages.size());
+  w.bytes.append(kPageLogHeader);
+  w.text(log.tree);
+  uint32_t kept = 0;
+  for (uint32_t n : number) kept += n != kDropped;
+  w.u32(kept);
+  for (uint32_t id = 0; id < table.size(); ++id) {
+    if (number[id] == kDropped) continue;
+    w.text(table.name(id));
+    bool known = log.digests.has(id);
+    w.bytes.push_back(known ? 1 : 0);
+    w.u64(known ? log.digests.digest[id] : 0);
   }
-  write_cache_file(path, text);
+  w.u32(static_cast<uint32_t>(log.pages.pages.size()));
+  for (const auto& [page, ids] : log.pages.pages) {
+    w.text(page);
+    w.u32(static_cast<uint32_t>(ids.size()));
+    for (uint32_t id : ids) w.u32(number[id]);  // monotone: still sorted
+  }
+  w.u32(static_cast<uint32_t>(log.produced.size()));
+  for (const std::string& file : log.produced) w.text(file);
+  w.u64(hash_content(w.bytes).low);  // a damaged log is no log
+  write_cache_file(path, w.bytes);
 }
 
 bool load_page_log(const std::string& state_dir, PageLog& log) {
-  std::ifstream in(state_dir + "/pages", std::ios::binary);
-  std::string line;
-  if (!std::getline(in, line) || line != kPageLogHeader) return false;
-  if (!std::getline(in, line) || line.rfind("tree ", 0) != 0) return false;
-  log.tree = line.substr(5);
-  std::vector<std::string> keys;
-  std::vector<std::string>* current = nullptr;
-  while (std::getline(in, line)) {
-    if (line == "k" && current) {  // a page that read no key
-      current = nullptr;
-      continue;
-    }
-    if (line.size() < 2 || line[1] != ' ') return false;
-    if (line[0] == 'K') {
-      size_t sp = line.find(' ', 2);
-      if (sp == std::string::npos) return false;
-      std::string key = line.substr(sp + 1);
-      if (line.compare(2, sp - 2, "-") != 0) log.digests[key] = std::strtoull(line.c_str() + 2, nullptr, 16);
-      keys.push_back(std::move(key));
-    } else if (line[0] == 'P') {
-      current = &log.pages[line.substr(2)];
-    } else if (line[0] == 'k') {
-      if (!current) return false;
-      std::istringstream numbers(line.substr(2));
-      for (size_t n; numbers >> n;) {
-        if (n >= keys.size()) return false;
-        current->push_back(keys[n]);
-      }
-      current = nullptr;
-    } else if (line[0] == 'O') {
-      log.produced.push_back(line.substr(2));
-    } else {
-      return false;
+  std::string bytes;
+  if (!read_all(state_dir + "/pages", bytes) || bytes.size() < kPageLogHeader.size() + sizeof(uint64_t) ||
+      bytes.compare(0, kPageLogHeader.size(), kPageLogHeader) != 0) {
+    return false;
+  }
+  std::string_view body(bytes.data(), bytes.size() - sizeof(uint64_t));
+  uint64_t sum = 0;
+  std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
+  if (hash_content(body).low != sum) return false;
+  Reader r(body.substr(kPageLogHeader.size()));
+  PageLog read;
+  uint32_t keys = 0, pages = 0, produced = 0;
+  if (!r.text(read.tree) || !r.u32(keys)) return false;
+  std::string name;
+  for (uint32_t i = 0; i < keys; ++i) {
+    char known = 0;
+    uint64_t digest = 0;
+    if (!r.text(name) || !r.u8(known) || !r.u64(digest)) return false;
+    uint32_t id = read.pages.table->intern(name);
+    if (id != i) return false;  // a key twice
+    if (known) read.digests.set(id, digest);
+  }
+  if (!r.u32(pages)) return false;
+  for (uint32_t i = 0; i < pages; ++i) {
+    uint32_t n = 0;
+    if (!r.text(name) || !r.u32(n) || !r.can_hold(n, sizeof(uint32_t))) return false;
+    std::vector<uint32_t>& ids = read.pages.pages.emplace_hint(read.pages.pages.end(), name, std::vector<uint32_t>())->second;
+    ids.resize(n);
+    for (uint32_t& id : ids) {
+      if (!r.u32(id) || id >= keys) return false;
     }
   }
+  if (!r.u32(produced) || !r.can_hold(produced, sizeof(uint32_t))) return false;
+  read.produced.resize(produced);
+  for (std::string& file : read.produced) {
+    if (!r.text(file)) return false;
+  }
+  if (!r.at_end()) return false;
+  log = std::move(read);
   return true;
 }
 

@@ -21,8 +21,16 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cartable {
@@ -65,6 +73,66 @@ class RecordingScope {
 
  private:
   DepRecorder* previous_;
+};
+
+// Numbers keys, so that the page log and what each page read hold 4 bytes a
+// key instead of a string: 550,000 pages read about 20 keys each. A number,
+// once given, stays its key's for the life of the table, which the page log
+// carries from build to build. Thread-safe.
+class KeyTable {
+ public:
+  uint32_t intern(std::string_view key) {
+    {
+      std::shared_lock read(mutex_);
+      auto it = ids_.find(key);
+      if (it != ids_.end()) return it->second;
+    }
+    std::unique_lock write(mutex_);
+    auto it = ids_.find(key);
+    if (it != ids_.end()) return it->second;
+    names_.emplace_back(key);
+    uint32_t id = static_cast<uint32_t>(names_.size() - 1);
+    ids_.emplace(names_.back(), id);  // a deque never moves its strings
+    return id;
+  }
+  std::optional<uint32_t> find(std::string_view key) const {
+    std::shared_lock read(mutex_);
+    auto it = ids_.find(key);
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Not thread-safe against intern(): for after rendering.
+  const std::string& name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::deque<std::string> names_;
+  std::unordered_map<std::string_view, uint32_t> ids_;
+};
+
+// What each page read while it rendered, by output path: key numbers in
+// `table`, sorted, each once.
+struct PageKeys {
+  std::shared_ptr<KeyTable> table = std::make_shared<KeyTable>();
+  std::map<std::string, std::vector<uint32_t>> pages;
+};
+
+// The digest of each key's data (build/rebuild.h), by its number in a
+// KeyTable; `known[id]` is false for keys that have none (and numbers past
+// the end are unknown).
+struct KeyDigests {
+  std::vector<uint64_t> digest;
+  std::vector<char> known;
+  void set(uint32_t id, uint64_t value) {
+    if (id >= digest.size()) {
+      digest.resize(id + 1, 0);
+      known.resize(id + 1, 0);
+    }
+    digest[id] = value;
+    known[id] = 1;
+  }
+  bool has(uint32_t id) const { return id < known.size() && known[id]; }
 };
 
 }  // namespace cartable

@@ -40,6 +40,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     if (options.produced) options.produced->push_back(job.meta.path);
   }
   std::vector<DepRecorder> recorders(options.keys ? jobs.size() : 0);
+  std::vector<std::vector<uint32_t>> read(recorders.size());
 
   std::unique_ptr<TemplateUsage> usage;
   // Only a whole build knows a tag no page finds (theme.h); editing the
@@ -63,10 +64,13 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
         // key many times, and 550,000 pages' raw lists were gigabytes.
         if (options.keys) {
           recorders[i].finish();
-          recorders[i].keys.shrink_to_fit();
+          read[i].reserve(recorders[i].keys.size());
+          for (const std::string& key : recorders[i].keys) read[i].push_back(options.keys->table->intern(key));
+          std::sort(read[i].begin(), read[i].end());
+          recorders[i] = {};
         }
       });
-  for (size_t i = 0; i < recorders.size(); ++i) (*options.keys)[jobs[i]->meta.path] = std::move(recorders[i].keys);
+  for (size_t i = 0; i < read.size(); ++i) options.keys->pages[jobs[i]->meta.path] = std::move(read[i]);
   if (options.produced) {
     for (const Portfolio& p : index.site().portfolios) {
       for (const Entry& e : p.entries) {

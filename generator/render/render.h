@@ -12,6 +12,7 @@
 
 #include "base/diagnostics.h"
 #include "calendar/event.h"
+#include "index/deps.h"
 #include "index/index.h"
 #include "output/output.h"
 #include "render/theme.h"
@@ -23,9 +24,6 @@ struct RenderStats {
   size_t files = 0;
 };
 
-// What each page read while it rendered (index/deps.h), by output path.
-using PageKeys = std::map<std::string, std::vector<std::string>>;
-
 struct RenderOptions {
   unsigned threads = 0;         // 0: one per core
   bool search = false;          // a Pagefind index will be added after rendering
@@ -33,7 +31,8 @@ struct RenderOptions {
   // then the sitemap, the catalogue, the jury's table and the attachments of
   // the entries rendered: an incremental rebuild (build/build.h, Workspace).
   std::function<bool(const std::string& path)> only;
-  // When set, receives the keys each rendered page read.
+  // When set, receives the keys each rendered page read (index/deps.h),
+  // numbered in its table.
   PageKeys* keys = nullptr;
   // When set, receives the path of every page, feed and attachment of the
   // site, rendered or not: what a full build would write besides the fixed files.
