@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <set>
+#include <unordered_set>
 
 #include "base/filesystem.h"
 #include "cache/cache.h"
@@ -102,24 +104,29 @@ bool plan_reuse(const PreviousBuild& previous, const SiteDigests& digests, const
   return true;
 }
 
+// Opened while the site loads (build_site).
+struct EarlyOutput {
+  std::unique_ptr<StagingDir> staging;
+  std::vector<Diagnostic> diags;
+  bool previous_log = false;  // the Reuse's log was read
+};
+
 // After rendering what changed: every other file stays as published, and
 // the pages kept keep what they read.
 void keep_the_rest(StagingDir& staging, Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
-  std::set<std::string> now(produced.begin(), produced.end());
-  std::set<std::string> gone;
+  std::unordered_set<std::string_view> now(produced.begin(), produced.end());
+  std::unordered_set<std::string_view> gone;
   for (const std::string& path : reuse.log.produced) {
     if (!now.count(path)) gone.insert(path);
   }
-  std::set<std::string> written;
-  for (const auto& [path, hash] : staging.files()) written.insert(path);
-  for (const auto& [path, hash] : reuse.published) {
-    // Pagefind's files are the indexer's to bring up to date.
-    if (gone.count(path) || written.count(path) || path.rfind("pagefind/", 0) == 0) continue;
-    staging.copy_known(path, staging.out_path() + "/" + path, hash);
-  }
-  for (auto& [path, read] : reuse.log.pages.pages) {
-    if (now.count(path) && !keys.pages.count(path)) keys.pages[path] = std::move(read);
-  }
+  // Pagefind's files are the indexer's to bring up to date.
+  staging.keep_known(std::move(reuse.published), staging.out_path(),
+                     [&](const std::string& path) { return gone.count(path) || path.rfind("pagefind/", 0) == 0; });
+  // The previous lists, less the pages gone, with the pages rendered now.
+  std::map<std::string, std::vector<uint32_t>>& kept = reuse.log.pages.pages;
+  for (auto it = kept.begin(); it != kept.end();) it = now.count(it->first) ? std::next(it) : kept.erase(it);
+  for (auto& [path, read] : keys.pages) kept[path] = std::move(read);
+  keys.pages.swap(kept);
 }
 
 std::string hex_of(ContentHash h) {
@@ -159,6 +166,15 @@ std::function<std::optional<SourceHash>(const std::string&)> hash_in(const std::
   };
 }
 
+// BuildOptions::exit_after: moved to the heap and never freed. Sanitized
+// builds free them, so that a leak check still sees real leaks.
+template <typename... T>
+void leave_to_exit(T&... values) {
+#if !defined(__SANITIZE_ADDRESS__)
+  (static_cast<void>(new T(std::move(values))), ...);
+#endif
+}
+
 }  // namespace
 
 BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
@@ -186,6 +202,20 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     return result;
   }
   clock.lap("previous inputs looked at");
+  // While the site loads, another thread opens the idle copy and reads the
+  // previous build's page log: neither depends on the sources.
+  Reuse reuse;
+  std::future<EarlyOutput> early = std::async(std::launch::async, [&] {
+    EarlyOutput e;
+    if (!options.write) return e;
+    StagingDir::Options output_options;
+    output_options.trust_manifest = options.cache;
+    Diagnostics reported;
+    e.staging = StagingDir::open(options.out, output_options, reported);
+    e.diags = reported.sorted();
+    e.previous_log = cache && e.staging && read_previous_log(previous, options, reuse);
+    return e;
+  });
   auto recording = std::make_shared<RecordingFileSystem>(disk);
   // Entries whose file did not change since the last build are not read.
   std::string entries_key = key + " " + options.source;
@@ -226,24 +256,21 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     result.ok = !diags.has_errors();
     return result;
   }
-  StagingDir::Options output_options;
-  output_options.trust_manifest = options.cache;
-  std::unique_ptr<StagingDir> staging = StagingDir::open(options.out, output_options, diags);
+  EarlyOutput opened = early.get();
+  for (Diagnostic& d : opened.diags) diags.add(std::move(d));
+  std::unique_ptr<StagingDir> staging = std::move(opened.staging);
   if (!staging) return result;
-  clock.lap("idle copy opened");
+  clock.lap(opened.previous_log ? "idle copy opened, previous pages read" : "idle copy opened");
   RenderOptions render;
   render.threads = options.threads;
   render.search = !pagefind.empty();
   render.strict_templates = options.strict_templates;
   PageLog log;  // for the next build
-  Reuse reuse;
   if (record) {
     // Numbered as the last build numbered them: the pages kept keep their lists.
-    bool previous_log = cache && read_previous_log(previous, options, reuse);
-    if (previous_log) log.pages.table = reuse.log.pages.table;
-    clock.lap(previous_log ? "previous pages read" : "no previous pages");
+    if (opened.previous_log) log.pages.table = reuse.log.pages.table;
     log.digests = digest_site(index, *log.pages.table, file_digests(*recording, previous, site));
-    reuse.on = previous_log && plan_reuse(previous, log.digests, site, reuse);
+    reuse.on = opened.previous_log && plan_reuse(previous, log.digests, site, reuse);
     render.keys = &log.pages;
     render.produced = &log.produced;
     clock.lap(reuse.on ? "digested: rendering what changed" : "digested: rendering everything");
@@ -285,6 +312,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   } else if (record) {
     save_page_log(staging->state_path(), PageLog{});  // no log is better than a stale one
   }
+  if (options.exit_after) leave_to_exit(site, index, log, reuse, previous, entries, recording, theme);
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/parallel.h"
 #include "model/site_facts.h"
 #include "output/output.h"
 
@@ -111,22 +112,40 @@ uint64_t entries_digest(const std::vector<const Entry*>& list) {
   return d.value();
 }
 
-// Interns each key into the table as its digest is set.
+// Interns each key into the table as its digest is noted.
 struct DigestSink {
   KeyTable& keys;
-  SiteDigests& out;
-  void operator()(const std::string& key, uint64_t digest) { out.set(keys.intern(key), digest); }
+  std::vector<std::pair<uint32_t, uint64_t>> noted;
+  void operator()(const std::string& key, uint64_t digest) { noted.emplace_back(keys.intern(key), digest); }
 };
 
+// work(sink, i) for each i in [0, count) on every core (base/parallel.h),
+// the digests noted set in `out`.
+template <typename Work>
+void digest_each(size_t count, KeyTable& keys, SiteDigests& out, Work work) {
+  std::vector<std::vector<std::pair<uint32_t, uint64_t>>> noted(count);
+  parallel_for(count, 0, [&](size_t i) {
+    DigestSink sink{keys, {}};
+    work(sink, i);
+    noted[i] = std::move(sink.noted);
+  });
+  for (const auto& list : noted) {
+    for (const auto& [id, digest] : list) out.set(id, digest);
+  }
+}
+
 // Lists the index answers, keyed as its queries record them.
-void digest_lists(const Index& index, DigestSink& out) {
+void digest_lists(const Index& index, SiteDigests& digests, DigestSink& out) {
   const Site& site = index.site();
-  for (const auto& [ref, loc] : site.competency_by_ref) {
+  std::vector<const std::string*> refs;
+  for (const auto& [ref, loc] : site.competency_by_ref) refs.push_back(&ref);
+  digest_each(refs.size(), out.keys, digests, [&](DigestSink& sink, size_t i) {
+    const std::string& ref = *refs[i];
     Digest evidence;
     for (const Evidence& ev : index.evidence_for(ref)) evidence.add(entry_key(*ev.entry)).add(ev.equivalent);
-    out("evidence:" + ref, evidence.value());
-    out("equivalents:" + ref, Digest().add(index.equivalents(ref)).value());
-  }
+    sink("evidence:" + ref, evidence.value());
+    sink("equivalents:" + ref, Digest().add(index.equivalents(ref)).value());
+  });
   for (const Module& m : site.modules) {
     for (const Task& t : m.tasks) out("task:" + m.id + "/" + t.id, entries_digest(index.entries_for_task(m.id, t.id)));
     Digest sessions;
@@ -146,16 +165,17 @@ void digest_lists(const Index& index, DigestSink& out) {
 SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& body_on_disk) {
   const Site& site = index.site();
   SiteDigests digests;
-  DigestSink out{keys, digests};
+  digest_each(site.portfolios.size(), keys, digests, [&](DigestSink& sink, size_t i) {
+    const Portfolio& p = site.portfolios[i];
+    sink("portfolio:" + p.slug, portfolio_digest(p));
+    for (const Entry& e : p.entries) {
+      sink("entry:" + entry_key(e), entry_digest(site, e));
+      sink("body:" + entry_key(e), e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
+    }
+  });
+  DigestSink out{keys, {}};
   Digest structure, competency_modules, sessions;
   structure.add(static_cast<int>(site.audience));
-  for (const Portfolio& p : site.portfolios) {
-    out("portfolio:" + p.slug, portfolio_digest(p));
-    for (const Entry& e : p.entries) {
-      out("entry:" + entry_key(e), entry_digest(site, e));
-      out("body:" + entry_key(e), e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
-    }
-  }
   for (const Module& m : site.modules) {
     out("module:" + m.id, module_digest(m));
     competency_modules.add(m.id).add(m.competencies);
@@ -179,7 +199,8 @@ SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& bo
     structure.add(p.id);
   }
   out("structure", structure.value());
-  digest_lists(index, out);
+  digest_lists(index, digests, out);
+  for (const auto& [id, digest] : out.noted) digests.set(id, digest);
   return digests;
 }
 

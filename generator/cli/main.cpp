@@ -435,6 +435,7 @@ int main(int argc, char** argv) {
     interrupt::handle_signals();  // before any thread starts
     Diagnostics diags;
     auto start = std::chrono::steady_clock::now();
+    build.exit_after = true;
     BuildResult r = build_site(build, diags);
     int code = report(diags, r.ok);
     if (r.ok && r.up_to_date) {

@@ -22,6 +22,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -120,6 +121,11 @@ class StagingDir : public OutputSink {
   // copy_file() of a file whose bytes the caller knows hash to `hash`: when
   // the idle copy already holds them (by its manifest), `from` is not read.
   void copy_known(const std::string& path, const std::string& from, ContentHash hash);
+  // copy_known() of each of `files` (path -> hash, taken from) under the
+  // folder `from`, except those `skip` accepts and those this build wrote:
+  // the files a rebuild did not render, in one pass.
+  void keep_known(std::unordered_map<std::string, ContentHash>&& files, const std::string& from,
+                  const std::function<bool(const std::string&)>& skip);
 
   // Puts the updated copy in place of `out_dir`; false and a diagnostic when
   // a write failed earlier or the swap failed (the old site is then intact).
