@@ -52,19 +52,25 @@ struct Reuse {
 // The digest of an entry's text that one-shot builds do not keep: its
 // file's, as the build read it.
 BodyDigest file_digests(const RecordingFileSystem& recording, const PreviousBuild& previous, const Site& site) {
-  auto hashes = std::make_shared<std::unordered_map<std::string, uint64_t>>();
+  struct Files {
+    std::vector<InputRecord> read;  // by this build
+    std::unordered_map<std::string_view, uint64_t> hashes;
+  };
+  auto files = std::make_shared<Files>();
+  files->read = recording.records();
+  files->hashes.reserve(previous.records.size() + files->read.size());
   // Files this build did not read (entries taken from the source record)
   // are as the last build read them.
   for (const InputRecord& r : previous.records) {
-    if (r.kind == 'F') (*hashes)[r.path] = r.hash.low;
+    if (r.kind == 'F') files->hashes[r.path] = r.hash.low;
   }
-  for (const InputRecord& r : recording.records()) {
-    if (r.kind == 'F') (*hashes)[r.path] = r.hash.low;
+  for (const InputRecord& r : files->read) {
+    if (r.kind == 'F') files->hashes[r.path] = r.hash.low;
   }
-  return [hashes, &site](const Entry& e) -> uint64_t {
+  return [files, &site](const Entry& e) -> uint64_t {
     const Portfolio* p = site.find_portfolio(e.portfolio);
-    auto it = p ? hashes->find(join_path(p->folder, e.slug + ".md")) : hashes->end();
-    return it == hashes->end() ? 0 : it->second;
+    auto it = p ? files->hashes.find(join_path(p->folder, e.slug + ".md")) : files->hashes.end();
+    return it == files->hashes.end() ? 0 : it->second;
   };
 }
 

@@ -68,6 +68,10 @@ struct Job {
   PageMeta meta;
   std::function<std::string(TemplateSet&)> body;  // the page's main content
   bool is_page = true;  // false: `body` is the whole file (feeds), no layout
+  // When set, fills `meta` past its path and URL, just before the page
+  // renders: most of 500,000 entry pages are not rendered by a rebuild,
+  // and their titles and breadcrumbs were half a gigabyte of strings.
+  std::function<void(PageMeta&)> complete = nullptr;
   // What the page depends on is not listed here: it is recorded while `body`
   // runs (index/deps.h).
 };

@@ -54,7 +54,8 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
         return tmpl;
       },
       [&](TemplateSet& tmpl, size_t i) {
-        const Job& job = *jobs[i];
+        Job& job = *jobs[i];
+        if (job.complete) job.complete(job.meta);
         {
           RecordingScope scope(options.keys ? &recorders[i] : nullptr);
           std::string body = job.body(tmpl);

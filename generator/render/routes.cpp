@@ -103,8 +103,15 @@ std::vector<Job> PageBuilder::jobs() {
     add(print, [this, &p](TemplateSet& t) { return print_page(t, p); });
     const Crumbs entry_crumbs{home_crumb, portfolios_crumb, owner};
     for (const Entry& e : p.entries) {
-      add({"", index_.entry_url(e), e.title, "", "portfolios", entry_crumbs, ""},
-          [this, &e](TemplateSet& t) { return entry_page(t, e); });
+      Job job{{}, [this, &e](TemplateSet& t) { return entry_page(t, e); }, true};
+      job.meta.url = index_.entry_url(e);
+      job.meta.path = path_of(job.meta.url, base);
+      job.complete = [&e, entry_crumbs](PageMeta& meta) {
+        meta.title = e.title;
+        meta.section = "portfolios";
+        meta.crumbs = entry_crumbs;
+      };
+      jobs.push_back(std::move(job));
     }
   }
 
