@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <xxhash.h>
 
 #include "base/text.h"  // today()
 
@@ -22,7 +23,10 @@ namespace cartable {
 
 namespace {
 
-constexpr const char* kInputsHeader = "cartable-inputs 1";
+// Then the lines "key ...", "out ...", the warnings as JSON, the records in
+// binary (native byte order: the build key names the executable that reads
+// them) and the XXH3-64 of everything before it: a damaged record is no record.
+constexpr std::string_view kInputsHeader = "cartable-inputs 2\n";
 
 std::string hex(ContentHash h) {
   char buf[40];
@@ -78,13 +82,76 @@ void stamp(const std::string& root, const std::string& path, InputRecord& rec) {
   rec.mtime_ns = static_cast<int64_t>(mtime) > now - 1000000000ll ? 0 : mtime;
 }
 
-bool parse_hash(const std::string& text, ContentHash& h) {
-  if (text.size() != 32) return false;
-  char* end = nullptr;
-  h.high = std::strtoull(text.substr(0, 16).c_str(), &end, 16);
-  h.low = std::strtoull(text.substr(16).c_str(), &end, 16);
-  return true;
+bool read_whole_file(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok) {
+    out.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ok = done == out.size();
+  }
+  ::close(fd);
+  return ok;
 }
+
+// Reads what save_inputs wrote; anything short makes ok() false for good.
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return in_.empty(); }
+  std::string_view line() {
+    size_t end = in_.find('\n');
+    if (end == std::string_view::npos) return fail(), std::string_view();
+    std::string_view l = in_.substr(0, end);
+    in_.remove_prefix(end + 1);
+    return l;
+  }
+  char byte() {
+    char c = 0;
+    take(&c, 1);
+    return c;
+  }
+  uint32_t u32() {
+    uint32_t v = 0;
+    take(&v, sizeof v);
+    return v;
+  }
+  uint64_t u64() {
+    uint64_t v = 0;
+    take(&v, sizeof v);
+    return v;
+  }
+  // A count, no larger than the bytes left could hold.
+  size_t count() { return std::min<uint64_t>(u64(), in_.size() / 24); }
+  std::string_view text() {
+    uint32_t n = u32();
+    if (n > in_.size()) return fail(), std::string_view();
+    std::string_view s = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return s;
+  }
+
+ private:
+  void take(void* to, size_t n) {
+    if (in_.size() < n) return fail();
+    std::memcpy(to, in_.data(), n);
+    in_.remove_prefix(n);
+  }
+  void fail() {
+    ok_ = false;
+    in_ = {};
+  }
+  std::string_view in_;
+  bool ok_ = true;
+};
 
 // A file by its bytes: Pagefind and the time zone database are installed
 // again in each CI run (new inode, new mtime) but rarely change.
@@ -242,43 +309,49 @@ static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk) {
 
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk) {
   PreviousBuild previous;
-  std::string state = state_folder_of(out_dir);
-  std::ifstream in(state + "/inputs");
-  std::string line;
-  if (!std::getline(in, line) || line != kInputsHeader) return previous;
+  std::string bytes;
+  if (!read_whole_file(state_folder_of(out_dir) + "/inputs", bytes) || bytes.size() < kInputsHeader.size() + 8 ||
+      bytes.compare(0, kInputsHeader.size(), kInputsHeader) != 0) {
+    return previous;
+  }
+  std::string_view body(bytes.data(), bytes.size() - 8);
+  RecordReader r(body.substr(kInputsHeader.size()));
+  std::string_view line = r.line();
   // "key <key>", then " feed <hash>" when the build compared with a feed.
-  if (!std::getline(in, line) || line.rfind("key " + key, 0) != 0) return previous;
-  previous.feed = line.substr(4 + key.size());
+  if (line.substr(0, 4 + key.size()) != "key " + key) return previous;
+  previous.feed = std::string(line.substr(4 + key.size()));
   // The output must be the tree that build published, as it published it.
   std::string tree = published_fingerprint(out_dir);
-  if (!std::getline(in, line) || tree.empty() || line != "out " + tree) return previous;
-  std::string warnings;
-  if (!std::getline(in, warnings)) return previous;
+  if (tree.empty() || r.line() != "out " + tree) return previous;
+  std::string_view warnings = r.line();
+  uint64_t sum = 0;
+  std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
+  if (!r.ok() || XXH3_64bits(body.data(), body.size()) != sum) return previous;
   std::vector<InputRecord> records;
-  while (std::getline(in, line)) {
-    // "F max size mtime inode hash path", "D hash path", "S hash path"
+  records.reserve(r.count());
+  std::string path;  // each path shares a prefix with the one before (sorted)
+  while (r.ok() && !r.done()) {
     InputRecord rec;
-    rec.kind = line.empty() ? '?' : line[0];
-    size_t pos = 2;
-    auto field = [&](std::string& out) {
-      size_t sp = line.find(' ', pos);
-      if (sp == std::string::npos) return false;
-      out = line.substr(pos, sp - pos);
-      pos = sp + 1;
-      return true;
-    };
-    std::string max, size, mtime, inode, hash;
-    if (rec.kind == 'F' && !(field(max) && field(size) && field(mtime) && field(inode))) return previous;
-    if ((rec.kind != 'F' && rec.kind != 'D' && rec.kind != 'S') || !field(hash) || !parse_hash(hash, rec.hash)) return previous;
+    rec.kind = r.byte();
+    rec.hash.high = r.u64();
+    rec.hash.low = r.u64();
     if (rec.kind == 'F') {
-      rec.max_bytes = std::strtoull(max.c_str(), nullptr, 10);
-      rec.size = std::strtoull(size.c_str(), nullptr, 10);
-      rec.mtime_ns = std::strtoull(mtime.c_str(), nullptr, 10);
-      rec.inode = std::strtoull(inode.c_str(), nullptr, 10);
+      rec.max_bytes = r.u64();
+      rec.size = r.u64();
+      rec.mtime_ns = r.u64();
+      rec.inode = r.u64();
+    } else if (rec.kind != 'D' && rec.kind != 'S') {
+      return previous;
     }
-    rec.path = line.substr(pos);
+    uint32_t shared = r.u32();
+    std::string_view rest = r.text();
+    if (shared > path.size()) return previous;
+    path.resize(shared);
+    path.append(rest);
+    rec.path = path;
     records.push_back(std::move(rec));
   }
+  if (!r.ok()) return previous;
   nlohmann::json shown = nlohmann::json::parse(warnings, nullptr, false);
   if (!shown.is_array()) return previous;
   for (const auto& w : shown) {
@@ -356,18 +429,32 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
     if (!d.hint_text.empty()) w["hint_text"] = text_json(d.hint_text);
     warnings.push_back(std::move(w));
   }
-  std::string text = std::string(kInputsHeader) + "\nkey " + key + "\nout " + tree_id + "\n" + warnings.dump() + "\n";
-  text.reserve(text.size() + records.size() * 120);
+  std::string text = std::string(kInputsHeader) + "key " + key + "\nout " + tree_id + "\n" + warnings.dump() + "\n";
+  size_t size = text.size() + 8;
+  for (const InputRecord& r : records) size += 56 + r.path.size();
+  text.reserve(size);
+  auto u64 = [&](uint64_t v) { text.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  auto u32 = [&](uint32_t v) { text.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  u64(records.size());
+  const std::string* before = nullptr;
   for (const InputRecord& r : records) {
-    if (r.path.find('\n') != std::string::npos) return;
     text += r.kind;
-    text += ' ';
+    u64(r.hash.high);
+    u64(r.hash.low);
     if (r.kind == 'F') {
-      text += std::to_string(r.max_bytes) + " " + std::to_string(r.size) + " " + std::to_string(r.mtime_ns) + " " +
-              std::to_string(r.inode) + " ";
+      for (uint64_t v : {r.max_bytes, r.size, r.mtime_ns, r.inode}) u64(v);
     }
-    text += hex(r.hash) + " " + r.path + "\n";
+    size_t shared = 0;
+    if (before) {
+      size_t most = std::min(before->size(), r.path.size());
+      while (shared < most && (*before)[shared] == r.path[shared]) ++shared;
+    }
+    u32(static_cast<uint32_t>(shared));
+    u32(static_cast<uint32_t>(r.path.size() - shared));
+    text.append(r.path, shared);
+    before = &r.path;
   }
+  u64(XXH3_64bits(text.data(), text.size()));
   write_cache_file(path, text);
 }
 

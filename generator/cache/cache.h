@@ -7,7 +7,8 @@
 // XXH3-128 and, taken before reading, its size, mtime and inode), each folder
 // listed and each path looked at, whether it existed or not. After a
 // successful build that record is saved in the state folder beside the
-// output (`.<out>.cartable/inputs`, output.h), with a key for everything
+// output (`.<out>.cartable/inputs`, output.h; binary, paths sharing their
+// prefix with the one before, ended by a checksum), with a key for everything
 // else that decides the output: cartable's own executable, the system's time
 // zone database, the audience, search and Pagefind's executable,
 // SOURCE_DATE_EPOCH. The next build

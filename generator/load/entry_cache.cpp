@@ -1,14 +1,20 @@
 #include "load/entry_cache.h"
 
-#include <fstream>
-#include <iterator>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cstring>
 
 namespace cartable {
 
 namespace {
 
-constexpr std::string_view kHeader = "cartable-entries 1\n";
-constexpr std::string_view kTrailer = "\nend of cartable-entries\n";
+// Then "key <key>\n", the records, and the XXH3-64 of all that before:
+// a damaged record is no record (a flipped byte in a title would be a
+// wrong page, not a crash).
+constexpr std::string_view kHeader = "cartable-entries 2\n";
 
 // The front-matter keys whose positions an entry keeps (load/portfolios.cpp,
 // read_entry), in the order it sets them.
@@ -136,6 +142,28 @@ class Reader {
   bool ok_ = true;
 };
 
+// The whole file, in one read: the record is 170 MB at 500,000 entries.
+bool read_all(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok) {
+    out.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ok = done == out.size();
+  }
+  ::close(fd);
+  return ok;
+}
+
+uint64_t checksum(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+
 void raw64(std::string& out, uint64_t n) {
   for (int i = 0; i < 8; ++i) out += static_cast<char>(n >> (8 * i) & 0xff);
 }
@@ -230,17 +258,24 @@ std::optional<std::vector<Diagnostic>> read_diagnostics(std::string_view bytes, 
 
 }  // namespace
 
-EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unchanged unchanged) {
-  std::ifstream in(state_dir + "/entries", std::ios::binary);
-  buffer_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unchanged unchanged)
+    : unchanged_(std::move(unchanged)) {
   std::string head = std::string(kHeader) + "key " + key + "\n";
-  if (buffer_.compare(0, head.size(), head) != 0 || buffer_.size() < head.size() + kTrailer.size() ||
-      buffer_.compare(buffer_.size() - kTrailer.size(), kTrailer.size(), kTrailer) != 0) {
+  if (!read_all(state_dir + "/entries", buffer_) || buffer_.size() < head.size() + 8 ||
+      buffer_.compare(0, head.size(), head) != 0) {
     buffer_.clear();
     return;
   }
-  Reader r(std::string_view(buffer_).substr(head.size(), buffer_.size() - head.size() - kTrailer.size()));
+  std::string_view body(buffer_.data(), buffer_.size() - 8);
+  if (Reader(std::string_view(buffer_).substr(body.size())).raw64() != checksum(body)) {
+    buffer_.clear();
+    return;
+  }
+  // Whether each file is unchanged is asked by reuse(), on the loader's
+  // threads: here only the index, half a million string views.
+  Reader r(body.substr(head.size()));
   std::unordered_map<std::string_view, Record> records;
+  records.reserve(r.small());
   while (r.ok() && !r.done()) {
     std::string_view path = r.view();
     Record rec;
@@ -250,7 +285,7 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
     rec.folder = r.view();
     rec.entry = r.view();
     rec.diags = r.view();
-    if (r.ok() && unchanged(std::string(path), rec.hash)) records.emplace(path, rec);
+    if (r.ok()) records.emplace(path, rec);
   }
   if (r.ok()) records_ = std::move(records);
 }
@@ -258,14 +293,14 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
 std::optional<Entry> EntryCache::reuse(const std::string& path, const Portfolio& p, Diagnostics& diags) const {
   auto it = records_.find(path);
   if (it == records_.end() || it->second.portfolio != p.slug || it->second.folder != p.folder) return std::nullopt;
+  if (!unchanged_(path, it->second.hash)) return std::nullopt;
   std::optional<Entry> e = read_entry(it->second.entry);
   if (!e || e->portfolio != p.slug) return std::nullopt;
   std::optional<std::vector<Diagnostic>> reported = read_diagnostics(it->second.diags, e->pos.path);
   if (!reported) return std::nullopt;
   for (Diagnostic& d : *reported) diags.add(std::move(d));
   std::lock_guard lock(mutex_);
-  ++reused_;
-  loaded_[path] = {p.slug, p.folder, e->pos.path.str(), {}, it->second.entry};
+  reused_list_.push_back(&*it);
   return e;
 }
 
@@ -273,12 +308,12 @@ void EntryCache::parsed(const std::string& path, const Portfolio& p, const Entry
   if (!e.attachments.empty() || !e.body_on_disk || e.portfolio != p.slug || e.pos.path.empty()) return;
   std::string bytes = write_entry(e);
   std::lock_guard lock(mutex_);
-  loaded_[path] = {p.slug, p.folder, e.pos.path.str(), std::move(bytes), {}};
+  parsed_.push_back({path, p.slug, p.folder, e.pos.path.str(), std::move(bytes)});
 }
 
 size_t EntryCache::reused() const {
   std::lock_guard lock(mutex_);
-  return reused_;
+  return reused_list_.size();
 }
 
 std::string EntryCache::serialise(const std::string& key,
@@ -287,22 +322,39 @@ std::string EntryCache::serialise(const std::string& key,
   // What loading reported, by file: an entry's diagnostics all point into it.
   std::unordered_map<std::string_view, std::vector<const Diagnostic*>> at;
   for (const Diagnostic& d : diags) at[d.pos.path.str()].push_back(&d);
-  std::string out = std::string(kHeader) + "key " + key + "\n";
-  Writer w(out);
   std::lock_guard lock(mutex_);
-  for (const auto& [path, e] : loaded_) {
-    std::optional<SourceHash> hash = hash_of(path);
-    if (!hash) continue;
-    auto reported = at.find(e.shown);
+  std::string out = std::string(kHeader) + "key " + key + "\n";
+  size_t size = out.size() + 16;
+  for (const auto* rec : reused_list_) size += rec->first.size() + rec->second.entry.size() + 64 + rec->second.portfolio.size() * 2;
+  for (const Parsed& e : parsed_) size += e.path.size() + e.bytes.size() + 64 + e.portfolio.size() + e.folder.size();
+  out.reserve(size);
+  Writer w(out);
+  w.number(reused_list_.size() + parsed_.size());  // for the reader's index
+  std::string none;  // the diagnostics of an entry without any
+  Writer(none).number(0);
+  auto record = [&](std::string_view path, const SourceHash& hash, std::string_view portfolio, std::string_view folder,
+                    std::string_view entry, std::string_view shown) {
+    auto reported = at.find(shown);
     w.text(path);
-    raw64(out, hash->high);
-    raw64(out, hash->low);
-    w.text(e.portfolio);
-    w.text(e.folder);
-    w.text(e.fresh.empty() ? e.entry : std::string_view(e.fresh));
-    w.text(write_diagnostics(reported == at.end() ? std::vector<const Diagnostic*>{} : reported->second, e.shown));
+    raw64(out, hash.high);
+    raw64(out, hash.low);
+    w.text(portfolio);
+    w.text(folder);
+    w.text(entry);
+    w.text(reported == at.end() ? none : write_diagnostics(reported->second, std::string(shown)));
+  };
+  // An entry taken from the record was parsed from the bytes its hash
+  // names, which the input record still has for it (build.cpp,
+  // unchanged_since): the record's hash, not the one of a later read.
+  for (const auto* rec : reused_list_) {
+    const Record& r = rec->second;
+    record(rec->first, r.hash, r.portfolio, r.folder, r.entry, Reader(r.entry).view());
   }
-  out += kTrailer;
+  for (const Parsed& e : parsed_) {
+    std::optional<SourceHash> hash = hash_of(e.path);
+    if (hash) record(e.path, *hash, e.portfolio, e.folder, e.bytes, e.shown);
+  }
+  raw64(out, checksum(out));
   return out;
 }
 

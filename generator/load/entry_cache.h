@@ -8,9 +8,11 @@
 // parsing every front matter again was most of a one-entry rebuild.
 //
 // Entries with attachments are never taken from here: those files are
-// checked again each time. Whatever is not exactly what save() writes (an
-// older format, a truncated file, another program's key) is ignored as a
-// whole: the build then reads every entry.
+// checked again each time. Whatever is not exactly what serialise() writes
+// (an older format, a truncated or damaged file: an XXH3 checksum ends it,
+// another program's key) is ignored as a whole: the build then reads every
+// entry. Whether an entry's file is unchanged is asked when the loader wants
+// it, on the loader's threads.
 #pragma once
 
 #include <cstdint>
@@ -68,17 +70,17 @@ class EntryCache {
     std::string_view portfolio, folder;  // what it was parsed for
     std::string_view entry, diags;       // serialised, in buffer_
   };
-  // An entry of this load, for the next record.
-  struct Loaded {
-    std::string portfolio, folder, shown;  // `shown`: its path in diagnostics
-    std::string fresh;                     // serialised, when parsed by this load
-    std::string_view entry;                // else the record's, in buffer_
+  // An entry parsed by this load, for the next record.
+  struct Parsed {
+    std::string path, portfolio, folder, shown;  // `shown`: its path in diagnostics
+    std::string bytes;                           // serialised
   };
+  Unchanged unchanged_;
   std::string buffer_;                                     // the file as read
-  std::unordered_map<std::string_view, Record> records_;  // by path, those still valid
+  std::unordered_map<std::string_view, Record> records_;  // by path
   mutable std::mutex mutex_;
-  mutable std::unordered_map<std::string, Loaded> loaded_;  // by path
-  mutable size_t reused_ = 0;
+  mutable std::vector<const std::pair<const std::string_view, Record>*> reused_list_;  // taken by this load
+  std::vector<Parsed> parsed_;
 };
 
 }  // namespace cartable

@@ -1,0 +1,70 @@
+// The records a build leaves beside its output for the next one
+// (`.<out>.cartable/inputs`, cache/cache.h; `entries`, load/entry_cache.h):
+// a record damaged on disk is ignored as a whole, never half-believed.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support.h"
+
+using namespace cartable_test;
+
+namespace {
+
+class CacheRecords : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = temp_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    copy_default_site(dir / "site");
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  // The site as a --no-cache build into an empty folder makes it.
+  std::map<std::string, std::string> full_build() {
+    RunResult full = run_cartable(dir / "site", "build --no-search --no-cache --out " + (dir / "full").string());
+    EXPECT_EQ(full.status, 0) << full.err;
+    return snapshot(dir / "full");
+  }
+
+  // Replaces `from` by `to` (same length) in the record's bytes.
+  void damage(const fs::path& record, const std::string& from, const std::string& to) {
+    std::string bytes = read(record);
+    size_t at = bytes.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    bytes.replace(at, from.size(), to);
+    std::ofstream(record, std::ios::binary | std::ios::trunc) << bytes;
+  }
+
+  fs::path dir;
+};
+
+}  // namespace
+
+// A byte changed in the entries' record (a title, as a failing disk or a
+// partial copy would change it) is not published: the next build parses
+// every entry again and its pages are a full build's.
+TEST_F(CacheRecords, ADamagedEntryRecordIsNotBelieved) {
+  fs::path site = dir / "site";
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  damage(site / ".public.cartable/entries", "cyberharcèlement", "cyberharcèlemenX");
+  replace_in_file(site / "portfolios/luca-ferrari/accompagner-changement.md", "competencies:", "draft: true\ncompetencies:");
+  RunResult next = run_cartable(site, "build --no-search");
+  ASSERT_EQ(next.status, 0) << next.err;
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+}
+
+// The same for the record of what the last build read: damaged, it is no
+// record, and the build is not skipped as if nothing had changed.
+TEST_F(CacheRecords, ADamagedInputRecordIsNotBelieved) {
+  fs::path site = dir / "site";
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  fs::path record = site / ".public.cartable/inputs";
+  std::string bytes = read(record);
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(record, std::ios::binary | std::ios::trunc) << bytes;
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum");
+  RunResult next = run_cartable(site, "build --no-search");
+  ASSERT_EQ(next.status, 0) << next.err;
+  EXPECT_EQ(next.err.find("nothing changed"), std::string::npos) << next.err;
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+}
