@@ -129,7 +129,7 @@ void keep_the_rest(StagingDir& staging, Reuse& reuse, const std::vector<std::str
   staging.keep_known(std::move(reuse.published), staging.out_path(),
                      [&](const std::string& path) { return gone.count(path) || path.rfind("pagefind/", 0) == 0; });
   // The previous lists, less the pages gone, with the pages rendered now.
-  std::map<std::string, std::vector<uint32_t>>& kept = reuse.log.pages.pages;
+  auto& kept = reuse.log.pages.pages;
   for (auto it = kept.begin(); it != kept.end();) it = now.count(it->first) ? std::next(it) : kept.erase(it);
   for (auto& [path, read] : keys.pages) kept[path] = std::move(read);
   keys.pages.swap(kept);

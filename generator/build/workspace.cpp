@@ -61,6 +61,7 @@ bool Workspace::build(Diagnostics& diags) {
   state->produced.insert(produced.begin(), produced.end());
   last_rendered_.clear();
   for (const auto& [path, keys] : state->keys.pages) last_rendered_.push_back(path);
+  std::sort(last_rendered_.begin(), last_rendered_.end());
   state_ = std::move(state);
   return true;
 }
@@ -187,6 +188,7 @@ bool Workspace::incremental(const std::vector<std::string>& changed, Diagnostics
     last_rendered_.push_back(path);
     state_->keys.pages[path] = std::move(read);
   }
+  std::sort(last_rendered_.begin(), last_rendered_.end());
   state_->produced = std::move(now);
   state_->digests = std::move(digests);
   if (pages) *pages = rendered;

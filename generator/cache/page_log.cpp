@@ -156,11 +156,12 @@ bool load_page_log(const std::string& state_dir, PageLog& log) {
     if (id != i) return false;  // a key twice
     if (known) read.digests.set(id, digest);
   }
-  if (!r.u32(pages)) return false;
+  if (!r.u32(pages) || !r.can_hold(pages, 2 * sizeof(uint32_t))) return false;
+  read.pages.pages.reserve(pages);
   for (uint32_t i = 0; i < pages; ++i) {
     uint32_t n = 0;
     if (!r.text(name) || !r.u32(n) || !r.can_hold(n, sizeof(uint32_t))) return false;
-    std::vector<uint32_t>& ids = read.pages.pages.emplace_hint(read.pages.pages.end(), name, std::vector<uint32_t>())->second;
+    std::vector<uint32_t>& ids = read.pages.pages[name];
     ids.resize(n);
     for (uint32_t& id : ids) {
       if (!r.u32(id) || id >= keys) return false;

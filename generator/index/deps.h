@@ -23,7 +23,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -115,7 +114,7 @@ class KeyTable {
 // `table`, sorted, each once.
 struct PageKeys {
   std::shared_ptr<KeyTable> table = std::make_shared<KeyTable>();
-  std::map<std::string, std::vector<uint32_t>> pages;
+  std::unordered_map<std::string, std::vector<uint32_t>> pages;
 };
 
 // The digest of each key's data (build/rebuild.h), by its number in a
