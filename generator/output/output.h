@@ -171,7 +171,6 @@ class StagingDir : public OutputSink {
   std::unordered_map<std::string, ContentHash> previous_;  // the idle copy as it was (Mode::Known)
   std::mutex mutex_;  // guards everything below
   std::unordered_map<std::string, ContentHash> written_files_;
-  std::unordered_set<std::string> made_dirs_;
   std::string first_error_;
   size_t written_ = 0;
   size_t removed_ = 0;

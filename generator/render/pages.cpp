@@ -7,6 +7,7 @@
 namespace cartable {
 
 using pages::Job;
+using pages::PageMeta;
 using pages::PageBuilder;
 
 namespace {
@@ -61,6 +62,14 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
           std::string body = job.body(tmpl);
           sink.write(job.meta.path, job.is_page ? builder.layout(tmpl, job.meta, body) : body);
         }
+        // What the page showed is not needed again: 550,000 of them were
+        // hundreds of megabytes at the peak.
+        PageMeta written;
+        written.path = std::move(job.meta.path);
+        written.url = std::move(job.meta.url);
+        job.meta = std::move(written);
+        job.body = nullptr;
+        job.complete = nullptr;
         // Deduplicated as soon as the page is written: a page reads the same
         // key many times, and 550,000 pages' raw lists were gigabytes.
         if (options.keys) {
