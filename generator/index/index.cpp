@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "base/parallel.h"
 #include "base/text.h"
 #include "index/deps.h"
 
@@ -70,15 +71,16 @@ Index::Index(const Site& site, bool backlinks) : site_(site) {
     for (const Entry& e : p.entries) {
       entries_by_task_[e.module.id + "/" + e.task.id].push_back(&e);
       for (const Portfolio* author : authors(e)) entries_by_author_[author->slug].push_back(&e);
-      std::vector<std::string> direct;
-      for (const Ref& r : e.competencies) direct.push_back(r.id);
-      for (const std::string& ref : direct) evidence_[ref].push_back({&e, false});
-      std::vector<std::string> added;  // an entry counts once per equivalent
-      for (const std::string& ref : direct) {
-        for (const std::string& eq : equivalents(ref)) {
-          if (std::find(direct.begin(), direct.end(), eq) != direct.end()) continue;
-          if (std::find(added.begin(), added.end(), eq) != added.end()) continue;
-          added.push_back(eq);
+      auto direct = [&](const std::string& ref) {
+        return std::any_of(e.competencies.begin(), e.competencies.end(), [&](const Ref& r) { return r.id == ref; });
+      };
+      for (const Ref& r : e.competencies) evidence_[r.id].push_back({&e, false});
+      std::vector<const std::string*> added;  // an entry counts once per equivalent
+      for (const Ref& r : e.competencies) {
+        for (const std::string& eq : equivalents(r.id)) {
+          if (direct(eq)) continue;
+          if (std::any_of(added.begin(), added.end(), [&](const std::string* a) { return *a == eq; })) continue;
+          added.push_back(&eq);
           evidence_[eq].push_back({&e, true});
         }
       }
@@ -87,13 +89,20 @@ Index::Index(const Site& site, bool backlinks) : site_(site) {
   // Every list in date order: the entries ranked once, each list sorted by
   // rank (at 500,000 entries, comparing dates and names in every list's
   // sort was a second).
-  std::unordered_map<const Entry*, uint64_t> rank = date_ranks(site);
-  for (auto& [k, list] : entries_by_task_) sort_by_key(list, [&](const Entry* e) { return rank[e]; });
-  for (auto& [k, list] : entries_by_author_) sort_by_key(list, [&](const Entry* e) { return rank[e]; });
-  // Direct evidence first.
-  for (auto& [k, list] : evidence_) {
-    sort_by_key(list, [&](const Evidence& ev) { return (ev.equivalent ? uint64_t{1} << 32 : 0) | rank[ev.entry]; });
-  }
+  const std::unordered_map<const Entry*, uint64_t> rank = date_ranks(site);
+  auto rank_of = [&](const Entry* e) { return rank.at(e); };
+  std::vector<std::vector<const Entry*>*> lists;
+  for (auto& [k, list] : entries_by_task_) lists.push_back(&list);
+  for (auto& [k, list] : entries_by_author_) lists.push_back(&list);
+  std::vector<std::vector<Evidence>*> evidence;
+  for (auto& [k, list] : evidence_) evidence.push_back(&list);
+  // On every core: evidence lists hold tens of thousands of entries each.
+  parallel_for(lists.size() + evidence.size(), 0, [&](size_t i) {
+    if (i < lists.size()) return sort_by_key(*lists[i], rank_of);
+    // Direct evidence first.
+    sort_by_key(*evidence[i - lists.size()],
+                [&](const Evidence& ev) { return (ev.equivalent ? uint64_t{1} << 32 : 0) | rank_of(ev.entry); });
+  });
 }
 
 std::string Index::portfolios_url() const { return site_.config.base_path + "portfolios/"; }

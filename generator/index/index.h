@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,10 +103,10 @@ class Index {
   const Site& site_;
   std::map<std::string, std::vector<const Module*>> modules_by_competency_;
   std::map<std::string, std::vector<const Session*>> sessions_by_module_;
-  std::map<std::string, std::vector<std::string>> equivalents_;
-  std::map<std::string, std::vector<Evidence>> evidence_;
-  std::map<std::string, std::vector<const Entry*>> entries_by_task_;
-  std::map<std::string, std::vector<const Entry*>> entries_by_author_;
+  std::unordered_map<std::string, std::vector<std::string>> equivalents_;
+  std::unordered_map<std::string, std::vector<Evidence>> evidence_;
+  std::unordered_map<std::string, std::vector<const Entry*>> entries_by_task_;
+  std::unordered_map<std::string, std::vector<const Entry*>> entries_by_author_;
 };
 
 }  // namespace cartable

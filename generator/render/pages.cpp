@@ -84,6 +84,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   if (options.produced) {
     for (const Portfolio& p : index.site().portfolios) {
       for (const Entry& e : p.entries) {
+        if (e.attachments.empty()) continue;
         std::string dir = index.entry_url(e).substr(index.site().config.base_path.size());
         for (const Attachment& a : e.attachments) options.produced->push_back(dir + a.file);
       }
@@ -111,14 +112,14 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     size_t copied = 0;
     for (const Portfolio& p : site.portfolios) {
       for (const Entry& e : p.entries) {
-        if (!options.only(pages::path_of(index.entry_url(e), site.config.base_path))) continue;
+        if (e.attachments.empty() || !options.only(pages::path_of(index.entry_url(e), site.config.base_path))) continue;
         for (const Attachment& a : e.attachments) {
           copy_attachment(site, a, index.entry_url(e).substr(site.config.base_path.size()) + a.file, sink, diags);
           ++copied;
         }
       }
       // The attestations go with the portfolio's page (experts only).
-      if (!options.only(pages::path_of(index.portfolio_url(p.slug), site.config.base_path))) continue;
+      if (p.a_la_carte.empty() || !options.only(pages::path_of(index.portfolio_url(p.slug), site.config.base_path))) continue;
       std::set<std::string> attestations;
       for (const AlaCarteCourse& c : p.a_la_carte) {
         if (c.attestation.source_path.empty() || !attestations.insert(c.attestation.file).second) continue;
