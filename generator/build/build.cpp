@@ -141,17 +141,9 @@ std::string hex_of(ContentHash h) {
   return buf;
 }
 
-bool record_before(const InputRecord& a, const InputRecord& b) {
-  return a.kind != b.kind ? a.kind < b.kind : a.path < b.path;
-}
-
 // The file `path` as `records` (sorted) has it.
 const InputRecord* file_record(const std::vector<InputRecord>& records, const std::string& path) {
-  InputRecord probe;
-  probe.kind = 'F';
-  probe.path = path;
-  auto it = std::lower_bound(records.begin(), records.end(), probe, record_before);
-  return it != records.end() && it->kind == 'F' && it->path == path ? &*it : nullptr;
+  return find_file_record(records, path);
 }
 
 // An entry of the source record may be reused when its file is unchanged

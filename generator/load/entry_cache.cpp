@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace cartable {
@@ -274,33 +275,48 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
   // Whether each file is unchanged is asked by reuse(), on the loader's
   // threads: here only the index, half a million string views.
   Reader r(body.substr(head.size()));
-  std::unordered_map<std::string_view, Record> records;
-  records.reserve(r.small());
+  std::vector<Record> records;
+  records.reserve(std::min<size_t>(r.small(), body.size() / 64));
   while (r.ok() && !r.done()) {
-    std::string_view path = r.view();
     Record rec;
+    rec.path = r.view();
     rec.hash.high = r.raw64();
     rec.hash.low = r.raw64();
     rec.portfolio = r.view();
     rec.folder = r.view();
     rec.entry = r.view();
     rec.diags = r.view();
-    if (r.ok()) records.emplace(path, rec);
+    // Sorted by path, each once (serialise): found by a search, no index.
+    if (!records.empty() && !(records.back().path < rec.path)) return;
+    if (r.ok()) records.push_back(rec);
   }
   if (r.ok()) records_ = std::move(records);
 }
 
+const EntryCache::Record* EntryCache::find(std::string_view path) const {
+  // The loader asks for a folder's entries in order, side by side here.
+  thread_local const EntryCache* last_of = nullptr;
+  thread_local size_t last = 0;
+  if (last_of == this && last + 1 < records_.size() && records_[last + 1].path == path) return &records_[++last];
+  auto it = std::lower_bound(records_.begin(), records_.end(), path,
+                             [](const Record& r, std::string_view p) { return r.path < p; });
+  if (it == records_.end() || it->path != path) return nullptr;
+  last_of = this;
+  last = static_cast<size_t>(it - records_.begin());
+  return &*it;
+}
+
 std::optional<Entry> EntryCache::reuse(const std::string& path, const Portfolio& p, Diagnostics& diags) const {
-  auto it = records_.find(path);
-  if (it == records_.end() || it->second.portfolio != p.slug || it->second.folder != p.folder) return std::nullopt;
-  if (!unchanged_(path, it->second.hash)) return std::nullopt;
-  std::optional<Entry> e = read_entry(it->second.entry);
+  const Record* rec = find(path);
+  if (!rec || rec->portfolio != p.slug || rec->folder != p.folder) return std::nullopt;
+  if (!unchanged_(path, rec->hash)) return std::nullopt;
+  std::optional<Entry> e = read_entry(rec->entry);
   if (!e || e->portfolio != p.slug) return std::nullopt;
-  std::optional<std::vector<Diagnostic>> reported = read_diagnostics(it->second.diags, e->pos.path);
+  std::optional<std::vector<Diagnostic>> reported = read_diagnostics(rec->diags, e->pos.path);
   if (!reported) return std::nullopt;
   for (Diagnostic& d : *reported) diags.add(std::move(d));
   std::lock_guard lock(mutex_);
-  reused_list_.push_back(&*it);
+  reused_list_.push_back(rec);
   return e;
 }
 
@@ -325,11 +341,18 @@ std::string EntryCache::serialise(const std::string& key,
   std::lock_guard lock(mutex_);
   std::string out = std::string(kHeader) + "key " + key + "\n";
   size_t size = out.size() + 16;
-  for (const auto* rec : reused_list_) size += rec->first.size() + rec->second.entry.size() + 64 + rec->second.portfolio.size() * 2;
+  // Sorted by path for the reader: those taken from the record by their
+  // place in it (sorted already), those parsed by their path.
+  std::vector<const Record*> reused = reused_list_;
+  std::sort(reused.begin(), reused.end());
+  std::vector<const Parsed*> parsed;
+  for (const Parsed& e : parsed_) parsed.push_back(&e);
+  std::sort(parsed.begin(), parsed.end(), [](const Parsed* a, const Parsed* b) { return a->path < b->path; });
+  for (const Record* rec : reused) size += rec->path.size() + rec->entry.size() + 64 + rec->portfolio.size() * 2;
   for (const Parsed& e : parsed_) size += e.path.size() + e.bytes.size() + 64 + e.portfolio.size() + e.folder.size();
   out.reserve(size);
   Writer w(out);
-  w.number(reused_list_.size() + parsed_.size());  // for the reader's index
+  w.number(reused.size() + parsed.size());  // for the reader's reserve
   std::string none;  // the diagnostics of an entry without any
   Writer(none).number(0);
   auto record = [&](std::string_view path, const SourceHash& hash, std::string_view portfolio, std::string_view folder,
@@ -346,13 +369,22 @@ std::string EntryCache::serialise(const std::string& key,
   // An entry taken from the record was parsed from the bytes its hash
   // names, which the input record still has for it (build.cpp,
   // unchanged_since): the record's hash, not the one of a later read.
-  for (const auto* rec : reused_list_) {
-    const Record& r = rec->second;
-    record(rec->first, r.hash, r.portfolio, r.folder, r.entry, Reader(r.entry).view());
-  }
-  for (const Parsed& e : parsed_) {
-    std::optional<SourceHash> hash = hash_of(e.path);
-    if (hash) record(e.path, *hash, e.portfolio, e.folder, e.bytes, e.shown);
+  auto write_reused = [&](const Record* rec) {
+    record(rec->path, rec->hash, rec->portfolio, rec->folder, rec->entry, Reader(rec->entry).view());
+  };
+  auto write_parsed = [&](const Parsed* e) {
+    std::optional<SourceHash> hash = hash_of(e->path);
+    if (hash) record(e->path, *hash, e->portfolio, e->folder, e->bytes, e->shown);
+  };
+  // A path is in one list at most (the loader reads each file once); a
+  // duplicate would make the next build ignore the whole record, not err.
+  size_t i = 0, j = 0;
+  while (i < reused.size() || j < parsed.size()) {
+    if (j == parsed.size() || (i < reused.size() && reused[i]->path < parsed[j]->path)) {
+      write_reused(reused[i++]);
+    } else {
+      write_parsed(parsed[j++]);
+    }
   }
   raw64(out, checksum(out));
   return out;

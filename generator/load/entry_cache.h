@@ -66,6 +66,7 @@ class EntryCache {
 
  private:
   struct Record {
+    std::string_view path;
     SourceHash hash;
     std::string_view portfolio, folder;  // what it was parsed for
     std::string_view entry, diags;       // serialised, in buffer_
@@ -75,11 +76,13 @@ class EntryCache {
     std::string path, portfolio, folder, shown;  // `shown`: its path in diagnostics
     std::string bytes;                           // serialised
   };
+  const Record* find(std::string_view path) const;
+
   Unchanged unchanged_;
   std::string buffer_;                                     // the file as read
-  std::unordered_map<std::string_view, Record> records_;  // by path
+  std::vector<Record> records_;                            // sorted by path
   mutable std::mutex mutex_;
-  mutable std::vector<const std::pair<const std::string_view, Record>*> reused_list_;  // taken by this load
+  mutable std::vector<const Record*> reused_list_;  // taken by this load
   std::vector<Parsed> parsed_;
 };
 
