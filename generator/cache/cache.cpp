@@ -80,19 +80,58 @@ ContentHash stat_hash(const FileResult& r, const FileInfo& info) {
   return outcome_hash(r, std::to_string(static_cast<int>(info.kind)) + " " + std::to_string(info.size));
 }
 
-// Size, mtime and inode of `path` under `root`, without following a link;
-// mtime 0 when the file changed within the last second (a change in the same
+// Size, mtime and inode of a file as lstat gives them (stamp: `path` under
+// `root`, without following a link); mtime 0 when the file changed within the last second (a change in the same
 // tick as this build would not show in the mtime: always read it again).
-void stamp(const std::string& root, const std::string& path, InputRecord& rec) {
-  struct stat st {};
-  std::string full = root.empty() ? path : root + "/" + path;
-  if (::fstatat(AT_FDCWD, full.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+void stamp_from(const struct stat& st, InputRecord& rec) {
   rec.size = static_cast<uint64_t>(st.st_size);
   rec.inode = static_cast<uint64_t>(st.st_ino);
   uint64_t mtime = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec);
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   rec.mtime_ns = static_cast<int64_t>(mtime) > now - 1000000000ll ? 0 : mtime;
 }
+
+void stamp(const std::string& root, const std::string& path, InputRecord& rec) {
+  struct stat st {};
+  std::string full = root.empty() ? path : root + "/" + path;
+  if (::fstatat(AT_FDCWD, full.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) stamp_from(st, rec);
+}
+
+// stamp() for records sorted by path: each folder opened once, its files
+// looked at from there (half a million paths walked from the root were
+// most of replaying a record).
+class FolderStamper {
+ public:
+  explicit FolderStamper(const std::string& root) : root_(root) {}
+  FolderStamper(const FolderStamper&) = delete;
+  FolderStamper& operator=(const FolderStamper&) = delete;
+  ~FolderStamper() { close(); }
+  void stamp(const std::string& path, InputRecord& rec) {
+    size_t slash = path.rfind('/');
+    std::string_view folder = slash == std::string::npos ? std::string_view() : std::string_view(path).substr(0, slash);
+    if (!opened_ || folder != folder_) {
+      close();
+      folder_ = folder;
+      opened_ = true;
+      std::string full = root_.empty() ? (folder_.empty() ? std::string(".") : folder_)
+                                       : (folder_.empty() ? root_ : root_ + "/" + folder_);
+      // Links on the way are followed, as fstatat of the whole path does.
+      fd_ = ::open(full.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+    struct stat st {};
+    const char* name = path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+    if (fd_ >= 0 && ::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW) == 0) stamp_from(st, rec);
+  }
+
+ private:
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  std::string root_, folder_;
+  bool opened_ = false;
+  int fd_ = -1;
+};
 
 bool read_whole_file(const std::string& path, std::string& out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -298,11 +337,11 @@ std::string build_key(const std::string& audience, bool search, const std::strin
 }
 
 // A record is replayed against the disk: true when it reads the same.
-static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk) {
+static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk, FolderStamper& stamper) {
   if (rec.kind == 'F') {
     if (rec.mtime_ns != 0) {
       InputRecord now;
-      stamp(disk.root(), rec.path, now);
+      stamper.stamp(rec.path, now);
       if (now.mtime_ns == rec.mtime_ns && now.size == rec.size && now.inode == rec.inode) return true;
     }
     std::string bytes;
@@ -380,9 +419,10 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   std::mutex mutex;
   std::atomic<size_t> next{0};
   auto check = [&] {
+    FolderStamper stamper(disk.root());
     for (size_t i; (i = next.fetch_add(256)) < records.size();) {
       for (size_t j = i; j < std::min(i + 256, records.size()); ++j) {
-        if (still_the_same(records[j], disk)) continue;
+        if (still_the_same(records[j], disk, stamper)) continue;
         std::lock_guard lock(mutex);
         previous.changed.push_back(records[j].path);
       }

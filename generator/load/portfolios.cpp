@@ -240,7 +240,7 @@ constexpr FlatKey kEntryKeys[] = {
 std::optional<Entry> Loader::load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p) {
   if (entry_cache) {
     // Unchanged since the last build parsed it: not even opened.
-    std::string path = (dir / name).generic_string();
+    std::string path = dir.generic_string() + "/" + name.generic_string();  // dir / name, without parsing it again
     if (auto e = entry_cache->reuse(path, p, diags)) return e;
     std::optional<Entry> e = parse_entry(dir, name, p);
     if (e) entry_cache->parsed(path, p, *e);
