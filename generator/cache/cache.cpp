@@ -445,6 +445,7 @@ std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const Prev
   auto before = [](const InputRecord& a, const InputRecord& b) { return a.kind != b.kind ? a.kind < b.kind : a.path < b.path; };
   std::sort(current.begin(), current.end(), before);
   size_t read_now = current.size();
+  current.reserve(read_now + previous.records.size());
   for (const InputRecord& rec : previous.records) {
     if (std::binary_search(current.begin(), current.begin() + read_now, rec, before)) continue;
     InputRecord kept = rec;
@@ -456,7 +457,9 @@ std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const Prev
     }
     current.push_back(std::move(kept));
   }
-  std::sort(current.begin(), current.end(), before);
+  // Both halves sorted (the previous records were), no path in both: a
+  // merge, not a sort of half a million records.
+  std::inplace_merge(current.begin(), current.begin() + static_cast<std::ptrdiff_t>(read_now), current.end(), before);
   return current;
 }
 
