@@ -298,15 +298,18 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   clock.lap("committed");
   if (result.ok && complete) {
     std::string tree = options.stage ? staging->staged_fingerprint() : published_fingerprint(staging->out_path());
+    // The three records are independent files: written side by side.
+    log.tree = tree;
+    auto pages = std::async(std::launch::async, [&] { save_page_log(staging->state_path(), log); });
     std::vector<InputRecord> read = recording->records();
     if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
+    auto entry_record = std::async(std::launch::async, [&] {
+      write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
+    });
     save_inputs(staging->state_path(), key + feed, tree, read, diags);
-    clock.lap("inputs recorded");
-    write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
-    clock.lap("entries recorded");
-    log.tree = tree;
-    save_page_log(staging->state_path(), log);
-    clock.lap("pages recorded");
+    entry_record.get();
+    pages.get();
+    clock.lap("recorded: inputs, entries, pages");
   } else if (record) {
     save_page_log(staging->state_path(), PageLog{});  // no log is better than a stale one
   }

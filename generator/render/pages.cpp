@@ -38,7 +38,6 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   std::vector<Job*> jobs;
   for (Job& job : all) {
     if (!options.only || options.only(job.meta.path)) jobs.push_back(&job);
-    if (options.produced) options.produced->push_back(job.meta.path);
   }
   std::vector<DepRecorder> recorders(options.keys ? jobs.size() : 0);
   std::vector<std::vector<uint32_t>> read(recorders.size());
@@ -81,6 +80,12 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
         }
       });
   for (size_t i = 0; i < read.size(); ++i) options.keys->pages[jobs[i]->meta.path] = std::move(read[i]);
+  // The jobs are done: their paths and URLs move out (550,000 of each).
+  std::vector<std::string> urls;
+  for (Job& job : all) {
+    if (job.is_page) urls.push_back(std::move(job.meta.url));
+    if (options.produced) options.produced->push_back(std::move(job.meta.path));
+  }
   if (options.produced) {
     for (const Portfolio& p : index.site().portfolios) {
       for (const Entry& e : p.entries) {
@@ -96,10 +101,6 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     }
   }
 
-  std::vector<std::string> urls;
-  for (const Job& job : all) {
-    if (job.is_page) urls.push_back(job.meta.url);
-  }
   size_t pages = std::count_if(jobs.begin(), jobs.end(), [](const Job* j) { return j->is_page; });
   const Site& site = index.site();
   bool experts = site.audience == Visibility::Experts;
@@ -107,7 +108,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     // An incremental pass: the pages above, the sitemap (a page may have
     // come or gone), the catalogue (a module or session may have changed)
     // and the attachments of the entries rendered.
-    sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));
+    sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : std::move(urls)));
     sink.write("api/catalogue.json", catalogue_json(index));
     size_t copied = 0;
     for (const Portfolio& p : site.portfolios) {
@@ -132,7 +133,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     return {pages, jobs.size() + 2 + (experts ? 1 : 0) + copied};
   }
   // The experts' site is never indexed: no sitemap entries, robots say no.
-  sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : urls));
+  sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : std::move(urls)));
   TemplateSet files(theme);
   files.record_usage(usage.get());
   Data config;
