@@ -85,6 +85,11 @@ bool split_relative_path(const std::string& path, std::vector<std::string>* part
 // "a/b" + "c" -> "a/b/c"; "" + "c" -> "c".
 std::string join_path(const std::string& folder, const std::string& name);
 
+// A whole regular file that is cartable's own (the state folder beside an
+// output, the output itself), in one read, never through a symbolic link
+// at its last component. False, with errno set, otherwise.
+bool read_own_file(const std::string& path, std::string& out);
+
 // Reports a failed read as a diagnostic at `pos`: what was refused and how to
 // fix it. `shown` is `r.at` as the user sees it (with the source folder).
 void report_file_error(const FileResult& r, const std::string& shown, const SourcePos& pos, Diagnostics& diags);

@@ -1,4 +1,5 @@
 #include "cache/cache.h"
+#include "base/filesystem.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -132,25 +133,6 @@ class FolderStamper {
   bool opened_ = false;
   int fd_ = -1;
 };
-
-bool read_whole_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    ok = done == out.size();
-  }
-  ::close(fd);
-  return ok;
-}
 
 // Reads what save_inputs wrote; anything short makes ok() false for good.
 class RecordReader {
@@ -361,7 +343,7 @@ static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk, F
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk) {
   PreviousBuild previous;
   std::string bytes;
-  if (!read_whole_file(state_folder_of(out_dir) + "/inputs", bytes) || bytes.size() < kInputsHeader.size() + 8 ||
+  if (!read_own_file(state_folder_of(out_dir) + "/inputs", bytes) || bytes.size() < kInputsHeader.size() + 8 ||
       bytes.compare(0, kInputsHeader.size(), kInputsHeader) != 0) {
     return previous;
   }

@@ -1,4 +1,5 @@
 #include "cache/page_log.h"
+#include "base/filesystem.h"
 #include "cache/cache.h"
 
 #include <fcntl.h>
@@ -55,25 +56,6 @@ class Reader {
   }
   std::string_view rest_;
 };
-
-bool read_all(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    ok = done == out.size();
-  }
-  ::close(fd);
-  return ok;
-}
 
 // New numbers for the keys worth keeping; the identity while few are dead.
 std::vector<uint32_t> renumbering(const PageLog& log) {
@@ -135,7 +117,7 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
 
 bool load_page_log(const std::string& state_dir, PageLog& log) {
   std::string bytes;
-  if (!read_all(state_dir + "/pages", bytes) || bytes.size() < kPageLogHeader.size() + sizeof(uint64_t) ||
+  if (!read_own_file(state_dir + "/pages", bytes) || bytes.size() < kPageLogHeader.size() + sizeof(uint64_t) ||
       bytes.compare(0, kPageLogHeader.size(), kPageLogHeader) != 0) {
     return false;
   }

@@ -1,4 +1,5 @@
 #include "load/entry_cache.h"
+#include "base/filesystem.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -143,26 +144,6 @@ class Reader {
   bool ok_ = true;
 };
 
-// The whole file, in one read: the record is 170 MB at 500,000 entries.
-bool read_all(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    ok = done == out.size();
-  }
-  ::close(fd);
-  return ok;
-}
-
 uint64_t checksum(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
 void raw64(std::string& out, uint64_t n) {
@@ -262,7 +243,7 @@ std::optional<std::vector<Diagnostic>> read_diagnostics(std::string_view bytes, 
 EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unchanged unchanged)
     : unchanged_(std::move(unchanged)) {
   std::string head = std::string(kHeader) + "key " + key + "\n";
-  if (!read_all(state_dir + "/entries", buffer_) || buffer_.size() < head.size() + 8 ||
+  if (!read_own_file(state_dir + "/entries", buffer_) || buffer_.size() < head.size() + 8 ||
       buffer_.compare(0, head.size(), head) != 0) {
     buffer_.clear();
     return;

@@ -90,27 +90,6 @@ constexpr const char* kStagedMark = "staged";
 // ... or this, when the live site already is what the staged build would make.
 constexpr const char* kLiveMark = "live";
 
-bool read_whole(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    ok = done == out.size();
-  }
-  int saved = errno;
-  ::close(fd);
-  errno = saved;
-  return ok;
-}
-
 // A few bytes, through a temporary name: never half a file.
 bool write_small_file(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
@@ -169,7 +148,7 @@ class ManifestReader {
 bool load_manifest(const std::string& path, std::unordered_map<std::string, ContentHash>& files) {
   std::string bytes;
   std::string_view header = kManifestHeader;
-  if (!read_whole(path, bytes) || bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) {
+  if (!read_own_file(path, bytes) || bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) {
     return false;
   }
   std::string_view body(bytes.data(), bytes.size() - 8);
@@ -437,7 +416,7 @@ bool StagingDir::same_on_disk(const std::string& path, const std::string& full, 
   }
   // Mode::Unknown: look at the bytes.
   std::string existing;
-  return read_whole(full, existing) && existing == content;
+  return read_own_file(full, existing) && existing == content;
 }
 
 void StagingDir::write(const std::string& path, std::string_view content) {
@@ -460,7 +439,7 @@ void StagingDir::write(const std::string& path, std::string_view content) {
 
 void StagingDir::copy_file(const std::string& path, const std::string& from) {
   std::string bytes;
-  if (!read_whole(from, bytes)) {
+  if (!read_own_file(from, bytes)) {
     note_error(from + ": " + std::strerror(errno));
     return;
   }
@@ -677,7 +656,7 @@ bool find_staged(const std::string& out_dir, StagedCopy& copy, bool* staged, Dia
     return false;
   }
   std::string mark;
-  if (copy.lock >= 0 && read_whole(copy.state + "/" + kStagedMark, mark) && mark == kLiveMark) return true;
+  if (copy.lock >= 0 && read_own_file(copy.state + "/" + kStagedMark, mark) && mark == kLiveMark) return true;
   std::string id = identity_of(copy.tree);
   if (copy.lock < 0 || id.empty() || mark != id || ::access((copy.state + "/manifest-" + id).c_str(), F_OK) != 0) {
     diags.error({out_dir, 0, 0}, tr("the copy staged for {1} is incomplete: nothing was published", copy.out),
