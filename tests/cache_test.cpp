@@ -6,6 +6,9 @@
 // must hold the same bytes, every time, for both audiences.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include <cstdlib>
@@ -261,5 +264,51 @@ TEST_F(Cache, ANoCacheBuildLeavesARecordForTheNext) {
   replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum interactif");
   RunResult next = run_cartable(site, "build --no-search");
   ASSERT_EQ(next.status, 0) << next.err;
+  EXPECT_EQ(pages_rendered(next.err), 2) << next.err;
+}
+
+namespace {
+// A CI run: a fresh checkout of the sources (new files, new times) and the
+// output with its state folder restored from the CI cache (new folders and
+// inodes; each file's modification time kept, as tar and cp -a keep it).
+void checkout_and_restore(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (const auto& e : fs::directory_iterator(from)) {
+    std::string name = e.path().filename().string();
+    bool cached = name == "public" || name == ".public.cartable";
+    fs::copy(e.path(), to / name, fs::copy_options::recursive);
+    if (!cached) continue;
+    for (const auto& f : fs::recursive_directory_iterator(e.path())) {
+      if (!f.is_regular_file()) continue;
+      struct stat st {};
+      ASSERT_EQ(::lstat(f.path().c_str(), &st), 0);
+      struct timespec times[2] = {st.st_mtim, st.st_mtim};
+      ASSERT_EQ(::utimensat(AT_FDCWD, (to / name / f.path().lexically_relative(e.path())).c_str(), times, 0), 0);
+    }
+  }
+}
+}  // namespace
+
+// CI (docs/ci/) restores public/ and .public.cartable/ from its cache into a
+// new checkout: the restored site is recognised and the build renders only
+// what the push changed, with the bytes of a full build.
+TEST_F(Cache, ASiteRestoredFromACICacheIsUpdatedInPlace) {
+  fs::path site = dir / "site";
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum");
+  RunResult second = run_cartable(site, "build --no-search");  // the idle copy now exists too
+  ASSERT_EQ(second.status, 0) << second.err;
+  fs::rename(site, dir / "previous-run");
+  checkout_and_restore(dir / "previous-run", site);
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum", "théâtre forum interactif");
+  RunResult ci = run_cartable(site, "build --no-search");
+  ASSERT_EQ(ci.status, 0) << ci.err;
+  EXPECT_EQ(pages_rendered(ci.err), 2) << ci.err;
+  RunResult full = run_cartable(site, "build --no-search --no-cache --out " + (dir / "full").string());
+  ASSERT_EQ(full.status, 0) << full.err;
+  EXPECT_EQ(snapshot(site / "public"), snapshot(dir / "full"));
+  // And the run after it, in the same checkout, too.
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum interactif", "théâtre-forum");
+  RunResult next = run_cartable(site, "build --no-search");
   EXPECT_EQ(pages_rendered(next.err), 2) << next.err;
 }

@@ -46,7 +46,7 @@ struct Reuse {
   bool on = false;
   PageLog log;
   ChangedKeys changed;  // by key number: data that differ since
-  std::unordered_map<std::string, ContentHash> published;
+  OutputFiles published;  // the live tree's manifest
 };
 
 // The digest of an entry's text that one-shot builds do not keep: its
@@ -191,6 +191,8 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   std::string previous_ics;
   bool has_previous = !options.previous_ics.empty() && read_file(options.previous_ics, previous_ics, diags);
   std::string feed = has_previous ? " feed " + hex_of(hash_content(previous_ics)) : "";
+  // A site restored from a CI cache: its manifests are named after its old inodes.
+  if (cache) adopt_restored_trees(options.out);
   PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk) : PreviousBuild{};
   if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors()) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));

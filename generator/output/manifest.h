@@ -1,5 +1,5 @@
-// The manifest of a published tree (output.h): path -> XXH3-128 of each
-// file, for a build that keeps the files it does not render again
+// The manifest of a published tree (output.h): path -> XXH3-128, size and
+// modification time of each file, for a build that keeps the files it does not render again
 // (cache/page_log.h). Implemented in output.cpp.
 #pragma once
 
@@ -12,6 +12,6 @@ namespace cartable {
 
 // False when the tree in `out_dir` has no manifest (not published by a
 // build, or a copy restored from elsewhere).
-bool published_manifest(const std::string& out_dir, std::unordered_map<std::string, ContentHash>& files);
+bool published_manifest(const std::string& out_dir, OutputFiles& files);
 
 }  // namespace cartable

@@ -2,6 +2,7 @@
 #include "output/manifest.h"
 
 #include "base/filesystem.h"
+#include "base/parallel.h"
 
 #include "output/interrupt.h"
 
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <vector>
@@ -84,7 +87,7 @@ ContentHash hash_content(std::string_view bytes) {
 
 namespace {
 
-constexpr std::string_view kManifestHeader = "cartable-manifest 2\n";
+constexpr std::string_view kManifestHeader = "cartable-manifest 3\n";
 // In the state folder: the identity of an idle copy staged for publish_staged().
 constexpr const char* kStagedMark = "staged";
 // ... or this, when the live site already is what the staged build would make.
@@ -112,13 +115,29 @@ std::string identity_of(const std::string& tree) {
   return id;
 }
 
+int64_t mtime_ns_of(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+// What a tree holds, whatever the order its files are listed in and their
+// times: two trees with the same files have the same digest.
+struct ContentDigest {
+  uint64_t sum[2] = {0, 0};
+  void add(const std::string& path, ContentHash hash) {
+    XXH128_hash_t h = XXH3_128bits_withSeed(path.data(), path.size(), hash.low ^ (hash.high << 1 | hash.high >> 63));
+    sum[0] += h.low64;
+    sum[1] += h.high64;
+  }
+};
+
 bool is_directory_nofollow(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// A manifest: the header, then each file's path (length, bytes) and
-// XXH3-128, then a checksum of all that. Binary: at 550,000 files the text
+// A manifest: the header, a digest of what the tree holds (ContentDigest),
+// the count, then each file's path (length, bytes), XXH3-128, size and
+// modification time, then a checksum of all that. Binary: at 550,000 files the text
 // form took half a second to read and as much to write, every rebuild.
 class ManifestReader {
  public:
@@ -145,7 +164,7 @@ class ManifestReader {
 };
 
 // Reads a manifest; false when absent or not exactly what we write.
-bool load_manifest(const std::string& path, std::unordered_map<std::string, ContentHash>& files) {
+bool load_manifest(const std::string& path, OutputFiles& files) {
   std::string bytes;
   std::string_view header = kManifestHeader;
   if (!read_own_file(path, bytes) || bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) {
@@ -156,14 +175,16 @@ bool load_manifest(const std::string& path, std::unordered_map<std::string, Cont
   std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
   if (hash_content(body).low != sum) return false;
   ManifestReader r(body.substr(header.size()));
-  uint64_t count = 0;
-  if (!r.take(count) || count > r.left() / 20) return false;
+  uint64_t digest[2] = {0, 0}, count = 0;
+  if (!r.take(digest) || !r.take(count) || count > r.left() / 36) return false;
   files.reserve(files.size() + count);
   for (uint64_t i = 0; i < count; ++i) {
     std::string_view path;
-    ContentHash h;
-    if (!r.text(path) || !r.take(h.high) || !r.take(h.low)) return false;
-    files.emplace(path, h);
+    OutputFile f;
+    if (!r.text(path) || !r.take(f.hash.high) || !r.take(f.hash.low) || !r.take(f.size) || !r.take(f.mtime_ns)) {
+      return false;
+    }
+    files.emplace(path, f);
   }
   return r.at_end();
 }
@@ -185,17 +206,32 @@ bool walk_files(const std::string& tree, Visit visit) {
 
 std::string tree_identity(const std::string& tree) { return identity_of(tree); }
 
-bool published_manifest(const std::string& out_dir, std::unordered_map<std::string, ContentHash>& files) {
+bool published_manifest(const std::string& out_dir, OutputFiles& files) {
   std::string id = identity_of(resolved_output(out_dir));
   return !id.empty() && load_manifest(state_folder_of(out_dir) + "/manifest-" + id, files);
 }
 
 namespace {
 
-// The tree's identity and top-level listing; "" without its manifest.
+// The content digest a manifest starts with.
+std::string manifest_digest(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return "";
+  char head[kManifestHeader.size() + 16];
+  bool ok = ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&
+            std::string_view(head, kManifestHeader.size()) == kManifestHeader;
+  ::close(fd);
+  uint64_t digest[2] = {0, 0};
+  std::memcpy(digest, head + kManifestHeader.size(), sizeof digest);
+  return ok ? std::to_string(digest[0]) + "." + std::to_string(digest[1]) : "";
+}
+
+// The tree's content digest and top-level listing; "" without a manifest.
+// Not its identity: a tree restored from a cache is the same site.
 std::string fingerprint_of(const std::string& tree, const std::string& state) {
   std::string id = identity_of(tree);
-  if (id.empty() || ::access((state + "/manifest-" + id).c_str(), F_OK) != 0) return "";
+  std::string sum = id.empty() ? "" : manifest_digest(state + "/manifest-" + id);
+  if (sum.empty()) return "";
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(tree, ec)) {
@@ -206,13 +242,74 @@ std::string fingerprint_of(const std::string& tree, const std::string& state) {
   std::string listing;
   for (const std::string& n : names) listing += n + "\n";
   ContentHash h = hash_content(listing);
-  return id + "-" + std::to_string(h.high) + std::to_string(h.low);
+  return sum + "-" + std::to_string(h.high) + std::to_string(h.low);
 }
 
 }  // namespace
 
 std::string published_fingerprint(const std::string& out_dir) {
   return fingerprint_of(resolved_output(out_dir), state_folder_of(out_dir));
+}
+
+namespace {
+
+// The file is as the manifest recorded it once written.
+bool same_stamp(const struct stat& st, const OutputFile& file) {
+  if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != file.size || file.mtime_ns == 0) return false;
+  int64_t now = mtime_ns_of(st);
+  // tar's default format (GNU) keeps whole seconds; its POSIX one and cp -a keep all.
+  return now == file.mtime_ns || (st.st_mtim.tv_nsec == 0 && now / 1000000000 == file.mtime_ns / 1000000000);
+}
+
+// Every file of `files` is in `tree` as recorded: 550,000 lstat() on every core.
+bool tree_matches(const std::string& tree, const OutputFiles& files) {
+  std::vector<const OutputFiles::value_type*> all;
+  all.reserve(files.size());
+  for (const auto& f : files) all.push_back(&f);
+  std::atomic<bool> same{true};
+  constexpr size_t kSlice = 1024;
+  parallel_for((all.size() + kSlice - 1) / kSlice, std::max(1u, std::thread::hardware_concurrency()), [&](size_t slice) {
+    std::string full;
+    for (size_t i = slice * kSlice; i < std::min(all.size(), (slice + 1) * kSlice) && same; ++i) {
+      full = tree + "/" + all[i]->first;
+      struct stat st {};
+      if (leaves_output(all[i]->first) || ::lstat(full.c_str(), &st) != 0 || !same_stamp(st, all[i]->second)) same = false;
+    }
+  });
+  return same;
+}
+
+}  // namespace
+
+int adopt_restored_trees(const std::string& out_dir) {
+  std::string state = state_folder_of(out_dir);
+  int lock = ::open((state + "/lock").c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (lock < 0) return 0;
+  int adopted = 0;
+  if (::flock(lock, LOCK_EX | LOCK_NB) == 0) {  // else another build is at work: it does not need this
+    std::vector<std::string> trees = {resolved_output(out_dir), state + "/idle"}, ids, orphans;
+    for (const std::string& tree : trees) ids.push_back(identity_of(tree));
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(state, ec)) {
+      std::string name = e.path().filename().string();
+      if (name.rfind("manifest-", 0) != 0 || name.find(".tmp") != std::string::npos) continue;
+      std::string id = name.substr(9);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) orphans.push_back(name);
+    }
+    std::sort(orphans.begin(), orphans.end());  // the same choice every time
+    for (size_t t = 0; t < trees.size() && !orphans.empty(); ++t) {
+      if (ids[t].empty() || ::access((state + "/manifest-" + ids[t]).c_str(), F_OK) == 0) continue;
+      for (auto it = orphans.begin(); it != orphans.end(); ++it) {
+        OutputFiles files;
+        if (!load_manifest(state + "/" + *it, files) || !tree_matches(trees[t], files)) continue;
+        if (::rename((state + "/" + *it).c_str(), (state + "/manifest-" + ids[t]).c_str()) == 0) ++adopted;
+        orphans.erase(it);
+        break;
+      }
+    }
+  }
+  ::close(lock);
+  return adopted;
 }
 
 std::string resolved_output(const std::string& out_dir) {
@@ -321,10 +418,10 @@ void StagingDir::note_foreign_top_level() {
     bool our_file = previous_.count(name) > 0, our_folder = ours.count(name) > 0 && !our_file;
     if (folder ? our_folder : our_file) continue;
     if (!folder) {
-      previous_.emplace(name, ContentHash{~0ull, ~0ull});
+      previous_.emplace(name, OutputFile{ContentHash{~0ull, ~0ull}, 0, 0});
       continue;
     }
-    walk_files(e.path().string(), [&](const std::string& rel) { previous_.emplace(name + "/" + rel, ContentHash{~0ull, ~0ull}); });
+    walk_files(e.path().string(), [&](const std::string& rel) { previous_.emplace(name + "/" + rel, OutputFile{ContentHash{~0ull, ~0ull}, 0, 0}); });
   }
 }
 
@@ -376,7 +473,8 @@ void StagingDir::make_parents(const std::string& full) {
 }
 
 // One open, one write, one close; truncating in place keeps the inode.
-bool StagingDir::write_file(const std::string& full, std::string_view content) {
+// `*mtime_ns`: the file's modification time once written, for the manifest.
+bool StagingDir::write_file(const std::string& full, std::string_view content, int64_t* mtime_ns) {
   int fd = -1;
   for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
     fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -398,25 +496,38 @@ bool StagingDir::write_file(const std::string& full, std::string_view content) {
     done += static_cast<size_t>(n);
   }
   int saved = errno;
+  struct stat st {};
+  *mtime_ns = ::fstat(fd, &st) == 0 ? mtime_ns_of(st) : 0;
   bool ok = ::close(fd) == 0 && done == content.size();
   if (done != content.size()) errno = saved;
   return ok;
 }
 
+// True when the idle copy holds `file`'s bytes already; `file` then gets the
+// modification time they have there.
 bool StagingDir::same_on_disk(const std::string& path, const std::string& full, std::string_view content,
-                              ContentHash hash) {
+                              OutputFile& file) {
   {
     std::lock_guard lock(mutex_);
     auto now = written_files_.find(path);  // written earlier in this build
-    if (now != written_files_.end()) return now->second == hash;
+    if (now != written_files_.end()) {
+      if (now->second.hash != file.hash) return false;
+      file = now->second;
+      return true;
+    }
   }
   if (mode_ == Mode::Known) {
     auto before = previous_.find(path);
-    return before != previous_.end() && before->second == hash;
+    if (before == previous_.end() || before->second.hash != file.hash) return false;
+    file = before->second;
+    return true;
   }
   // Mode::Unknown: look at the bytes.
   std::string existing;
-  return read_own_file(full, existing) && existing == content;
+  struct stat st {};
+  if (!read_own_file(full, existing) || existing != content || ::lstat(full.c_str(), &st) != 0) return false;
+  file.mtime_ns = mtime_ns_of(st);
+  return true;
 }
 
 void StagingDir::write(const std::string& path, std::string_view content) {
@@ -424,16 +535,16 @@ void StagingDir::write(const std::string& path, std::string_view content) {
     note_error(escape_error(path));  // commit() then fails: nothing is published
     return;
   }
-  ContentHash hash = hash_content(content);
+  OutputFile file{hash_content(content), content.size(), 0};
   std::string full = tree_ + "/" + path;
-  bool unchanged = mode_ != Mode::Fresh && same_on_disk(path, full, content, hash);
+  bool unchanged = mode_ != Mode::Fresh && same_on_disk(path, full, content, file);
   if (!unchanged) {
     forget_manifest();
     if (mode_ == Mode::Fresh) make_parents(full);
-    if (!write_file(full, content)) note_error(full + ": " + std::strerror(errno));
+    if (!write_file(full, content, &file.mtime_ns)) note_error(full + ": " + std::strerror(errno));
   }
   std::lock_guard lock(mutex_);
-  written_files_[path] = hash;
+  written_files_[path] = file;
   if (!unchanged) ++written_;
 }
 
@@ -447,15 +558,16 @@ void StagingDir::copy_file(const std::string& path, const std::string& from) {
 }
 
 void StagingDir::copy_known(const std::string& path, const std::string& from, ContentHash hash) {
-  if (mode_ == Mode::Known && same_on_disk(path, tree_ + "/" + path, {}, hash)) {
+  OutputFile file{hash, 0, 0};
+  if (mode_ == Mode::Known && same_on_disk(path, tree_ + "/" + path, {}, file)) {
     std::lock_guard lock(mutex_);
-    written_files_[path] = hash;
+    written_files_[path] = file;
     return;
   }
   copy_file(path, from);
 }
 
-void StagingDir::keep_known(std::unordered_map<std::string, ContentHash>&& files, const std::string& from,
+void StagingDir::keep_known(OutputFiles&& files, const std::string& from,
                             const std::function<bool(const std::string&)>& skip) {
   std::vector<std::pair<std::string, ContentHash>> to_copy;
   {
@@ -468,10 +580,11 @@ void StagingDir::keep_known(std::unordered_map<std::string, ContentHash>&& files
       }
       auto node = files.extract(it++);
       auto before = mode_ == Mode::Known ? previous_.find(node.key()) : previous_.end();
-      if (before != previous_.end() && before->second == node.mapped()) {
+      if (before != previous_.end() && before->second.hash == node.mapped().hash) {
+        node.mapped() = before->second;  // the idle copy's file, as it is there
         written_files_.insert(std::move(node));  // already in the idle copy: nothing to write
       } else {
-        to_copy.emplace_back(std::move(node.key()), node.mapped());
+        to_copy.emplace_back(std::move(node.key()), node.mapped().hash);
       }
     }
   }
@@ -551,14 +664,19 @@ void StagingDir::prune_unknown(const std::string& keep_prefix) {
 
 bool StagingDir::save_manifest(const std::string& tree) {
   std::string bytes(kManifestHeader);
-  bytes.reserve(written_files_.size() * 80);
+  bytes.reserve(written_files_.size() * 100);
   auto put = [&](const auto& value) { bytes.append(reinterpret_cast<const char*>(&value), sizeof value); };
+  ContentDigest digest;
+  for (const auto& [path, file] : written_files_) digest.add(path, file.hash);
+  put(digest.sum);
   put(static_cast<uint64_t>(written_files_.size()));
-  for (const auto& [file, hash] : written_files_) {
-    put(static_cast<uint32_t>(file.size()));
-    bytes += file;
-    put(hash.high);
-    put(hash.low);
+  for (const auto& [path, file] : written_files_) {
+    put(static_cast<uint32_t>(path.size()));
+    bytes += path;
+    put(file.hash.high);
+    put(file.hash.low);
+    put(file.size);
+    put(file.mtime_ns);
   }
   put(hash_content(bytes).low);
   std::string path = manifest_path(tree), tmp = path + ".tmp";

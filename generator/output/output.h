@@ -14,14 +14,16 @@
 // XXH3-128 of the content), named after the tree's inode so that a manifest
 // can never be applied to another tree, even after a crash between the swap
 // and the bookkeeping. A tree without a trustworthy manifest (killed build,
-// `--no-cache`, the folder restored from a CI cache) is compared file by file
-// instead: slower, same result.
+// `--no-cache`) is compared file by file instead: slower, same result. A
+// tree restored from a CI cache gets its manifest back when every file still
+// has the size and time it records (adopt_restored_trees()).
 //
-// Cost: twice the site on disk, plus the manifests (about 80 bytes a file).
+// Cost: twice the site on disk, plus the manifests (about 100 bytes a file).
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -71,6 +73,16 @@ struct ContentHash {
 };
 ContentHash hash_content(std::string_view bytes);
 
+// A file of a published tree, as its manifest has it: the hash of its bytes,
+// and the size and modification time it had once written, by which a tree
+// restored from a CI cache is recognised (adopt_restored_trees()).
+struct OutputFile {
+  ContentHash hash;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+using OutputFiles = std::unordered_map<std::string, OutputFile>;
+
 // The folder a build into `out_dir` writes: absolute, a symbolic link to a
 // folder resolved (it is updated through its target).
 std::string resolved_output(const std::string& out_dir);
@@ -79,11 +91,22 @@ std::string state_folder_of(const std::string& out_dir);
 // Names a tree for the bookkeeping: device, inode and birth time, which
 // survive renames. "" when it is not a folder.
 std::string tree_identity(const std::string& tree);
-// Names the tree in `out_dir` as published: its identity and its top-level
-// listing (a file dropped there by hand changes it); "" when it has no
-// manifest, i.e. is not a tree a build published. Cheap at any size: files
-// added deeper are not seen, and are removed by the next build that writes.
+// Names the tree in `out_dir` as published: its manifest's checksum (what
+// it holds, whatever its inode) and its top-level listing (a file dropped
+// there by hand changes it); "" when it has no manifest, i.e. is not a tree
+// a build published. Cheap at any size: files added deeper are not seen, and
+// are removed by the next build that writes.
 std::string published_fingerprint(const std::string& out_dir);
+// The live site and the idle copy of `out_dir` restored from a CI cache
+// (actions/cache, GitLab's cache: archives) are new folders with new inodes:
+// the manifests in the restored state folder are named after the old ones.
+// A manifest whose every file is in the tree with the size and modification
+// time it records (rsync's quick check; a time restored to the second, as
+// tar's default format keeps it, counts when its seconds agree) is the
+// tree's again: renamed after the tree's identity, so the build updates the
+// site in place instead of comparing every byte. Nothing else changes.
+// Returns how many trees were recognised.
+int adopt_restored_trees(const std::string& out_dir);
 
 // Two audiences published together (the deploy hook): `build --stage` leaves
 // each one's idle copy complete, with its manifest and a `staged` mark in its
@@ -124,7 +147,7 @@ class StagingDir : public OutputSink {
   // copy_known() of each of `files` (path -> hash, taken from) under the
   // folder `from`, except those `skip` accepts and those this build wrote:
   // the files a rebuild did not render, in one pass.
-  void keep_known(std::unordered_map<std::string, ContentHash>&& files, const std::string& from,
+  void keep_known(OutputFiles&& files, const std::string& from,
                   const std::function<bool(const std::string&)>& skip);
 
   // Puts the updated copy in place of `out_dir`; false and a diagnostic when
@@ -141,15 +164,15 @@ class StagingDir : public OutputSink {
   size_t files_written() const { return written_; }
   // Every file this build wrote so far (changed or not), with its hash. Not
   // thread-safe: for after rendering.
-  const std::unordered_map<std::string, ContentHash>& files() const { return written_files_; }
+  const OutputFiles& files() const { return written_files_; }
   size_t files_removed() const { return removed_; }
 
  private:
   enum class Mode { Fresh, Known, Unknown };
   StagingDir() = default;
   bool prepare(const std::string& out_dir, const Options& options, Diagnostics& diags);
-  bool write_file(const std::string& full, std::string_view content);
-  bool same_on_disk(const std::string& path, const std::string& full, std::string_view content, ContentHash hash);
+  bool write_file(const std::string& full, std::string_view content, int64_t* mtime_ns);
+  bool same_on_disk(const std::string& path, const std::string& full, std::string_view content, OutputFile& file);
   void make_parents(const std::string& full);
   void note_error(const std::string& what);
   void forget_manifest();
@@ -168,9 +191,9 @@ class StagingDir : public OutputSink {
   int lock_fd_ = -1;
   bool committed_ = false;
   std::once_flag forgotten_;
-  std::unordered_map<std::string, ContentHash> previous_;  // the idle copy as it was (Mode::Known)
+  OutputFiles previous_;  // the idle copy as it was (Mode::Known)
   std::mutex mutex_;  // guards everything below
-  std::unordered_map<std::string, ContentHash> written_files_;
+  OutputFiles written_files_;
   std::string first_error_;
   size_t written_ = 0;
   size_t removed_ = 0;

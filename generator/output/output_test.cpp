@@ -166,6 +166,69 @@ TEST(Output, UntrustedCopyIsComparedByBytes) {
   fs::remove_all(root);
 }
 
+// What a CI cache does to the site and its state folder: a copy in new
+// folders (new inodes), each file with its modification time, whole
+// (`whole_seconds`: tar's default format drops the nanoseconds).
+void restore_as_a_cache_would(const fs::path& from, const fs::path& to, bool whole_seconds = false) {
+  fs::create_directories(to);
+  for (const char* name : {"public", ".public.cartable"}) {
+    fs::copy(from / name, to / name, fs::copy_options::recursive);
+    for (const auto& e : fs::recursive_directory_iterator(from / name)) {
+      if (!e.is_regular_file()) continue;
+      struct timespec times[2] = {mtime_of(e.path()), mtime_of(e.path())};
+      if (whole_seconds) times[0].tv_nsec = times[1].tv_nsec = 0;
+      fs::path copy = to / name / e.path().lexically_relative(from / name);
+      ASSERT_EQ(::utimensat(AT_FDCWD, copy.c_str(), times, 0), 0);
+    }
+  }
+}
+
+// The live site and the idle copy restored from a CI cache are recognised
+// by their files' sizes and times: the next build writes only what changed
+// instead of comparing every byte, and the site is what it must be. A file
+// changed after the build (same size, another time) makes its tree a
+// stranger: compared byte by byte, still right.
+TEST(Output, ATreeRestoredFromACacheIsUpdatedInPlace) {
+  fs::path root = fresh_dir("restored");
+  std::map<std::string, std::string> v1 = {{"index.html", "home"}, {"a/index.html", "a1"}, {"b/index.html", "b1"}};
+  std::map<std::string, std::string> v2 = {{"index.html", "home"}, {"a/index.html", "a2"}, {"b/index.html", "b1"}};
+  ASSERT_TRUE(build(root / "built/public", v1));
+  ASSERT_TRUE(build(root / "built/public", v1));
+  std::string published = published_fingerprint((root / "built/public").string());
+  for (bool whole_seconds : {false, true}) {
+    fs::path site = root / (whole_seconds ? "tar" : "pax");
+    restore_as_a_cache_would(root / "built", site, whole_seconds);
+    fs::path out = site / "public";
+    EXPECT_EQ(published_fingerprint(out.string()), "") << "named after the old inodes";
+    EXPECT_EQ(adopt_restored_trees(out.string()), 2);
+    EXPECT_EQ(published_fingerprint(out.string()), published);
+    EXPECT_EQ(adopt_restored_trees(out.string()), 0) << "nothing left to recognise";
+    Diagnostics diags;
+    auto staging = StagingDir::open(out.string(), diags);
+    ASSERT_TRUE(staging);
+    for (const auto& [path, text] : v2) staging->write(path, text);
+    ASSERT_TRUE(staging->commit(diags));
+    EXPECT_EQ(staging->files_written(), 1u) << "whole_seconds " << whole_seconds;
+    staging.reset();
+    EXPECT_EQ(tree(out), v2);
+  }
+  // Changed after the build: same size, another time.
+  fs::path site = root / "changed";
+  restore_as_a_cache_would(root / "built", site);
+  fs::path out = site / "public", idle = site / ".public.cartable/idle";
+  std::ofstream(idle / "b/index.html") << "XX";
+  EXPECT_EQ(adopt_restored_trees(out.string()), 1) << "only the live tree is still as recorded";
+  Diagnostics diags;
+  auto staging = StagingDir::open(out.string(), diags);
+  ASSERT_TRUE(staging);
+  for (const auto& [path, text] : v2) staging->write(path, text);
+  ASSERT_TRUE(staging->commit(diags));
+  EXPECT_EQ(staging->files_written(), 2u) << "the stranger's files are compared by their bytes";
+  staging.reset();
+  EXPECT_EQ(tree(out), v2);
+  fs::remove_all(root);
+}
+
 // A page that becomes a folder, and a folder that becomes a page.
 TEST(Output, FilesAndFoldersTradePlaces) {
   fs::path root = fresh_dir("shapes");

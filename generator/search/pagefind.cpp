@@ -247,7 +247,7 @@ bool index_site_for_search(const std::string& binary, StagingDir& staging, const
   // Pages by shard, and each shard's fingerprint: its pages' paths and bytes,
   // with what else decides the bundle (Pagefind, language, shard count).
   std::set<std::string> portfolios;
-  std::vector<const std::pair<const std::string, ContentHash>*> pages;
+  std::vector<const std::pair<const std::string, OutputFile>*> pages;
   for (const auto& file : staging.files()) {
     const std::string& path = file.first;
     if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0 || path.rfind("pagefind/", 0) == 0) continue;
@@ -266,7 +266,7 @@ bool index_site_for_search(const std::string& binary, StagingDir& staging, const
     std::string slug = portfolio_of(page->first);
     std::string shard = slug.empty() ? kMainShard : "p" + std::to_string(hash_content(slug).low % shards);
     members[shard].push_back(page->first);
-    text[shard] += page->first + " " + hex(page->second) + "\n";
+    text[shard] += page->first + " " + hex(page->second.hash) + "\n";
   }
   std::string cache = staging.state_path() + "/search";
   std::string scratch = staging.state_path() + "/scratch";
