@@ -6,6 +6,7 @@
 
 #include "output/interrupt.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <xxhash.h>
@@ -189,17 +190,53 @@ bool load_manifest(const std::string& path, OutputFiles& files) {
   return r.at_end();
 }
 
-// Every file under `tree` (not folders), by relative path. Types come from
-// the folder listings: no stat per file.
+// Every entry under the folder `dir_fd`, depth first, by path relative to
+// the top (`rel`): visit(rel, is_folder) for each, a folder before what it
+// holds; links are entries, never followed. Plain openat/readdir: the
+// std::filesystem iterator's path objects were most of walking a tree.
+template <typename Visit>
+bool walk_tree(int dir_fd, std::string& rel, Visit& visit) {
+  DIR* dir = ::fdopendir(dir_fd);
+  if (!dir) {
+    ::close(dir_fd);
+    return false;
+  }
+  bool ok = true;
+  size_t base = rel.size();
+  while (dirent* e = ::readdir(dir)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    bool folder = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      struct stat st {};
+      folder = ::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    }
+    rel.resize(base);
+    if (base) rel += '/';
+    rel += name;
+    visit(std::string_view(rel), folder);
+    if (!folder) continue;
+    int sub = ::openat(::dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    ok = sub >= 0 && walk_tree(sub, rel, visit) && ok;
+  }
+  rel.resize(base);
+  ::closedir(dir);
+  return ok;
+}
+
+template <typename Visit>
+bool walk_tree(const std::string& tree, Visit visit) {
+  int fd = ::open(tree.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  std::string rel;
+  return fd >= 0 && walk_tree(fd, rel, visit);
+}
+
+// Every file under `tree` (not folders), by relative path.
 template <typename Visit>
 bool walk_files(const std::string& tree, Visit visit) {
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
-    visit(it->path().lexically_relative(tree).generic_string());
-  }
-  return !ec;
+  return walk_tree(tree, [&](std::string_view rel, bool folder) {
+    if (!folder) visit(std::string(rel));
+  });
 }
 
 }  // namespace
@@ -656,20 +693,30 @@ void StagingDir::prune_known(const std::string& keep_prefix) {
 
 void StagingDir::prune_unknown(const std::string& keep_prefix) {
   std::lock_guard lock(mutex_);
+  // Only folders that may be empty are tried: those a stale file leaves,
+  // and those found empty (an rmdir() per folder of the site was a fifth of
+  // a --no-cache rebuild's removal pass).
   std::vector<std::string> dirs, stale;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(tree_, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    std::string rel = it->path().lexically_relative(tree_).generic_string();
-    if (it->is_directory(ec) && !it->is_symlink(ec)) {
-      dirs.push_back(it->path().string());
-    } else if (!written_files_.count(rel) && !under(rel, keep_prefix)) {
-      stale.push_back(it->path().string());
+  std::string last_dir;  // a folder listed, and nothing under it yet
+  std::string key;
+  walk_tree(tree_, [&](std::string_view rel, bool folder) {
+    if (!last_dir.empty() && !(rel.size() > last_dir.size() && rel.compare(0, last_dir.size(), last_dir) == 0 &&
+                               rel[last_dir.size()] == '/')) {
+      dirs.push_back(tree_ + "/" + last_dir);
     }
-  }
+    last_dir.clear();
+    if (folder) {
+      last_dir = rel;
+      return;
+    }
+    key.assign(rel);
+    if (!written_files_.count(key) && !under(key, keep_prefix)) stale.push_back(tree_ + "/" + key);
+  });
+  if (!last_dir.empty()) dirs.push_back(tree_ + "/" + last_dir);
   for (const std::string& f : stale) {
     ::unlink(f.c_str());
     ++removed_;
+    dirs.push_back(f.substr(0, f.rfind('/')));
   }
   remove_empty_folders(std::move(dirs), tree_);
 }
