@@ -3,7 +3,9 @@
 // a record damaged on disk is ignored as a whole, never half-believed.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "support.h"
 
@@ -66,5 +68,37 @@ TEST_F(CacheRecords, ADamagedInputRecordIsNotBelieved) {
   RunResult next = run_cartable(site, "build --no-search");
   ASSERT_EQ(next.status, 0) << next.err;
   EXPECT_EQ(next.err.find("nothing changed"), std::string::npos) << next.err;
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+}
+
+// A folder is listed again only when its stamp (inode, mtime, ctime)
+// changed; the stamps are trusted only for folders unchanged for a second
+// before the build, hence the pause. A file appearing in, leaving or renamed
+// within a portfolio's folder is then seen: a look-alike's warning, a new
+// entry, an entry gone.
+TEST_F(CacheRecords, AFolderChangedSinceItsListingIsListedAgain) {
+  fs::path site = dir / "site";
+  fs::path folder = site / "portfolios/luca-ferrari";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  RunResult first = run_cartable(site, "build --no-search");
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_EQ(first.err.find("brouillon.md.txt"), std::string::npos);
+
+  write(folder / "brouillon.md.txt", "---\ntitle: x\n---\n");
+  RunResult second = run_cartable(site, "build --no-search");
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.err.find("brouillon.md.txt"), std::string::npos) << second.err;
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+
+  // A build (of another edit) a second later records the folder's stamp,
+  // trusted from now on.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum");
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  fs::rename(folder / "atelier-robots.md", folder / "atelier-de-robots.md");
+  fs::remove(folder / "brouillon.md.txt");
+  RunResult third = run_cartable(site, "build --no-search");
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_EQ(third.err.find("brouillon.md.txt"), std::string::npos) << third.err;
   EXPECT_EQ(snapshot(site / "public"), full_build());
 }

@@ -27,7 +27,7 @@ namespace {
 // Then the lines "key ...", "out ...", the warnings as JSON, the records in
 // binary (native byte order: the build key names the executable that reads
 // them) and the XXH3-64 of everything before it: a damaged record is no record.
-constexpr std::string_view kInputsHeader = "cartable-inputs 2\n";
+constexpr std::string_view kInputsHeader = "cartable-inputs 3\n";
 
 std::string hex(ContentHash h) {
   char buf[40];
@@ -92,6 +92,20 @@ void stamp_from(const struct stat& st, InputRecord& rec) {
   rec.mtime_ns = static_cast<int64_t>(mtime) > now - 1000000000ll ? 0 : mtime;
 }
 
+// A folder's inode, mtime and ctime as lstat gives them; mtime 0 (list
+// again) when it is no folder or changed within the last second.
+void folder_stamp_from(const struct stat& st, InputRecord& rec) {
+  if (!S_ISDIR(st.st_mode)) return;
+  auto ns = [](const struct timespec& t) {
+    return static_cast<uint64_t>(t.tv_sec) * 1000000000ull + static_cast<uint64_t>(t.tv_nsec);
+  };
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  bool recent = static_cast<int64_t>(std::max(ns(st.st_mtim), ns(st.st_ctim))) > now - 1000000000ll;
+  rec.inode = static_cast<uint64_t>(st.st_ino);
+  rec.mtime_ns = recent ? 0 : ns(st.st_mtim);
+  rec.ctime_ns = recent ? 0 : ns(st.st_ctim);
+}
+
 void stamp(const std::string& root, const std::string& path, InputRecord& rec) {
   struct stat st {};
   std::string full = root.empty() ? path : root + "/" + path;
@@ -108,6 +122,16 @@ class FolderStamper {
   FolderStamper& operator=(const FolderStamper&) = delete;
   ~FolderStamper() { close(); }
   void stamp(const std::string& path, InputRecord& rec) {
+    struct stat st {};
+    if (look(path, st)) stamp_from(st, rec);
+  }
+  void stamp_folder(const std::string& path, InputRecord& rec) {
+    struct stat st {};
+    if (look(path, st)) folder_stamp_from(st, rec);
+  }
+
+ private:
+  bool look(const std::string& path, struct stat& st) {
     size_t slash = path.rfind('/');
     std::string_view folder = slash == std::string::npos ? std::string_view() : std::string_view(path).substr(0, slash);
     if (!opened_ || folder != folder_) {
@@ -119,12 +143,10 @@ class FolderStamper {
       // Links on the way are followed, as fstatat of the whole path does.
       fd_ = ::open(full.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     }
-    struct stat st {};
     const char* name = path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
-    if (fd_ >= 0 && ::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW) == 0) stamp_from(st, rec);
+    // An empty name (the source folder itself) finds nothing: listed again.
+    return fd_ >= 0 && ::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
   }
-
- private:
   void close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -266,10 +288,16 @@ FileResult RecordingFileSystem::read(const std::string& path, std::string* conte
 }
 
 FileResult RecordingFileSystem::list(const std::string& path, std::vector<FolderEntry>* entries) const {
-  FileResult r = disk_->list(path, entries);
   InputRecord rec;
   rec.kind = 'D';
   rec.path = path;
+  {
+    // Before listing: a change while listing shows next time.
+    struct stat st {};
+    std::string full = disk_->root().empty() ? path : disk_->root() + "/" + path;
+    if (!path.empty() && ::fstatat(AT_FDCWD, full.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) folder_stamp_from(st, rec);
+  }
+  FileResult r = disk_->list(path, entries);
   rec.hash = listing_hash(r, r ? *entries : std::vector<FolderEntry>{});
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(rec));
@@ -318,8 +346,10 @@ std::string build_key(const std::string& audience, bool search, const std::strin
   return hex(hash_content(key));
 }
 
-// A record is replayed against the disk: true when it reads the same.
-static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk, FolderStamper& stamper) {
+// A record is replayed against the disk: true when it reads the same. A
+// folder listed again with the same names gets the stamp it has now, taken
+// before listing: kept by carry_over, it spares the next build the listing.
+static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, FolderStamper& stamper) {
   if (rec.kind == 'F') {
     if (rec.mtime_ns != 0) {
       InputRecord now;
@@ -331,9 +361,18 @@ static bool still_the_same(const InputRecord& rec, const DiskFileSystem& disk, F
     return outcome_hash(r, r ? std::string_view(bytes) : std::string_view()) == rec.hash;
   }
   if (rec.kind == 'D') {
+    InputRecord now;
+    stamper.stamp_folder(rec.path, now);
+    if (rec.mtime_ns != 0 && now.mtime_ns == rec.mtime_ns && now.ctime_ns == rec.ctime_ns && now.inode == rec.inode) {
+      return true;
+    }
     std::vector<FolderEntry> entries;
     FileResult r = disk.list(rec.path, &entries);
-    return listing_hash(r, r ? entries : std::vector<FolderEntry>{}) == rec.hash;
+    if (listing_hash(r, r ? entries : std::vector<FolderEntry>{}) != rec.hash) return false;
+    rec.inode = now.inode;
+    rec.mtime_ns = now.mtime_ns;
+    rec.ctime_ns = now.ctime_ns;
+    return true;
   }
   FileInfo info;
   FileResult r = disk.stat(rec.path, &info);
@@ -373,7 +412,11 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
       rec.size = r.u64();
       rec.mtime_ns = r.u64();
       rec.inode = r.u64();
-    } else if (rec.kind != 'D' && rec.kind != 'S') {
+    } else if (rec.kind == 'D') {
+      rec.inode = r.u64();
+      rec.mtime_ns = r.u64();
+      rec.ctime_ns = r.u64();
+    } else if (rec.kind != 'S') {
       return previous;
     }
     uint32_t shared = r.u32();
@@ -498,6 +541,8 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
     u64(r.hash.low);
     if (r.kind == 'F') {
       for (uint64_t v : {r.max_bytes, r.size, r.mtime_ns, r.inode}) u64(v);
+    } else if (r.kind == 'D') {
+      for (uint64_t v : {r.inode, r.mtime_ns, r.ctime_ns}) u64(v);
     }
     size_t shared = 0;
     if (before) {

@@ -14,8 +14,12 @@
 // SOURCE_DATE_EPOCH. The next build
 // replays the record: a file whose size, mtime and inode are unchanged is
 // taken as unchanged (as ninja and git do; files modified within a second of
-// being read are always re-read), any other is read and hashed again; every
-// folder is listed again, so a new entry or portfolio is seen. When nothing
+// being read are always re-read), any other is read and hashed again. A
+// folder whose inode, mtime and ctime are unchanged is taken as listing the
+// same names: creating, removing or renaming anything in it sets both times,
+// and ctime cannot be set back from user space (a folder changed within a
+// second of being listed is always listed again); any other is listed again,
+// so a new entry or portfolio is seen. When nothing
 // differs and the output is still the tree that build published, the build
 // is skipped and its warnings are shown again. `--no-cache` never skips.
 #pragma once
@@ -37,7 +41,9 @@ struct InputRecord {
   ContentHash hash;  // of the outcome: status, and the bytes or the listing
   uint64_t max_bytes = kNoSizeLimit;  // F: the reader's size limit
   // F: taken before reading; mtime 0 means "do not trust, read again".
-  uint64_t size = 0, mtime_ns = 0, inode = 0;
+  // D: the folder's inode, mtime and ctime, taken before listing; mtime 0
+  // means "list again".
+  uint64_t size = 0, mtime_ns = 0, inode = 0, ctime_ns = 0;
 };
 
 class RecordingFileSystem : public FileSystem {

@@ -138,6 +138,11 @@ void Loader::warn_look_alikes(const fs::path& dir, const std::vector<FolderEntry
   for (const FolderEntry& f : listing) {
     if (f.kind != FileKind::File || f.name[0] == '.') continue;
     const std::string lower = lowercase(f.name);
+    if (!has_extension(lower, ".txt") && !has_extension(lower, ".md") && !has_extension(lower, ".markdown") &&
+        !has_extension(lower, ".docx") && !has_extension(lower, ".odt") && !has_extension(lower, ".doc")) {
+      continue;  // the common case, without making a path to show (a tenth of loading a portfolio)
+    }
+    if (has_extension(f.name, ".md")) continue;  // an entry
     SourcePos pos{shown(dir / f.name), 0, 0};
     auto stem_of = [&](size_t suffix) { return slugify(f.name.substr(0, f.name.size() - suffix)) + ".md"; };
     if (has_extension(lower, ".md.txt")) {
