@@ -102,3 +102,56 @@ TEST_F(CacheRecords, AFolderChangedSinceItsListingIsListedAgain) {
   EXPECT_EQ(third.err.find("brouillon.md.txt"), std::string::npos) << third.err;
   EXPECT_EQ(snapshot(site / "public"), full_build());
 }
+
+namespace {
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+// A portfolio whose portfolio.yaml and folder are unchanged comes from the
+// record: its warnings (the example bio, a look-alike file) shown once, as
+// a full build shows them; an edit of portfolio.yaml or a file added to
+// its folder is seen.
+TEST_F(CacheRecords, AnUnchangedPortfolioComesFromTheRecordWithItsWarnings) {
+  fs::path site = dir / "site";
+  fs::path folder = site / "portfolios/luca-ferrari";
+  replace_in_file(folder / "portfolio.yaml",
+                  "  Enseignant de 5-6H, passionné de robotique pédagogique. Coordinateur numérique\n"
+                  "  d'un établissement de 18 classes.\n",
+                  "  Quelques lignes pour vous présenter (Markdown).\n");
+  write(folder / "brouillon.md.txt", "---\ntitle: x\n---\n");
+  RunResult first = run_cartable(site, "build --no-search");
+  ASSERT_EQ(first.status, 0) << first.err;
+  const std::string bio_warning = "the bio is still the example of `cartable new portfolio`";
+  EXPECT_EQ(count_of(first.err, bio_warning), 1u) << first.err;
+  EXPECT_EQ(count_of(first.err, "luca-ferrari/brouillon.md.txt:"), 1u) << first.err;
+
+  // One of its entries edited: the portfolio itself is taken from the record.
+  replace_in_file(folder / "atelier-robots.md", "competencies:", "draft: true\ncompetencies:");
+  RunResult second = run_cartable(site, "build --no-search");
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_EQ(count_of(second.err, bio_warning), 1u) << second.err;
+  EXPECT_EQ(count_of(second.err, "luca-ferrari/brouillon.md.txt:"), 1u) << second.err;
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+
+  // portfolio.yaml edited: read again.
+  replace_in_file(folder / "portfolio.yaml", "name: Luca Ferrari", "name: Luca Ferrari-Rossi");
+  RunResult third = run_cartable(site, "build --no-search");
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_NE(read(site / "public/portfolios/luca-ferrari/index.html").find("Luca Ferrari-Rossi"), std::string::npos);
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+
+  // A new entry in its folder, and another look-alike: listed again.
+  write(folder / "nouvelle-trace.md", read(folder / "portfolio-en-continu.md"));
+  write(folder / "Notes.MD", "x\n");
+  RunResult fourth = run_cartable(site, "build --no-search");
+  ASSERT_EQ(fourth.status, 0) << fourth.err;
+  EXPECT_EQ(count_of(fourth.err, "luca-ferrari/Notes.MD:"), 1u) << fourth.err;
+  EXPECT_TRUE(fs::exists(site / "public/portfolios/luca-ferrari/nouvelle-trace/index.html"));
+  EXPECT_EQ(snapshot(site / "public"), full_build());
+}

@@ -13,6 +13,7 @@
 
 #include <cstdlib>
 #include <random>
+#include <sstream>
 
 #include "support.h"
 
@@ -43,6 +44,8 @@ const Edit kEdits[] = {
     {"site.yaml", "site.yaml", "title: CAS Coordinatrice ou coordinateur numérique en établissement",
      "title: CAS Coordination numérique"},
     {"new entry", "portfolios/luca-ferrari/nouvelle-trace.md", "", ""},
+    {"look-alike", "portfolios/camille-rochat/brouillon.md.txt", "", ""},
+    {"portfolio", "portfolios/luca-ferrari/portfolio.yaml", "name: Luca Ferrari", "name: Luca Ferrari-Rossi"},
 };
 
 const char* kNewEntry =
@@ -59,7 +62,7 @@ class Cache : public ::testing::Test {
 
   void toggle(const Edit& e, bool on) {
     fs::path file = dir / "site" / e.file;
-    if (std::string(e.name) == "new entry") {
+    if (std::string(e.off).empty() && std::string(e.on).empty()) {  // a new file in a portfolio's folder
       if (on) write(file, kNewEntry);
       else fs::remove(file);
     } else if (std::string(e.off).empty()) {
@@ -81,6 +84,16 @@ class Cache : public ::testing::Test {
     RunResult full = run_cartable(dir / "site", args + " --no-cache --out " + (dir / "full").string());
     ASSERT_EQ(cached.status, full.status) << step << "\n" << cached.err << full.err;
     if (full.status != 0) return;
+    // The same warnings, whether read again or taken from the records.
+    auto warnings = [](const std::string& err) {
+      std::string out, line;
+      std::istringstream lines(err);
+      while (std::getline(lines, line)) {
+        if (line.rfind("cartable:", 0) != 0) out += line + "\n";
+      }
+      return out;
+    };
+    EXPECT_EQ(warnings(cached.err), warnings(full.err)) << step;
     auto got = snapshot(dir / ("out-" + audience)), want = snapshot(dir / "full");
     for (const auto& [path, bytes] : want) EXPECT_TRUE(got.count(path) && got[path] == bytes) << step << ": " << path;
     for (const auto& [path, bytes] : got) EXPECT_TRUE(want.count(path)) << step << ": stale " << path;

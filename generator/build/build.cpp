@@ -141,24 +141,20 @@ std::string hex_of(ContentHash h) {
   return buf;
 }
 
-// The file `path` as `records` (sorted) has it.
-const InputRecord* file_record(const std::vector<InputRecord>& records, const std::string& path) {
-  return find_file_record(records, path);
-}
-
-// An entry of the source record may be reused when its file is unchanged
-// since the last build, which read it with the same content hash.
+// An entry or portfolio of the source record may be reused when its file
+// (or listing) is unchanged since the last build, which read it with the
+// same content hash.
 EntryCache::Unchanged unchanged_since(const PreviousBuild& previous) {
-  return [&previous](const std::string& path, const SourceHash& hash) {
+  return [&previous](char kind, const std::string& path, const SourceHash& hash) {
     if (std::binary_search(previous.changed.begin(), previous.changed.end(), path)) return false;
-    const InputRecord* r = file_record(previous.records, path);
+    const InputRecord* r = find_record(previous.records, kind, path);
     return r && r->hash.high == hash.high && r->hash.low == hash.low;
   };
 }
 
-std::function<std::optional<SourceHash>(const std::string&)> hash_in(const std::vector<InputRecord>& records) {
-  return [&records](const std::string& path) -> std::optional<SourceHash> {
-    const InputRecord* r = file_record(records, path);
+EntryCache::HashOf hash_in(const std::vector<InputRecord>& records) {
+  return [&records](char kind, const std::string& path) -> std::optional<SourceHash> {
+    const InputRecord* r = find_record(records, kind, path);
     if (!r || r->hash == ContentHash{}) return std::nullopt;
     return SourceHash{r->hash.high, r->hash.low};
   };

@@ -506,6 +506,14 @@ const InputRecord* find_file_record(const std::vector<InputRecord>& records, std
   return &*it;
 }
 
+const InputRecord* find_record(const std::vector<InputRecord>& records, char kind, std::string_view path) {
+  if (kind == 'F') return find_file_record(records, path);
+  auto it = std::lower_bound(records.begin(), records.end(), path, [kind](const InputRecord& r, std::string_view p) {
+    return r.kind != kind ? r.kind < kind : std::string_view(r.path) < p;
+  });
+  return it != records.end() && it->kind == kind && it->path == path ? &*it : nullptr;
+}
+
 bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags) {
   PreviousBuild previous = replay_inputs(out_dir, key, disk);
   if (!previous.usable || !previous.changed.empty()) return false;

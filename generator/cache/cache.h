@@ -77,6 +77,8 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
 // The record of file `path` in `records` (sorted by kind, then path, as
 // PreviousBuild's and records() are), or null. Any thread.
 const InputRecord* find_file_record(const std::vector<InputRecord>& records, std::string_view path);
+// The same for a record of any kind (F, D or S).
+const InputRecord* find_record(const std::vector<InputRecord>& records, char kind, std::string_view path);
 
 // The record of a build that rendered only what changed: what it read, and
 // what the previous build read that it did not (the files it kept, such as

@@ -16,7 +16,7 @@ namespace {
 // Then "key <key>\n", the records, and the XXH3-64 of all that before:
 // a damaged record is no record (a flipped byte in a title would be a
 // wrong page, not a crash).
-constexpr std::string_view kHeader = "cartable-entries 2\n";
+constexpr std::string_view kHeader = "cartable-entries 3\n";
 
 // The front-matter keys whose positions an entry keeps (load/portfolios.cpp,
 // read_entry), in the order it sets them.
@@ -238,6 +238,69 @@ std::optional<std::vector<Diagnostic>> read_diagnostics(std::string_view bytes, 
   return list;
 }
 
+// A portfolio's own part, as load_portfolio made it: no entries, no
+// courses à la carte.
+std::string write_portfolio(const Portfolio& p) {
+  std::string out;
+  Writer w(out);
+  const std::string& file = p.pos.path.str();
+  w.text(file);
+  for (const std::string* t : {&p.slug, &p.name, &p.school, &p.cohort}) w.text(*t);
+  w.number(p.owners.size());
+  for (const std::string& o : p.owners) w.text(o);
+  w.number(static_cast<uint64_t>(p.visibility));
+  w.text(p.bio.text);
+  w.pos(p.bio.start, file);
+  w.text(p.dir);
+  w.text(p.folder);
+  w.refs(p.coauthored, file);
+  w.pos(p.pos, file);
+  return out;
+}
+
+std::optional<Portfolio> read_portfolio(std::string_view bytes) {
+  Reader r(bytes);
+  Portfolio p;
+  SharedPath file(r.text());
+  for (std::string* t : {&p.slug, &p.name, &p.school, &p.cohort}) *t = r.text();
+  p.owners.resize(std::min<uint64_t>(r.number(), bytes.size()));
+  for (std::string& o : p.owners) o = r.text();
+  uint64_t visibility = r.number();
+  if (visibility > static_cast<uint64_t>(Visibility::Private)) return std::nullopt;
+  p.visibility = static_cast<Visibility>(visibility);
+  p.bio.text = r.text();
+  p.bio.start = r.pos(file);
+  p.dir = r.text();
+  p.folder = r.text();
+  p.coauthored = r.refs(file);
+  p.pos = r.pos(file);
+  if (!r.ok() || !r.done()) return std::nullopt;
+  return p;
+}
+
+std::string write_listing(const std::vector<FolderEntry>& listing) {
+  std::string out;
+  Writer w(out);
+  w.number(listing.size());
+  for (const FolderEntry& e : listing) {
+    w.text(e.name);
+    w.number(static_cast<uint64_t>(e.kind));
+  }
+  return out;
+}
+
+bool read_listing(std::string_view bytes, std::vector<FolderEntry>& listing) {
+  Reader r(bytes);
+  listing.resize(std::min<uint64_t>(r.number(), bytes.size()));
+  for (FolderEntry& e : listing) {
+    e.name = r.text();
+    uint64_t kind = r.number();
+    if (kind > static_cast<uint64_t>(FileKind::Other)) return false;
+    e.kind = static_cast<FileKind>(kind);
+  }
+  return r.ok() && r.done();
+}
+
 }  // namespace
 
 EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unchanged unchanged)
@@ -253,12 +316,19 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
     buffer_.clear();
     return;
   }
-  // Whether each file is unchanged is asked by reuse(), on the loader's
-  // threads: here only the index, half a million string views.
-  Reader r(body.substr(head.size()));
-  std::vector<Record> records;
-  records.reserve(std::min<size_t>(r.small(), body.size() / 64));
-  while (r.ok() && !r.done()) {
+  if (!read_records(body.substr(head.size()))) {
+    records_.clear();
+    portfolios_.clear();
+  }
+}
+
+// Whether each file is unchanged is asked by reuse(), on the loader's
+// threads: here only the index, half a million string views.
+bool EntryCache::read_records(std::string_view body) {
+  Reader r(body);
+  size_t count = r.number();
+  records_.reserve(std::min<size_t>(count, body.size() / 64));
+  for (size_t i = 0; i < count && r.ok(); ++i) {
     Record rec;
     rec.path = r.view();
     rec.hash.high = r.raw64();
@@ -268,10 +338,26 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
     rec.entry = r.view();
     rec.diags = r.view();
     // Sorted by path, each once (serialise): found by a search, no index.
-    if (!records.empty() && !(records.back().path < rec.path)) return;
-    if (r.ok()) records.push_back(rec);
+    if (!records_.empty() && !(records_.back().path < rec.path)) return false;
+    records_.push_back(rec);
   }
-  if (r.ok()) records_ = std::move(records);
+  count = r.number();
+  portfolios_.reserve(std::min<size_t>(count, body.size() / 64));
+  for (size_t i = 0; i < count && r.ok(); ++i) {
+    PortfolioRecord rec;
+    rec.folder = r.view();
+    for (SourceHash* h : {&rec.yaml, &rec.listing}) {
+      h->high = r.raw64();
+      h->low = r.raw64();
+    }
+    rec.bio = r.view();
+    rec.portfolio = r.view();
+    rec.names = r.view();
+    rec.diags = r.view();
+    if (!portfolios_.empty() && !(portfolios_.back().folder < rec.folder)) return false;
+    portfolios_.push_back(rec);
+  }
+  return r.ok() && r.done();
 }
 
 const EntryCache::Record* EntryCache::find(std::string_view path) const {
@@ -290,7 +376,7 @@ const EntryCache::Record* EntryCache::find(std::string_view path) const {
 std::optional<Entry> EntryCache::reuse(const std::string& path, const Portfolio& p, Diagnostics& diags) const {
   const Record* rec = find(path);
   if (!rec || rec->portfolio != p.slug || rec->folder != p.folder) return std::nullopt;
-  if (!unchanged_(path, rec->hash)) return std::nullopt;
+  if (!unchanged_('F', path, rec->hash)) return std::nullopt;
   std::optional<Entry> e = read_entry(rec->entry);
   if (!e || e->portfolio != p.slug) return std::nullopt;
   std::optional<std::vector<Diagnostic>> reported = read_diagnostics(rec->diags, e->pos.path);
@@ -308,14 +394,74 @@ void EntryCache::parsed(const std::string& path, const Portfolio& p, const Entry
   parsed_.push_back({path, p.slug, p.folder, e.pos.path.str(), std::move(bytes)});
 }
 
-size_t EntryCache::reused() const {
+bool EntryCache::reuse_portfolio(const std::string& folder, const std::string& placeholder_bio, Portfolio& p,
+                                 std::vector<FolderEntry>& listing, Diagnostics& diags) const {
+  auto it = std::lower_bound(portfolios_.begin(), portfolios_.end(), folder,
+                             [](const PortfolioRecord& r, std::string_view f) { return r.folder < f; });
+  if (it == portfolios_.end() || it->folder != folder || it->bio != placeholder_bio) return false;
+  if (!unchanged_('F', folder + "/portfolio.yaml", it->yaml) || !unchanged_('D', folder, it->listing)) return false;
+  std::optional<Portfolio> known = read_portfolio(it->portfolio);
+  if (!known || known->folder != folder || !read_listing(it->names, listing)) return false;
+  std::optional<std::vector<Diagnostic>> reported = read_diagnostics(it->diags, known->pos.path);
+  if (!reported) return false;
+  for (Diagnostic& d : *reported) diags.add(std::move(d));
+  p = std::move(*known);
   std::lock_guard lock(mutex_);
-  return reused_list_.size();
+  reused_portfolios_.push_back(&*it);
+  return true;
 }
 
-std::string EntryCache::serialise(const std::string& key,
-                                  const std::function<std::optional<SourceHash>(const std::string&)>& hash_of,
-                                  const std::vector<Diagnostic>& diags) const {
+void EntryCache::portfolio_parsed(const std::string& placeholder_bio, const Portfolio& p,
+                                  const std::vector<FolderEntry>& listing) {
+  if (!p.a_la_carte.empty() || p.pos.path.empty()) return;
+  ParsedPortfolio parsed{p.folder, placeholder_bio, p.pos.path.str(), write_portfolio(p), write_listing(listing)};
+  std::lock_guard lock(mutex_);
+  parsed_portfolios_.push_back(std::move(parsed));
+}
+
+size_t EntryCache::reused() const {
+  std::lock_guard lock(mutex_);
+  return reused_list_.size() + reused_portfolios_.size();
+}
+
+// The portfolios' part of the record, sorted by folder, as the entries'.
+void EntryCache::write_portfolios(std::string& out, const HashOf& hash_of,
+                                  const std::unordered_map<std::string_view, std::vector<const Diagnostic*>>& at) const {
+  struct Item {
+    std::string_view folder, bio, shown, portfolio, names;
+    SourceHash yaml, listing;
+  };
+  std::vector<Item> items;
+  for (const PortfolioRecord* rec : reused_portfolios_) {
+    // As for entries: the hashes it was made from, which the input record keeps.
+    items.push_back({rec->folder, rec->bio, Reader(rec->portfolio).view(), rec->portfolio, rec->names, rec->yaml,
+                     rec->listing});
+  }
+  for (const ParsedPortfolio& p : parsed_portfolios_) {
+    std::optional<SourceHash> yaml = hash_of('F', p.folder + "/portfolio.yaml"), listing = hash_of('D', p.folder);
+    if (yaml && listing) items.push_back({p.folder, p.bio, p.shown, p.portfolio, p.names, *yaml, *listing});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.folder < b.folder; });
+  items.erase(std::unique(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.folder == b.folder; }),
+              items.end());
+  Writer w(out);
+  w.number(items.size());
+  for (const Item& item : items) {
+    w.text(item.folder);
+    for (const SourceHash& h : {item.yaml, item.listing}) {
+      raw64(out, h.high);
+      raw64(out, h.low);
+    }
+    w.text(item.bio);
+    w.text(item.portfolio);
+    w.text(item.names);
+    auto reported = at.find(item.shown);
+    static const std::vector<const Diagnostic*> none;
+    w.text(write_diagnostics(reported == at.end() ? none : reported->second, std::string(item.shown)));
+  }
+}
+
+std::string EntryCache::serialise(const std::string& key, const HashOf& hash_of, const std::vector<Diagnostic>& diags) const {
   // What loading reported, by file: an entry's diagnostics all point into it.
   std::unordered_map<std::string_view, std::vector<const Diagnostic*>> at;
   for (const Diagnostic& d : diags) at[d.pos.path.str()].push_back(&d);
@@ -332,8 +478,15 @@ std::string EntryCache::serialise(const std::string& key,
   for (const Record* rec : reused) size += rec->path.size() + rec->entry.size() + 64 + rec->portfolio.size() * 2;
   for (const Parsed& e : parsed_) size += e.path.size() + e.bytes.size() + 64 + e.portfolio.size() + e.folder.size();
   out.reserve(size);
+  // How many follow: an entry parsed but without a hash is left out.
+  size_t count = reused.size();
+  std::vector<std::optional<SourceHash>> hashes;
+  for (const Parsed* e : parsed) {
+    hashes.push_back(hash_of('F', e->path));
+    count += hashes.back().has_value();
+  }
   Writer w(out);
-  w.number(reused.size() + parsed.size());  // for the reader's reserve
+  w.number(count);
   std::string none;  // the diagnostics of an entry without any
   Writer(none).number(0);
   auto record = [&](std::string_view path, const SourceHash& hash, std::string_view portfolio, std::string_view folder,
@@ -353,9 +506,9 @@ std::string EntryCache::serialise(const std::string& key,
   auto write_reused = [&](const Record* rec) {
     record(rec->path, rec->hash, rec->portfolio, rec->folder, rec->entry, Reader(rec->entry).view());
   };
-  auto write_parsed = [&](const Parsed* e) {
-    std::optional<SourceHash> hash = hash_of(e->path);
-    if (hash) record(e->path, *hash, e->portfolio, e->folder, e->bytes, e->shown);
+  auto write_parsed = [&](size_t j) {
+    const Parsed* e = parsed[j];
+    if (hashes[j]) record(e->path, *hashes[j], e->portfolio, e->folder, e->bytes, e->shown);
   };
   // A path is in one list at most (the loader reads each file once); a
   // duplicate would make the next build ignore the whole record, not err.
@@ -364,9 +517,10 @@ std::string EntryCache::serialise(const std::string& key,
     if (j == parsed.size() || (i < reused.size() && reused[i]->path < parsed[j]->path)) {
       write_reused(reused[i++]);
     } else {
-      write_parsed(parsed[j++]);
+      write_parsed(j++);
     }
   }
+  write_portfolios(out, hash_of, at);
   raw64(out, checksum(out));
   return out;
 }

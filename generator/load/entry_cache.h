@@ -8,7 +8,15 @@
 // parsing every front matter again was most of a one-entry rebuild.
 //
 // Entries with attachments are never taken from here: those files are
-// checked again each time. Whatever is not exactly what serialise() writes
+// checked again each time.
+//
+// A portfolio's own part is recorded the same way: the fields its
+// portfolio.yaml gave, the diagnostics reported there, and its folder's
+// listing. The next build takes them instead of reading portfolio.yaml and
+// listing the folder when both are unchanged (the file's content hash, the
+// listing's, as the input record has them) and the theme's example bio is
+// the same. Portfolios with courses à la carte (attestations, files checked
+// each time) are never taken from here. Whatever is not exactly what serialise() writes
 // (an older format, a truncated or damaged file: an XXH3 checksum ends it,
 // another program's key) is ignored as a whole: the build then reads every
 // entry. Whether an entry's file is unchanged is asked when the loader wants
@@ -27,6 +35,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "base/filesystem.h"
 #include "model/model.h"
 
 namespace cartable {
@@ -39,9 +48,13 @@ struct SourceHash {
 
 class EntryCache {
  public:
-  // Says whether the file at `path` (relative to the source folder) is
-  // still the one whose content hashed to `hash` when it was parsed.
-  using Unchanged = std::function<bool(const std::string& path, const SourceHash& hash)>;
+  // Says whether the file (`kind` 'F') or folder listing ('D') at `path`
+  // (relative to the source folder) still reads as it did when it hashed to
+  // `hash`.
+  using Unchanged = std::function<bool(char kind, const std::string& path, const SourceHash& hash)>;
+  // The content hash of `path` ('F': a file, 'D': a folder listing) in
+  // this build's input record.
+  using HashOf = std::function<std::optional<SourceHash>(char kind, const std::string& path)>;
 
   // An empty cache: every entry is parsed, and recorded for save().
   EntryCache() = default;
@@ -54,15 +67,23 @@ class EntryCache {
   std::optional<Entry> reuse(const std::string& path, const Portfolio& p, Diagnostics& diags) const;
   // The loader, after parsing `path` (any thread): kept for save().
   void parsed(const std::string& path, const Portfolio& p, const Entry& e);
-  // How many entries were taken from the record.
+  // The loader, for the portfolio folder `folder` (any thread): true, with
+  // `p` (without entries) and `listing` set and the diagnostics of its
+  // portfolio.yaml added to `diags`, when taken from the record.
+  // `placeholder_bio`: the theme's example bio, which the load compares with.
+  bool reuse_portfolio(const std::string& folder, const std::string& placeholder_bio, Portfolio& p,
+                       std::vector<FolderEntry>& listing, Diagnostics& diags) const;
+  // The loader, after reading portfolio.yaml and listing the folder (any
+  // thread): kept for save().
+  void portfolio_parsed(const std::string& placeholder_bio, const Portfolio& p, const std::vector<FolderEntry>& listing);
+  // How many entries and portfolios were taken from the record.
   size_t reused() const;
 
   // The record to save after a successful build: every entry this load
   // parsed or reused, with the content hash its file has in this build's
   // input record (`hash_of`; those without one are left out) and the
   // diagnostics loading reported at its file (`diags`: loading's alone).
-  std::string serialise(const std::string& key, const std::function<std::optional<SourceHash>(const std::string&)>& hash_of,
-                        const std::vector<Diagnostic>& diags) const;
+  std::string serialise(const std::string& key, const HashOf& hash_of, const std::vector<Diagnostic>& diags) const;
 
  private:
   struct Record {
@@ -76,7 +97,20 @@ class EntryCache {
     std::string path, portfolio, folder, shown;  // `shown`: its path in diagnostics
     std::string bytes;                           // serialised
   };
+  struct PortfolioRecord {
+    std::string_view folder;
+    SourceHash yaml, listing;       // portfolio.yaml's content, the folder's listing
+    std::string_view bio;           // the example bio it was compared with
+    std::string_view portfolio, names, diags;  // serialised, in buffer_
+  };
+  struct ParsedPortfolio {
+    std::string folder, bio, shown;  // `shown`: portfolio.yaml's path in diagnostics
+    std::string portfolio, names;    // serialised
+  };
   const Record* find(std::string_view path) const;
+  bool read_records(std::string_view body);
+  void write_portfolios(std::string& out, const HashOf& hash_of,
+                        const std::unordered_map<std::string_view, std::vector<const Diagnostic*>>& at) const;
 
   Unchanged unchanged_;
   std::string buffer_;                                     // the file as read
@@ -84,6 +118,9 @@ class EntryCache {
   mutable std::mutex mutex_;
   mutable std::vector<const Record*> reused_list_;  // taken by this load
   std::vector<Parsed> parsed_;
+  std::vector<PortfolioRecord> portfolios_;  // sorted by folder
+  mutable std::vector<const PortfolioRecord*> reused_portfolios_;
+  std::vector<ParsedPortfolio> parsed_portfolios_;
 };
 
 }  // namespace cartable

@@ -50,13 +50,15 @@ struct Loader {
 
   // The files of folder `dir` named *<ext>, sorted. A link among them is
   // refused: it could point at anything the server can read.
-  std::vector<fs::path> files_with_extension(const fs::path& dir, const std::string& ext,
-                                            std::vector<FolderEntry>* listing = nullptr) {
-    std::vector<fs::path> out;
-    std::vector<FolderEntry> own;
-    std::vector<FolderEntry>& entries = listing ? *listing : own;
+  std::vector<fs::path> files_with_extension(const fs::path& dir, const std::string& ext) {
+    std::vector<FolderEntry> entries;
     FileResult r = files->list(dir.generic_string(), &entries);
     if (r.status == FileStatus::Link) report_file_error(r, shown(r.at), {shown(r.at), 0, 0}, diags);
+    return files_named(dir, ext, entries);
+  }
+  // The same from the listing of `dir`.
+  std::vector<fs::path> files_named(const fs::path& dir, const std::string& ext, const std::vector<FolderEntry>& entries) {
+    std::vector<fs::path> out;
     for (const FolderEntry& e : entries) {
       if (!has_extension(e.name, ext) || e.name[0] == '.') continue;
       if (e.kind == FileKind::Link) {
@@ -88,6 +90,7 @@ struct Loader {
   void load_site_names(Fields& f, const YamlSource& src);
   void load_portfolios();
   std::optional<Portfolio> load_portfolio(const fs::path& rel);
+  bool read_portfolio(const fs::path& rel, Portfolio& p);
   void load_a_la_carte(Fields& f, Portfolio& p);
   AlaCarteCourse load_course(Fields& cf, const Portfolio& p);
   std::optional<Entry> load_entry(const fs::path& dir, const fs::path& name, const Portfolio& p);

@@ -114,15 +114,7 @@ void Loader::load_portfolios() {
   // portfolios are independent: one thread per core, results kept in order.
   // Diagnostics are thread-safe and sorted when printed.
   std::vector<std::optional<Portfolio>> loaded(dirs.size());
-  parallel_for(dirs.size(), threads, [&](size_t i) {
-    fs::path rel = fs::path("portfolios") / dirs[i];
-    if (!exists(rel / "portfolio.yaml")) {
-      diags.error({shown(rel / "portfolio.yaml"), 0, 0}, tr("portfolio folder without portfolio.yaml"),
-                  tr("create portfolios/{1}/portfolio.yaml with at least 'name:'", dirs[i].string()));
-      return;
-    }
-    loaded[i] = load_portfolio(rel);
-  });
+  parallel_for(dirs.size(), threads, [&](size_t i) { loaded[i] = load_portfolio(fs::path("portfolios") / dirs[i]); });
   for (auto& p : loaded) {
     if (p) site.portfolios.push_back(std::move(*p));
   }
@@ -163,12 +155,40 @@ void Loader::warn_look_alikes(const fs::path& dir, const std::vector<FolderEntry
 
 // Runs on several threads at once: reads `site` only.
 std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
+  Portfolio p;
+  std::vector<FolderEntry> listing;
+  // Unchanged since the last build: portfolio.yaml not read, the folder not listed.
+  bool known = entry_cache && entry_cache->reuse_portfolio(rel.generic_string(), placeholder_bio, p, listing, diags);
+  if (!known) {
+    if (!exists(rel / "portfolio.yaml")) {
+      diags.error({shown(rel / "portfolio.yaml"), 0, 0}, tr("portfolio folder without portfolio.yaml"),
+                  tr("create portfolios/{1}/portfolio.yaml with at least 'name:'", rel.filename().string()));
+      return std::nullopt;
+    }
+    if (!read_portfolio(rel, p)) return std::nullopt;
+    FileResult listed = files->list(rel.generic_string(), &listing);
+    if (listed.status == FileStatus::Link) report_file_error(listed, shown(listed.at), {shown(listed.at), 0, 0}, diags);
+    if (entry_cache && listed) entry_cache->portfolio_parsed(placeholder_bio, p, listing);
+  }
+  std::vector<fs::path> names = files_named(rel, ".md", listing);
+  warn_look_alikes(rel, listing);
+  p.entries.reserve(names.size());
+  for (const auto& name : names) {
+    if (auto e = load_entry(rel, name, p)) p.entries.push_back(std::move(*e));
+  }
+  std::sort(p.entries.begin(), p.entries.end(), [](const Entry& a, const Entry& b) {
+    return a.date != b.date ? a.date < b.date : a.slug < b.slug;
+  });
+  return p;
+}
+
+// portfolio.yaml's fields; false after an error that leaves no portfolio.
+bool Loader::read_portfolio(const fs::path& rel, Portfolio& p) {
   YamlSource src;
   auto root = read_yaml_file(rel / "portfolio.yaml", src);
-  if (!root) return std::nullopt;
+  if (!root) return false;
   Fields f(*root, src, diags, term("portfolio"));
-  if (!f.ok()) return std::nullopt;
-  Portfolio p;
+  if (!f.ok()) return false;
   p.pos = f.pos();
   p.dir = (fs::path(source) / rel).string();
   p.folder = rel.generic_string();
@@ -193,17 +213,7 @@ std::optional<Portfolio> Loader::load_portfolio(const fs::path& rel) {
   }
   load_a_la_carte(f, p);
   for (auto& [ref, pos] : f.str_list_pos("coauthored")) p.coauthored.push_back({ref, pos});
-  std::vector<FolderEntry> listing;
-  std::vector<fs::path> names = files_with_extension(rel, ".md", &listing);
-  warn_look_alikes(rel, listing);
-  p.entries.reserve(names.size());
-  for (const auto& name : names) {
-    if (auto e = load_entry(rel, name, p)) p.entries.push_back(std::move(*e));
-  }
-  std::sort(p.entries.begin(), p.entries.end(), [](const Entry& a, const Entry& b) {
-    return a.date != b.date ? a.date < b.date : a.slug < b.slug;
-  });
-  return p;
+  return true;
 }
 
 // Courses « à la carte » the participant declares: title, date, periods
