@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
       ->check(existing_file());
   build_cmd->add_option("--pagefind", build.pagefind, say(tr("Pagefind executable (default: $CARTABLE_PAGEFIND, PATH, scripts/node_modules)")));
   build_cmd->add_flag_callback("--no-cache", [&build] { build.cache = false; },
-                               say(tr("Full build: reuse nothing from the previous one (compare every output file)")));
+                               say(tr("Full build: reuse nothing from the previous one (check every output file)")));
   build_cmd->add_flag("--stage", build.stage, say(tr("Leave the new site ready beside the live one, for 'cartable publish'")));
 
   BuildOptions check;
