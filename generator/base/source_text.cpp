@@ -87,7 +87,7 @@ bool read_file(const std::string& file, std::string& out, Diagnostics& diags) {
 }
 
 bool read_text(const FileSystem& files, const std::string& display_root, const std::string& rel, std::string& out,
-               Diagnostics& diags) {
+               Diagnostics& diags, bool* missing) {
   auto shown = [&](const std::string& p) { return display_path(display_root, p); };
   FileResult r = files.read(rel, &out, kMaxSourceBytes);
   if (r.status == FileStatus::TooLarge) {
@@ -96,6 +96,8 @@ bool read_text(const FileSystem& files, const std::string& display_root, const s
     report_too_large(shown(rel), info.size, diags);
     return false;
   }
+  if (missing) *missing = r.status == FileStatus::Missing;
+  if (missing && *missing) return false;  // the caller's to say
   if (!r) {
     std::string at = r.at.empty() ? rel : r.at;
     report_file_error(r, shown(at), {shown(rel), 0, 0}, diags);

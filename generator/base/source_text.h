@@ -40,8 +40,9 @@ bool read_file(const std::string& file, std::string& out, Diagnostics& diags);
 // Reads the source text `rel` through `files` (no link followed, no path out
 // of the root; base/filesystem.h). Refuses, with a diagnostic at
 // `display_root`/`rel`, files over 8 MB, invalid UTF-8 and control
-// characters; drops a byte-order mark.
+// characters; drops a byte-order mark. With `missing`: a file that does not
+// exist is not reported, *missing says so (instead of a stat before).
 bool read_text(const FileSystem& files, const std::string& display_root, const std::string& rel, std::string& out,
-               Diagnostics& diags);
+               Diagnostics& diags, bool* missing = nullptr);
 
 }  // namespace cartable

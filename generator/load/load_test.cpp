@@ -128,6 +128,31 @@ TEST(Load, FromMemoryWithALinkedEntryRefused) {
   EXPECT_TRUE(site.portfolios[0].entries.empty());
 }
 
+// A portfolio folder without portfolio.yaml is named as such; one whose
+// portfolio.yaml is a link or a folder is refused as what it is.
+TEST(Load, APortfolioWithoutItsYamlSaysWhatToCreate) {
+  auto files = std::make_shared<MemoryFileSystem>();
+  files->add_file("site.yaml", "title: T\nbase_url: https://example.org/\n");
+  files->add_file("content/programme.md", "---\ntitle: Programme\n---\nTexte.\n");
+  files->add_file("portfolios/ana/entree.md", "---\ntitle: E\n---\n");
+  files->add_link("portfolios/bob/portfolio.yaml");
+  files->add_folder("portfolios/cleo/portfolio.yaml");
+  files->add_file("portfolios/dan/portfolio.yaml", "name: Dan\n");
+  Diagnostics diags;
+  Site site = load_site(files, "site", diags);
+  auto all = diags.sorted();
+  ASSERT_EQ(all.size(), 3u) << format_diagnostic(all[0]);
+  EXPECT_EQ(format_diagnostic(all[0]).rfind("site/portfolios/ana/portfolio.yaml: error: portfolio folder without portfolio.yaml", 0), 0u)
+      << format_diagnostic(all[0]);
+  EXPECT_NE(all[0].hint.find("create portfolios/ana/portfolio.yaml"), std::string::npos) << all[0].hint;
+  EXPECT_NE(all[1].message.find("'site/portfolios/bob/portfolio.yaml' is a symbolic link"), std::string::npos)
+      << all[1].message;
+  EXPECT_EQ(all[2].pos.path.str(), "site/portfolios/cleo/portfolio.yaml");
+  EXPECT_EQ(all[2].message.find("without portfolio.yaml"), std::string::npos) << all[2].message;
+  ASSERT_EQ(site.portfolios.size(), 1u);
+  EXPECT_EQ(site.portfolios[0].name, "Dan");
+}
+
 TEST(Load, DuplicateKeyIsAnErrorAtTheSecondKey) {
   Diagnostics diags;
   auto node = parse_yaml("draft: false\ntitle: T\ndraft: true\nnested:\n  a: 1\n  a: 2\n", YamlSource{"e.md", 2}, diags);
