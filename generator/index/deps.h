@@ -20,6 +20,8 @@
 // records) is global: a change to it renders everything.
 #pragma once
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -81,33 +83,63 @@ class RecordingScope {
 class KeyTable {
  public:
   uint32_t intern(std::string_view key) {
+    uint64_t hash = hash_of(key);
     {
       std::shared_lock read(mutex_);
-      auto it = ids_.find(key);
-      if (it != ids_.end()) return it->second;
+      if (auto id = find_locked(key, hash)) return *id;
     }
     std::unique_lock write(mutex_);
-    auto it = ids_.find(key);
-    if (it != ids_.end()) return it->second;
+    if (auto id = find_locked(key, hash)) return *id;
     names_.emplace_back(key);
+    hashes_.push_back(hash);
     uint32_t id = static_cast<uint32_t>(names_.size() - 1);
-    ids_.emplace(names_.back(), id);  // a deque never moves its strings
+    if (names_.size() * 4 > slots_.size() * 3) {
+      grow();
+    } else {
+      place(id, hash);
+    }
     return id;
   }
   std::optional<uint32_t> find(std::string_view key) const {
     std::shared_lock read(mutex_);
-    auto it = ids_.find(key);
-    if (it == ids_.end()) return std::nullopt;
-    return it->second;
+    return find_locked(key, hash_of(key));
   }
   // Not thread-safe against intern(): for after rendering.
   const std::string& name(uint32_t id) const { return names_[id]; }
   size_t size() const { return names_.size(); }
 
  private:
+  // Open addressing over key numbers, each slot with the top half of its
+  // key's hash: a lookup touches one slot and, when the halves agree, one
+  // name. A million keys are looked up per build at 500,000 entries;
+  // std::unordered_map's nodes cost a cache miss more each.
+  static uint64_t hash_of(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+  static uint64_t slot_of(uint32_t id, uint64_t hash) { return (hash & 0xFFFFFFFF00000000ull) | (uint64_t{id} + 1); }
+  std::optional<uint32_t> find_locked(std::string_view key, uint64_t hash) const {
+    if (slots_.empty()) return std::nullopt;
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      uint64_t slot = slots_[i];
+      if (slot == 0) return std::nullopt;
+      uint32_t id = static_cast<uint32_t>(slot & 0xFFFFFFFF) - 1;
+      if ((slot >> 32) == (hash >> 32) && names_[id] == key) return id;
+    }
+  }
+  void place(uint32_t id, uint64_t hash) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = slot_of(id, hash);
+  }
+  void grow() {
+    slots_.assign(std::max<size_t>(1024, slots_.size() * 2), 0);
+    for (uint32_t id = 0; id < names_.size(); ++id) place(id, hashes_[id]);
+  }
+
   mutable std::shared_mutex mutex_;
   std::deque<std::string> names_;
-  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::vector<uint64_t> hashes_;  // by key number
+  std::vector<uint64_t> slots_;   // a power of two, at most three quarters full
 };
 
 // What each page read while it rendered, by output path: key numbers in
