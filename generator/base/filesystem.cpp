@@ -2,10 +2,13 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 
 namespace cartable {
@@ -99,6 +102,22 @@ FileStatus open_failure(int dir_fd, const std::string& name, int err) {
   return FileStatus::Error;
 }
 
+// The whole path in one system call, refusing any link on the way and any
+// escape from `dir_fd` (Linux 5.6+). -1 when that fails for any reason: the
+// caller then walks the path itself, which says what failed and where. At
+// 500,000 entries, a folder at a time was four openat() and four close() a
+// file, most of reading the sources.
+int open_beneath(int dir_fd, const std::string& path, int flags) {
+  static std::atomic<bool> unavailable{false};
+  if (unavailable.load(std::memory_order_relaxed)) return -1;
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  long fd = ::syscall(SYS_openat2, dir_fd, path.c_str(), &how, sizeof how);
+  if (fd < 0 && (errno == ENOSYS || errno == EPERM)) unavailable = true;  // an old kernel, or a sandbox without it
+  return static_cast<int>(fd);
+}
+
 }  // namespace
 
 DiskFileSystem::DiskFileSystem(const std::string& root) : root_(root) {
@@ -115,6 +134,10 @@ FileResult DiskFileSystem::open_path(const std::string& path, int flags, int* fd
   std::vector<std::string> parts;
   if (!split_relative_path(path, &parts)) return {FileStatus::BadPath, path};
   if (root_fd_ < 0) return {root_missing_ ? FileStatus::Missing : FileStatus::Error, ""};
+  if (!parts.empty()) {
+    *fd = open_beneath(root_fd_, path, flags);
+    if (*fd >= 0) return {};
+  }
   int dir = ::dup(root_fd_);
   if (dir < 0) return {FileStatus::Error, ""};
   if (parts.empty()) {
