@@ -21,15 +21,36 @@ bool by_date(const Entry* a, const Entry* b) {
   if (a->portfolio != b->portfolio) return a->portfolio < b->portfolio;
   return a->slug < b->slug;
 }
+// Every entry's place in by_date order. The portfolio and the name break
+// ties: both are numbered first (25,000 portfolios sorted by slug, and each
+// one's entries by name), so the big sort compares two integers, not dates
+// and names reached through pointers (a quarter of a second at 500,000).
 std::unordered_map<const Entry*, uint64_t> date_ranks(const Site& site) {
-  std::vector<const Entry*> all;
-  for (const Portfolio& p : site.portfolios) {
-    for (const Entry& e : p.entries) all.push_back(&e);
+  std::vector<const Portfolio*> portfolios;
+  for (const Portfolio& p : site.portfolios) portfolios.push_back(&p);
+  std::sort(portfolios.begin(), portfolios.end(), [](const Portfolio* a, const Portfolio* b) { return a->slug < b->slug; });
+  std::vector<const Entry*> named;  // by portfolio, then name
+  size_t count = 0;
+  for (const Portfolio* p : portfolios) count += p->entries.size();
+  named.reserve(count);
+  for (const Portfolio* p : portfolios) {
+    size_t first = named.size();
+    for (const Entry& e : p->entries) named.push_back(&e);
+    std::sort(named.begin() + static_cast<std::ptrdiff_t>(first), named.end(),
+              [](const Entry* a, const Entry* b) { return a->slug < b->slug; });
   }
-  std::sort(all.begin(), all.end(), by_date);
+  auto packed = [](const LocalTime& t) {
+    auto field = [](int v, int bits) { return static_cast<uint64_t>(std::clamp(v, 0, (1 << bits) - 1)); };
+    return field(t.year, 16) << 32 | field(t.month, 8) << 24 | field(t.day, 8) << 16 | field(t.hour, 8) << 8 |
+           field(t.minute, 8);
+  };
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;  // date, place in `named`
+  keyed.reserve(named.size());
+  for (size_t i = 0; i < named.size(); ++i) keyed.emplace_back(packed(named[i]->date), static_cast<uint32_t>(i));
+  std::sort(keyed.begin(), keyed.end());
   std::unordered_map<const Entry*, uint64_t> rank;
-  rank.reserve(all.size());
-  for (size_t i = 0; i < all.size(); ++i) rank.emplace(all[i], i);
+  rank.reserve(keyed.size());
+  for (size_t i = 0; i < keyed.size(); ++i) rank.emplace(named[keyed[i].second], i);
   return rank;
 }
 
