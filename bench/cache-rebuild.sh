@@ -2,9 +2,11 @@
 # The build cache at scale, as CI and the deploy hook use it: a build into
 # a fixed folder, then a no-change rebuild, a rebuild after editing one
 # entry (a new file in its place, as git writes it) and a second one (the
-# idle copy then exists), each in a new process; the result compared with
-# a --no-cache build into an empty folder. Each line: wall, CPU, peak RSS,
-# and the load average (the machine may be shared).
+# idle copy then exists), then one as a CI run makes it (fresh checkout,
+# site restored from the cache) and the next one, each in a new process;
+# the result compared with a --no-cache build into an empty folder. Each
+# line: wall, CPU, peak RSS, and the load average (the machine may be
+# shared).
 #
 # usage: bench/cache-rebuild.sh N M WORK_DIR   (e.g. 25000 20 /tmp/b25k-cache)
 # WORK_DIR is removed at the end; WORK_DIR/cartable is reused if present.
@@ -33,6 +35,18 @@ edit p00001 "edited once"
 timed "one-entry rebuild (first: makes the idle copy)" "$bin" build --no-search --out "$out"
 edit p00002 "edited twice"
 timed "one-entry rebuild" "$bin" build --no-search --out "$out"
+# As a CI run: a fresh checkout (new files, new times) and the output with
+# its state folder restored from the CI cache (new folders, times kept, as
+# tar keeps them); the build recognises the restored site (output.h).
+cd "$work"
+mv "$site" "$site.old" && cp -r "$site.old" "$site" && rm -rf "$site.old"
+state=$(dirname "$out")/.$(basename "$out").cartable
+for d in "$out" "$state"; do cp -a "$d" "$d.restored" && rm -rf "$d" && mv "$d.restored" "$d"; done
+cd "$site"
+edit p00003 "after a CI restore"
+timed "one-entry rebuild (CI: fresh checkout, site restored from the cache)" "$bin" build --no-search --out "$out"
+edit p00004 "in the same checkout"
+timed "one-entry rebuild (the next one in that checkout)" "$bin" build --no-search --out "$out"
 timed "full build (--no-cache, empty folder)" "$bin" build --no-search --no-cache --out "$full"
 diff -r "$out" "$full" >/dev/null && echo "identical to the full build" || { echo "DIFFERENT from the full build"; exit 1; }
 cd /
