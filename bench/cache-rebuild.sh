@@ -48,6 +48,11 @@ timed "one-entry rebuild (CI: fresh checkout, site restored from the cache)" "$b
 edit p00004 "in the same checkout"
 timed "one-entry rebuild (the next one in that checkout)" "$bin" build --no-search --out "$out"
 timed "full build (--no-cache, empty folder)" "$bin" build --no-search --no-cache --out "$full"
-diff -r "$out" "$full" >/dev/null && echo "identical to the full build" || { echo "DIFFERENT from the full build"; exit 1; }
+if diff -r "$out" "$full" >/dev/null; then
+  echo "identical to the full build"
+else
+  echo "DIFFERENT from the full build"
+  exit 1
+fi
 cd /
 rm -rf "$work"  # the state folders (.out.cartable, .full.cartable) are inside
