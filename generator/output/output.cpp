@@ -198,22 +198,24 @@ bool same_stamp(const struct stat& st, const OutputFile& file) {
   return now == file.mtime_ns || (st.st_mtim.tv_nsec == 0 && now / 1000000000 == file.mtime_ns / 1000000000);
 }
 
-// Every entry under the folder `dir_fd`, depth first, by path relative to
-// the top (`rel`): visit(rel, is_folder) for each, a folder before what it
-// holds; links are entries, never followed. Plain openat/readdir: the
-// std::filesystem iterator's path objects were most of walking a tree.
-template <typename Visit>
-bool walk_tree(int dir_fd, std::string& rel, Visit& visit) {
+// Every file under the folder `dir_fd`, depth first, by path relative to
+// the top (`rel`): file(rel, dir_fd, name) for each, empty_folder(rel) for
+// each folder found empty (the top one excepted); links are files, never
+// followed. Plain openat/readdir: the std::filesystem iterator's path
+// objects were most of walking a tree.
+template <typename File, typename EmptyFolder>
+bool walk_tree(int dir_fd, std::string& rel, File& file, EmptyFolder& empty_folder) {
   DIR* dir = ::fdopendir(dir_fd);
   if (!dir) {
     ::close(dir_fd);
     return false;
   }
-  bool ok = true;
+  bool ok = true, empty = true;
   size_t base = rel.size();
   while (dirent* e = ::readdir(dir)) {
     std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
+    empty = false;
     bool folder = e->d_type == DT_DIR;
     if (e->d_type == DT_UNKNOWN) {
       struct stat st {};
@@ -222,29 +224,31 @@ bool walk_tree(int dir_fd, std::string& rel, Visit& visit) {
     rel.resize(base);
     if (base) rel += '/';
     rel += name;
-    visit(std::string_view(rel), folder, ::dirfd(dir), e->d_name);
-    if (!folder) continue;
+    if (!folder) {
+      file(std::string_view(rel), ::dirfd(dir), e->d_name);
+      continue;
+    }
     int sub = ::openat(::dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    ok = sub >= 0 && walk_tree(sub, rel, visit) && ok;
+    ok = sub >= 0 && walk_tree(sub, rel, file, empty_folder) && ok;
   }
   rel.resize(base);
   ::closedir(dir);
+  if (empty && base) empty_folder(std::string_view(rel));
   return ok;
 }
 
-template <typename Visit>
-bool walk_tree(const std::string& tree, Visit visit) {
+template <typename File, typename EmptyFolder>
+bool walk_tree(const std::string& tree, File file, EmptyFolder empty_folder) {
   int fd = ::open(tree.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   std::string rel;
-  return fd >= 0 && walk_tree(fd, rel, visit);
+  return fd >= 0 && walk_tree(fd, rel, file, empty_folder);
 }
 
-// Every file under `tree` (not folders), by relative path.
+// Every file under `tree`, by relative path.
 template <typename Visit>
 bool walk_files(const std::string& tree, Visit visit) {
-  return walk_tree(tree, [&](std::string_view rel, bool folder, int, const char*) {
-    if (!folder) visit(std::string(rel));
-  });
+  return walk_tree(
+      tree, [&](std::string_view rel, int, const char*) { visit(std::string(rel)); }, [](std::string_view) {});
 }
 
 }  // namespace
@@ -466,25 +470,16 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
 void StagingDir::check_every_file() {
   OutputFiles checked;
   checked.reserve(previous_.size());
-  std::string key, last_dir;
-  walk_tree(tree_, [&](std::string_view rel, bool folder, int dir_fd, const char* name) {
-    if (!last_dir.empty() && !(rel.size() > last_dir.size() && rel.compare(0, last_dir.size(), last_dir) == 0 &&
-                               rel[last_dir.size()] == '/')) {
-      empty_dirs_.push_back(tree_ + "/" + last_dir);
-    }
-    last_dir.clear();
-    if (folder) {
-      last_dir = rel;
-      return;
-    }
+  std::string key;
+  auto file = [&](std::string_view rel, int dir_fd, const char* name) {
     key.assign(rel);
     auto known = previous_.find(key);
     struct stat st {};
     bool same = known != previous_.end() && ::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
                 same_stamp(st, known->second);
     checked.emplace(key, same ? known->second : OutputFile{ContentHash{~0ull, ~0ull}, 0, 0});
-  });
-  if (!last_dir.empty()) empty_dirs_.push_back(tree_ + "/" + last_dir);
+  };
+  walk_tree(tree_, file, [&](std::string_view rel) { empty_dirs_.push_back(tree_ + "/" + std::string(rel)); });
   previous_.swap(checked);
 }
 
@@ -729,22 +724,14 @@ void StagingDir::prune_unknown(const std::string& keep_prefix) {
   // and those found empty (an rmdir() per folder of the site was a fifth of
   // a --no-cache rebuild's removal pass).
   std::vector<std::string> dirs, stale;
-  std::string last_dir;  // a folder listed, and nothing under it yet
   std::string key;
-  walk_tree(tree_, [&](std::string_view rel, bool folder, int, const char*) {
-    if (!last_dir.empty() && !(rel.size() > last_dir.size() && rel.compare(0, last_dir.size(), last_dir) == 0 &&
-                               rel[last_dir.size()] == '/')) {
-      dirs.push_back(tree_ + "/" + last_dir);
-    }
-    last_dir.clear();
-    if (folder) {
-      last_dir = rel;
-      return;
-    }
-    key.assign(rel);
-    if (!written_files_.count(key) && !under(key, keep_prefix)) stale.push_back(tree_ + "/" + key);
-  });
-  if (!last_dir.empty()) dirs.push_back(tree_ + "/" + last_dir);
+  walk_tree(
+      tree_,
+      [&](std::string_view rel, int, const char*) {
+        key.assign(rel);
+        if (!written_files_.count(key) && !under(key, keep_prefix)) stale.push_back(tree_ + "/" + key);
+      },
+      [&](std::string_view rel) { dirs.push_back(tree_ + "/" + std::string(rel)); });
   for (const std::string& f : stale) {
     ::unlink(f.c_str());
     ++removed_;
