@@ -379,6 +379,7 @@ std::optional<Entry> EntryCache::reuse(const std::string& path, const Portfolio&
   if (!unchanged_('F', path, rec->hash)) return std::nullopt;
   std::optional<Entry> e = read_entry(rec->entry);
   if (!e || e->portfolio != p.slug) return std::nullopt;
+  e->recorded_hash = rec->hash.low;
   std::optional<std::vector<Diagnostic>> reported = read_diagnostics(rec->diags, e->pos.path);
   if (!reported) return std::nullopt;
   for (Diagnostic& d : *reported) diags.add(std::move(d));

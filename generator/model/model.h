@@ -355,6 +355,10 @@ struct Entry {
   // One-shot builds drop the text after loading and read it again when the
   // page is rendered: half a million bodies need not sit in memory at once.
   bool body_on_disk = false;
+  // The low half of its file's content hash in the build cache's input
+  // record, when the entry was taken from the previous build's record
+  // (load/entry_cache.h) rather than read: what a rebuild compares. 0: read.
+  uint64_t recorded_hash = 0;
   SourcePos pos;
   FieldPositions field_pos;
 };

@@ -83,6 +83,7 @@ class PageBuilder {
         site_(index.site()), theme_(theme), diags_(diags), options_(options) {}
 
   std::vector<Job> jobs();
+  size_t expected_jobs() const;
   std::string layout(TemplateSet& tmpl, const PageMeta& meta, const std::string& body) const;
 
  private:

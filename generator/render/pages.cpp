@@ -82,6 +82,8 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   for (size_t i = 0; i < read.size(); ++i) options.keys->pages[jobs[i]->meta.path] = std::move(read[i]);
   // The jobs are done: their paths and URLs move out (550,000 of each).
   std::vector<std::string> urls;
+  urls.reserve(all.size());
+  if (options.produced) options.produced->reserve(options.produced->size() + all.size());
   for (Job& job : all) {
     if (job.is_page) urls.push_back(std::move(job.meta.url));
     if (options.produced) options.produced->push_back(std::move(job.meta.path));
