@@ -185,13 +185,40 @@ std::string escape_json_for_script(const std::string& json) {
 }
 
 std::string sitemap_xml(const Index& index, const std::vector<std::string>& urls) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  return sitemap_files(index, urls).front().second;
+}
+
+// sitemaps.org allows 50,000 URLs and 50 MB in one file: past that,
+// sitemap.xml (what robots.txt names) becomes an index of numbered files.
+// Their names depend only on the number of URLs, so a rebuild that adds
+// or removes no page rewrites the same files.
+std::vector<std::pair<std::string, std::string>> sitemap_files(const Index& index, const std::vector<std::string>& urls,
+                                                               size_t max_urls, size_t max_bytes) {
+  const std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  const std::string open = head + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  const std::string close = "</urlset>\n";
+  std::vector<std::pair<std::string, std::string>> files;
+  std::string out = open;
+  size_t in_file = 0;
   for (const std::string& u : urls) {
-    std::string esc = html_escape(index.absolute(u));
-    out += "  <url><loc>" + esc + "</loc></url>\n";
+    std::string line = "  <url><loc>" + html_escape(index.absolute(u)) + "</loc></url>\n";
+    if (in_file > 0 && (in_file == max_urls || out.size() + line.size() + close.size() > max_bytes)) {
+      files.emplace_back("sitemap-" + std::to_string(files.size() + 1) + ".xml", out + close);
+      out = open;
+      in_file = 0;
+    }
+    out += line;
+    ++in_file;
   }
-  out += "</urlset>\n";
-  return out;
+  if (files.empty()) return {{"sitemap.xml", out + close}};
+  files.emplace_back("sitemap-" + std::to_string(files.size() + 1) + ".xml", out + close);
+  std::string list = head + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  for (const auto& [path, bytes] : files) {
+    list += "  <sitemap><loc>" + html_escape(index.absolute(index.asset_url(path))) + "</loc></sitemap>\n";
+  }
+  list += "</sitemapindex>\n";
+  files.insert(files.begin(), {"sitemap.xml", std::move(list)});
+  return files;
 }
 
 std::string format_days(double days) {

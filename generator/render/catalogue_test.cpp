@@ -97,6 +97,42 @@ TEST_F(CatalogueTest, TheSitemapListsAbsoluteEscapedUrls) {
   EXPECT_NE(xml.find("<url><loc>https://example.org/cas/a&amp;b/</loc></url>"), std::string::npos) << xml;
 }
 
+// Search engines read at most 50,000 URLs or 50 MB from one sitemap file.
+TEST_F(CatalogueTest, ALargeSiteGetsASitemapIndex) {
+  load();
+  std::vector<std::string> urls;
+  for (int i = 0; i < 12; ++i) urls.push_back("/cas/p" + std::to_string(i) + "/");
+  auto small = sitemap_files(*index, urls, 12);
+  ASSERT_EQ(small.size(), 1u);
+  EXPECT_EQ(small[0].first, "sitemap.xml");
+  EXPECT_EQ(small[0].second, sitemap_xml(*index, urls));
+
+  auto files = sitemap_files(*index, urls, 5);
+  ASSERT_EQ(files.size(), 4u);  // the index, then 5 + 5 + 2 URLs
+  EXPECT_EQ(files[0].first, "sitemap.xml");
+  EXPECT_NE(files[0].second.find("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"), std::string::npos);
+  std::string all;
+  for (size_t i = 1; i < files.size(); ++i) {
+    EXPECT_EQ(files[i].first, "sitemap-" + std::to_string(i) + ".xml");
+    EXPECT_NE(files[0].second.find("<sitemap><loc>https://example.org/cas/" + files[i].first + "</loc></sitemap>"),
+              std::string::npos);
+    size_t count = 0;
+    for (size_t at = files[i].second.find("<url>"); at != std::string::npos; at = files[i].second.find("<url>", at + 1)) ++count;
+    EXPECT_LE(count, 5u);
+    all += files[i].second;
+  }
+  for (const std::string& u : urls) {
+    std::string loc = "<loc>https://example.org" + u + "</loc>";
+    size_t at = all.find(loc);
+    EXPECT_NE(at, std::string::npos) << u;
+    EXPECT_EQ(all.find(loc, at + 1), std::string::npos) << u << " listed twice";
+  }
+  // The byte limit splits as well.
+  auto by_size = sitemap_files(*index, urls, 50000, 400);
+  ASSERT_GT(by_size.size(), 2u);
+  for (const auto& [path, bytes] : by_size) EXPECT_LE(bytes.size(), 400u) << path;
+}
+
 TEST(Catalogue, JsonInAScriptElementCannotCloseIt) {
   std::string safe = escape_json_for_script("{\"a\":\"</script><b>\"}");
   EXPECT_EQ(safe.find("</"), std::string::npos);

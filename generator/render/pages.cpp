@@ -29,6 +29,20 @@ void copy_attachment(const Site& site, const Attachment& a, const std::string& t
   sink.write(to, bytes);
 }
 
+// The experts' site is never indexed: no sitemap entries, robots say no.
+// The files are listed as produced: a numbered sitemap no longer needed is
+// removed by a rebuild like any page gone.
+size_t write_sitemaps(const Index& index, std::vector<std::string> urls, OutputSink& sink,
+                      std::vector<std::string>* produced) {
+  if (index.site().audience == Visibility::Experts) urls.clear();
+  auto files = sitemap_files(index, urls);
+  for (auto& [path, bytes] : files) {
+    sink.write(path, bytes);
+    if (produced) produced->push_back(path);
+  }
+  return files.size();
+}
+
 }  // namespace
 
 RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink, Diagnostics& diags,
@@ -110,7 +124,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     // An incremental pass: the pages above, the sitemap (a page may have
     // come or gone), the catalogue (a module or session may have changed)
     // and the attachments of the entries rendered.
-    sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : std::move(urls)));
+    size_t sitemaps = write_sitemaps(index, std::move(urls), sink, options.produced);
     sink.write("api/catalogue.json", catalogue_json(index));
     size_t copied = 0;
     for (const Portfolio& p : site.portfolios) {
@@ -132,10 +146,9 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     }
     // Any entry may change a readiness: the jury's table is rewritten.
     if (experts) sink.write("experts/certification.csv", certification_csv(index, theme));
-    return {pages, jobs.size() + 2 + (experts ? 1 : 0) + copied};
+    return {pages, jobs.size() + sitemaps + 1 + (experts ? 1 : 0) + copied};
   }
-  // The experts' site is never indexed: no sitemap entries, robots say no.
-  sink.write("sitemap.xml", sitemap_xml(index, experts ? std::vector<std::string>{} : std::move(urls)));
+  size_t sitemaps = write_sitemaps(index, std::move(urls), sink, options.produced);
   TemplateSet files(theme);
   files.record_usage(usage.get());
   Data config;
@@ -178,7 +191,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   if (usage) usage->report(theme, diags);
   RenderStats stats;
   stats.pages = pages;
-  stats.files = jobs.size() + 5 + (experts ? 2 : 0) + theme.static_files.size() + attachments;
+  stats.files = jobs.size() + sitemaps + 4 + (experts ? 2 : 0) + theme.static_files.size() + attachments;
   return stats;
 }
 

@@ -34,8 +34,9 @@ struct RenderOptions {
   // When set, receives the keys each rendered page read (index/deps.h),
   // numbered in its table.
   PageKeys* keys = nullptr;
-  // When set, receives the path of every page, feed and attachment of the
-  // site, rendered or not: what a full build would write besides the fixed files.
+  // When set, receives the path of every page, feed, sitemap and attachment
+  // of the site, rendered or not: what a full build would write besides the
+  // fixed files.
   std::vector<std::string>* produced = nullptr;
   // A template tag that no page of the build ever finds a value for is an
   // error (theme.h, TemplateUsage): catches typos in themes.
@@ -49,6 +50,11 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
 std::string catalogue_json(const Index& index);
 std::string course_json_ld(const Index& index);
 std::string sitemap_xml(const Index& index, const std::vector<std::string>& urls);
+// The sitemap files (output path, bytes), sitemap.xml first: one file, or,
+// past the protocol's limits per file, an index of numbered ones.
+std::vector<std::pair<std::string, std::string>> sitemap_files(const Index& index, const std::vector<std::string>& urls,
+                                                               size_t max_urls = 50000,
+                                                               size_t max_bytes = 52428800);
 
 // The jury's table, /experts/certification.csv (render/certification_csv.cpp).
 std::string certification_csv(const Index& index, const Theme& theme);
