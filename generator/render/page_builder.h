@@ -72,6 +72,10 @@ struct Job {
   // renders: most of 500,000 entry pages are not rendered by a rebuild,
   // and their titles and breadcrumbs were half a gigabyte of strings.
   std::function<void(PageMeta&)> complete = nullptr;
+  // How many jobs ahead of its place in the table it is started: a print
+  // view renders the bodies its entry pages then take (offer_body), so it
+  // goes before them, or most bodies were rendered twice.
+  size_t lead = 0;
   // What the page depends on is not listed here: it is recorded while `body`
   // runs (index/deps.h).
 };

@@ -29,6 +29,19 @@ void copy_attachment(const Site& site, const Attachment& a, const std::string& t
   sink.write(to, bytes);
 }
 
+// The order the jobs start in: each moved `lead` places ahead of where the
+// route table has it (Job::lead). The table's own order stays that of the
+// sitemap and the page log.
+void start_early(std::vector<Job*>& jobs) {
+  std::vector<std::pair<ptrdiff_t, Job*>> order;
+  order.reserve(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    order.emplace_back(static_cast<ptrdiff_t>(i) - static_cast<ptrdiff_t>(jobs[i]->lead), jobs[i]);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < jobs.size(); ++i) jobs[i] = order[i].second;
+}
+
 // The experts' site is never indexed: no sitemap entries, robots say no.
 // The files are listed as produced: a numbered sitemap no longer needed is
 // removed by a rebuild like any page gone.
@@ -53,6 +66,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   for (Job& job : all) {
     if (!options.only || options.only(job.meta.path)) jobs.push_back(&job);
   }
+  start_early(jobs);
   std::vector<DepRecorder> recorders(options.keys ? jobs.size() : 0);
   std::vector<std::vector<uint32_t>> read(recorders.size());
 

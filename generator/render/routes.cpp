@@ -114,6 +114,7 @@ std::vector<Job> PageBuilder::jobs() {
     print.searchable = false;  // the same text as the entry pages
     print.scripts = {index_.asset_url("js/print.js")};
     add(print, [this, &p](TemplateSet& t) { return print_page(t, p); });
+    jobs.back().lead = 2 * p.entries.size() + 2;  // the previous portfolio's pages
     const Crumbs entry_crumbs{home_crumb, portfolios_crumb, owner};
     for (const Entry& e : p.entries) {
       Job job{{}, [this, &e](TemplateSet& t) { return entry_page(t, e); }, true};
