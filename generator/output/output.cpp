@@ -526,12 +526,9 @@ void StagingDir::forget_manifest() {
 // mkdir and nothing is remembered (a set of 550,000 folders was 70 MB; the
 // stat() calls of create_directories were a tenth of the build). In an idle
 // copy something else may sit where a folder must go (a page that became a
-// folder): it is removed, one thread at a time. A fresh tree removes
-// nothing, and mkdir is atomic: its threads need no lock (holding one, they
-// took turns for 550,000 mkdirs).
+// folder): it is removed.
 void StagingDir::make_parents(const std::string& full) {
-  std::unique_lock lock(mutex_, std::defer_lock);
-  if (mode_ != Mode::Fresh) lock.lock();
+  std::lock_guard lock(mutex_);
   auto make = [&](const std::string& dir) {
     if (::mkdir(dir.c_str(), 0755) == 0) return true;
     if (errno != EEXIST) return false;
