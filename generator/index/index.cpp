@@ -54,13 +54,14 @@ std::unordered_map<const Entry*, uint64_t> date_ranks(const Site& site) {
   return rank;
 }
 
-// Sorts `list` by `key(item)`, computed once per item; equal keys keep their order.
+// Sorts `list` by `key(item)`, computed once per item. Two items with the
+// same key must be equal (an entry's rank is its own): no stable sort needed.
 template <typename T, typename Key>
 void sort_by_key(std::vector<T>& list, Key key) {
   std::vector<std::pair<uint64_t, T>> keyed;
   keyed.reserve(list.size());
   for (const T& item : list) keyed.emplace_back(key(item), item);
-  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < list.size(); ++i) list[i] = keyed[i].second;
 }
 }  // namespace
