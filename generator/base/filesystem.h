@@ -21,6 +21,8 @@
 //   if (!r) report_file_error(r, "site.yaml", {"site.yaml", 0, 0}, diags);
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -108,6 +110,10 @@ class DiskFileSystem : public FileSystem {
   const std::string& root() const { return root_; }
 
   FileResult read(const std::string& path, std::string* contents, uint64_t max_bytes = kNoSizeLimit) const override;
+  // read(), and `st` as fstat() gave it for the file that was read (zeroed
+  // when nothing was opened): the stamp of exactly those bytes, without
+  // looking the path up a second time.
+  FileResult read_stamped(const std::string& path, std::string* contents, uint64_t max_bytes, struct stat* st) const;
   FileResult list(const std::string& path, std::vector<FolderEntry>* entries) const override;
   FileResult stat(const std::string& path, FileInfo* info) const override;
 

@@ -138,6 +138,31 @@ TEST(DiskFileSystem, RefusesFoldersFifosAndOversizeFiles) {
   EXPECT_TRUE(files.read("site.yaml", &text, 9));
 }
 
+// Every size around the read buffer and the one-byte margin comes back
+// whole, and the stamp is the read file's own.
+TEST(DiskFileSystem, ReadsFilesOfAnySizeWholeWithTheirStamp) {
+  TempTree t;
+  DiskFileSystem files(t.dir.string());
+  for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{65536}, size_t{65537}, size_t{300001}}) {
+    std::string bytes(size, 'x');
+    for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + i % 26);
+    TempTree::write(t.dir / "big.md", bytes);
+    std::string text = "left over";
+    struct stat st;
+    ASSERT_TRUE(files.read_stamped("big.md", &text, kNoSizeLimit, &st)) << size;
+    EXPECT_EQ(text, bytes) << size;
+    struct stat on_disk;
+    ASSERT_EQ(::lstat((t.dir / "big.md").c_str(), &on_disk), 0);
+    EXPECT_EQ(st.st_ino, on_disk.st_ino);
+    EXPECT_EQ(static_cast<size_t>(st.st_size), size);
+    EXPECT_EQ(st.st_mtim.tv_nsec, on_disk.st_mtim.tv_nsec);
+  }
+  std::string text;
+  struct stat st;
+  EXPECT_EQ(files.read_stamped("nope.md", &text, kNoSizeLimit, &st).status, FileStatus::Missing);
+  EXPECT_EQ(st.st_ino, 0u);
+}
+
 TEST(MemoryFileSystem, BehavesLikeTheDisk) {
   MemoryFileSystem files;
   files.add_file("site.yaml", "title: T\n");

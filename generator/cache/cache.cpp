@@ -106,14 +106,8 @@ void folder_stamp_from(const struct stat& st, InputRecord& rec) {
   rec.ctime_ns = recent ? 0 : ns(st.st_ctim);
 }
 
-void stamp(const std::string& root, const std::string& path, InputRecord& rec) {
-  struct stat st {};
-  std::string full = root.empty() ? path : root + "/" + path;
-  if (::fstatat(AT_FDCWD, full.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) stamp_from(st, rec);
-}
-
-// stamp() for records sorted by path: each folder opened once, its files
-// looked at from there (half a million paths walked from the root were
+// A file's stamp (stamp_from) for records sorted by path: each folder
+// opened once, its files looked at from there (half a million paths walked from the root were
 // most of replaying a record).
 class FolderStamper {
  public:
@@ -279,8 +273,11 @@ FileResult RecordingFileSystem::read(const std::string& path, std::string* conte
   rec.kind = 'F';
   rec.path = path;
   rec.max_bytes = max_bytes;
-  stamp(disk_->root(), path, rec);  // before reading: a change while reading shows next time
-  FileResult r = disk_->read(path, contents, max_bytes);
+  // The stamp comes from the descriptor the bytes were read from, before
+  // reading them: a change while reading shows next time.
+  struct stat st;
+  FileResult r = disk_->read_stamped(path, contents, max_bytes, &st);
+  if (st.st_ino != 0) stamp_from(st, rec);
   rec.hash = outcome_hash(r, r ? std::string_view(*contents) : std::string_view());
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(rec));
