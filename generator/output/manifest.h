@@ -1,8 +1,11 @@
 // The manifest of a published tree (output.h): path -> XXH3-128, size and
 // modification time of each file, for a build that keeps the files it does not render again
-// (cache/page_log.h). Implemented in output.cpp.
+// (cache/page_log.h). Implemented in manifest.cpp.
 #pragma once
 
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -13,5 +16,26 @@ namespace cartable {
 // False when the tree in `out_dir` has no manifest (not published by a
 // build, or a copy restored from elsewhere).
 bool published_manifest(const std::string& out_dir, OutputFiles& files);
+
+// For output.cpp, whose StagingDir reads the idle copy's manifest and
+// writes it again once the copy is up to date.
+
+// Reads the manifest at `path` into `files`; false when absent or not
+// exactly what manifest_bytes() makes.
+bool load_manifest(const std::string& path, OutputFiles& files);
+// The manifest of a tree holding `files`, with its checksum.
+std::string manifest_bytes(const OutputFiles& files);
+// published_fingerprint() of `tree`, whose manifest is in the state folder
+// `state`: also asked of the idle copy before it is published.
+std::string fingerprint_of(const std::string& tree, const std::string& state);
+// A file's modification time, as a manifest records it.
+int64_t mtime_ns_of(const struct stat& st);
+// The file `st` describes is as the manifest recorded it once written:
+// by this, a restored tree is adopted and `--no-cache` believes a file.
+bool same_stamp(const struct stat& st, const OutputFile& file);
+
+// In output.cpp: a path that would leave the tree. A manifest naming one is
+// not the tree's, as a page writing one is a bug.
+bool leaves_output(const std::string& path);
 
 }  // namespace cartable

@@ -2,7 +2,6 @@
 #include "output/manifest.h"
 
 #include "base/filesystem.h"
-#include "base/parallel.h"
 
 #include "output/interrupt.h"
 
@@ -15,8 +14,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <vector>
@@ -28,8 +25,6 @@ namespace fs = std::filesystem;
 
 namespace cartable {
 
-namespace {
-
 // Output paths are built from validated names (entry slugs, names read from
 // folder listings); one that would leave the output folder ('..', absolute,
 // empty component) is a bug, reported as an internal error and never written.
@@ -37,6 +32,8 @@ bool leaves_output(const std::string& path) {
   std::vector<std::string> parts;
   return !split_relative_path(path, &parts) || parts.empty();
 }
+
+namespace {
 
 std::string escape_error(const std::string& path) {
   return translate(tr("internal error: output path '{1}' would leave the output folder", path));
@@ -88,7 +85,6 @@ ContentHash hash_content(std::string_view bytes) {
 
 namespace {
 
-constexpr std::string_view kManifestHeader = "cartable-manifest 3\n";
 // In the state folder: the identity of an idle copy staged for publish_staged().
 constexpr const char* kStagedMark = "staged";
 // ... or this, when the live site already is what the staged build would make.
@@ -104,98 +100,9 @@ bool write_small_file(const std::string& path, const std::string& text) {
   return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
 }
 
-// Device, inode and birth time: they survive renames, and a folder created
-// in the place of another does not get all three.
-std::string identity_of(const std::string& tree) {
-  struct statx sx {};
-  if (::statx(AT_FDCWD, tree.c_str(), AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME, &sx) != 0) return "";
-  if (!S_ISDIR(sx.stx_mode)) return "";
-  std::string id = std::to_string(sx.stx_dev_major) + "." + std::to_string(sx.stx_dev_minor) + "-" +
-                   std::to_string(sx.stx_ino);
-  if (sx.stx_mask & STATX_BTIME) id += "-" + std::to_string(sx.stx_btime.tv_sec) + "." + std::to_string(sx.stx_btime.tv_nsec);
-  return id;
-}
-
-int64_t mtime_ns_of(const struct stat& st) {
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-}
-
-// What a tree holds, whatever the order its files are listed in and their
-// times: two trees with the same files have the same digest.
-struct ContentDigest {
-  uint64_t sum[2] = {0, 0};
-  void add(const std::string& path, ContentHash hash) {
-    XXH128_hash_t h = XXH3_128bits_withSeed(path.data(), path.size(), hash.low ^ (hash.high << 1 | hash.high >> 63));
-    sum[0] += h.low64;
-    sum[1] += h.high64;
-  }
-};
-
 bool is_directory_nofollow(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// A manifest: the header, a digest of what the tree holds (ContentDigest),
-// the count, then each file's path (length, bytes), XXH3-128, size and
-// modification time, then a checksum of all that. Binary: at 550,000 files the text
-// form took half a second to read and as much to write, every rebuild.
-class ManifestReader {
- public:
-  explicit ManifestReader(std::string_view bytes) : rest_(bytes) {}
-  template <typename T>
-  bool take(T& value) {
-    if (rest_.size() < sizeof value) return false;
-    std::memcpy(&value, rest_.data(), sizeof value);
-    rest_.remove_prefix(sizeof value);
-    return true;
-  }
-  bool text(std::string_view& s) {
-    uint32_t n = 0;
-    if (!take(n) || n > rest_.size()) return false;
-    s = rest_.substr(0, n);
-    rest_.remove_prefix(n);
-    return true;
-  }
-  bool at_end() const { return rest_.empty(); }
-  size_t left() const { return rest_.size(); }
-
- private:
-  std::string_view rest_;
-};
-
-// Reads a manifest; false when absent or not exactly what we write.
-bool load_manifest(const std::string& path, OutputFiles& files) {
-  std::string bytes;
-  std::string_view header = kManifestHeader;
-  if (!read_own_file(path, bytes) || bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) {
-    return false;
-  }
-  std::string_view body(bytes.data(), bytes.size() - 8);
-  unsigned long long sum = 0;
-  std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
-  if (hash_content(body).low != sum) return false;
-  ManifestReader r(body.substr(header.size()));
-  uint64_t digest[2] = {0, 0}, count = 0;
-  if (!r.take(digest) || !r.take(count) || count > r.left() / 36) return false;
-  files.reserve(files.size() + count);
-  for (uint64_t i = 0; i < count; ++i) {
-    std::string_view path;
-    OutputFile f;
-    if (!r.text(path) || !r.take(f.hash.high) || !r.take(f.hash.low) || !r.take(f.size) || !r.take(f.mtime_ns)) {
-      return false;
-    }
-    files.emplace(path, f);
-  }
-  return r.at_end();
-}
-
-// The file is as the manifest recorded it once written.
-bool same_stamp(const struct stat& st, const OutputFile& file) {
-  if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != file.size || file.mtime_ns == 0) return false;
-  int64_t now = mtime_ns_of(st);
-  // tar's default format (GNU) keeps whole seconds; its POSIX one and cp -a keep all.
-  return now == file.mtime_ns || (st.st_mtim.tv_nsec == 0 && now / 1000000000 == file.mtime_ns / 1000000000);
 }
 
 // Every file under the folder `dir_fd`, depth first, by path relative to
@@ -252,118 +159,6 @@ bool walk_files(const std::string& tree, Visit visit) {
 }
 
 }  // namespace
-
-std::string tree_identity(const std::string& tree) { return identity_of(tree); }
-
-bool published_manifest(const std::string& out_dir, OutputFiles& files) {
-  std::string id = identity_of(resolved_output(out_dir));
-  return !id.empty() && load_manifest(state_folder_of(out_dir) + "/manifest-" + id, files);
-}
-
-namespace {
-
-// The content digest a manifest starts with.
-std::string manifest_digest(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return "";
-  char head[kManifestHeader.size() + 16];
-  bool ok = ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&
-            std::string_view(head, kManifestHeader.size()) == kManifestHeader;
-  ::close(fd);
-  uint64_t digest[2] = {0, 0};
-  std::memcpy(digest, head + kManifestHeader.size(), sizeof digest);
-  return ok ? std::to_string(digest[0]) + "." + std::to_string(digest[1]) : "";
-}
-
-// The tree's content digest and top-level listing; "" without a manifest.
-// Not its identity: a tree restored from a cache is the same site.
-std::string fingerprint_of(const std::string& tree, const std::string& state) {
-  std::string id = identity_of(tree);
-  std::string sum = id.empty() ? "" : manifest_digest(state + "/manifest-" + id);
-  if (sum.empty()) return "";
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(tree, ec)) {
-    names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
-  }
-  if (ec) return "";
-  std::sort(names.begin(), names.end());
-  std::string listing;
-  for (const std::string& n : names) listing += n + "\n";
-  ContentHash h = hash_content(listing);
-  return sum + "-" + std::to_string(h.high) + std::to_string(h.low);
-}
-
-}  // namespace
-
-std::string published_fingerprint(const std::string& out_dir) {
-  return fingerprint_of(resolved_output(out_dir), state_folder_of(out_dir));
-}
-
-namespace {
-
-// Every file of `files` is in `tree` as recorded. The newest files first:
-// the live site and the idle copy differ in what the last builds wrote, so
-// the wrong manifest fails at once instead of after half a million lstat().
-bool tree_matches(const std::string& tree, const OutputFiles& files) {
-  std::vector<const OutputFiles::value_type*> all;
-  all.reserve(files.size());
-  for (const auto& f : files) all.push_back(&f);
-  auto newest = [](auto* a, auto* b) { return a->second.mtime_ns > b->second.mtime_ns; };
-  size_t first = std::min<size_t>(all.size(), 256);
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(first), all.end(), newest);
-  auto matches = [&](const OutputFiles::value_type* f) {
-    std::string full = tree + "/" + f->first;
-    struct stat st {};
-    return !leaves_output(f->first) && ::lstat(full.c_str(), &st) == 0 && same_stamp(st, f->second);
-  };
-  for (size_t i = 0; i < first; ++i) {
-    if (!matches(all[i])) return false;
-  }
-  // The rest on more threads than cores: a tree just restored may not all be in memory.
-  std::atomic<bool> same{true};
-  constexpr size_t kSlice = 1024;
-  size_t rest = all.size() - first;
-  parallel_for((rest + kSlice - 1) / kSlice, std::max(4u, std::thread::hardware_concurrency()), [&](size_t slice) {
-    for (size_t i = first + slice * kSlice; i < std::min(all.size(), first + (slice + 1) * kSlice) && same; ++i) {
-      if (!matches(all[i])) same = false;
-    }
-  });
-  return same;
-}
-
-}  // namespace
-
-int adopt_restored_trees(const std::string& out_dir) {
-  std::string state = state_folder_of(out_dir);
-  int lock = ::open((state + "/lock").c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-  if (lock < 0) return 0;
-  int adopted = 0;
-  if (::flock(lock, LOCK_EX | LOCK_NB) == 0) {  // else another build is at work: it does not need this
-    std::vector<std::string> trees = {resolved_output(out_dir), state + "/idle"}, ids, orphans;
-    for (const std::string& tree : trees) ids.push_back(identity_of(tree));
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(state, ec)) {
-      std::string name = e.path().filename().string();
-      if (name.rfind("manifest-", 0) != 0 || name.find(".tmp") != std::string::npos) continue;
-      std::string id = name.substr(9);
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) orphans.push_back(name);
-    }
-    std::sort(orphans.begin(), orphans.end());  // the same choice every time
-    for (size_t t = 0; t < trees.size() && !orphans.empty(); ++t) {
-      if (ids[t].empty() || ::access((state + "/manifest-" + ids[t]).c_str(), F_OK) == 0) continue;
-      for (auto it = orphans.begin(); it != orphans.end(); ++it) {
-        OutputFiles files;
-        if (!load_manifest(state + "/" + *it, files) || !tree_matches(trees[t], files)) continue;
-        if (::rename((state + "/" + *it).c_str(), (state + "/manifest-" + ids[t]).c_str()) == 0) ++adopted;
-        orphans.erase(it);
-        break;
-      }
-    }
-  }
-  ::close(lock);
-  return adopted;
-}
 
 std::string resolved_output(const std::string& out_dir) {
   fs::path out = fs::absolute(out_dir).lexically_normal();
@@ -454,7 +249,7 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
     mode_ = Mode::Fresh;
   }
   // Manifests of trees that are neither the idle one nor the live one.
-  std::string keep_idle = "manifest-" + identity_of(tree_), keep_live = "manifest-" + identity_of(out_);
+  std::string keep_idle = "manifest-" + tree_identity(tree_), keep_live = "manifest-" + tree_identity(out_);
   for (const auto& e : fs::directory_iterator(state_, ec)) {
     std::string f = e.path().filename().string();
     if (f.rfind("manifest-", 0) == 0 && f != keep_idle && f != keep_live) fs::remove(e.path(), ec);
@@ -505,7 +300,7 @@ StagingDir::~StagingDir() {
 }
 
 std::string StagingDir::manifest_path(const std::string& tree) const {
-  return state_ + "/manifest-" + identity_of(tree);
+  return state_ + "/manifest-" + tree_identity(tree);
 }
 
 void StagingDir::note_error(const std::string& what) {
@@ -741,22 +536,7 @@ void StagingDir::prune_unknown(const std::string& keep_prefix) {
 }
 
 bool StagingDir::save_manifest(const std::string& tree) {
-  std::string bytes(kManifestHeader);
-  bytes.reserve(written_files_.size() * 100);
-  auto put = [&](const auto& value) { bytes.append(reinterpret_cast<const char*>(&value), sizeof value); };
-  ContentDigest digest;
-  for (const auto& [path, file] : written_files_) digest.add(path, file.hash);
-  put(digest.sum);
-  put(static_cast<uint64_t>(written_files_.size()));
-  for (const auto& [path, file] : written_files_) {
-    put(static_cast<uint32_t>(path.size()));
-    bytes += path;
-    put(file.hash.high);
-    put(file.hash.low);
-    put(file.size);
-    put(file.mtime_ns);
-  }
-  put(hash_content(bytes).low);
+  std::string bytes = manifest_bytes(written_files_);
   std::string path = manifest_path(tree), tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return false;
@@ -792,7 +572,7 @@ bool StagingDir::commit(Diagnostics& diags) {
 bool StagingDir::stage(Diagnostics& diags) {
   if (!finish(diags)) return false;
   // Without its manifest the copy cannot be vouched for: not staged.
-  std::string id = identity_of(tree_);
+  std::string id = tree_identity(tree_);
   if (id.empty() || ::access(manifest_path(tree_).c_str(), F_OK) != 0 ||
       !write_small_file(state_ + "/" + kStagedMark, id)) {
     diags.error({out_, 0, 0}, tr("could not stage the new site in {1}", state_), tr("build again"));
@@ -853,7 +633,7 @@ bool find_staged(const std::string& out_dir, StagedCopy& copy, bool* staged, Dia
   }
   std::string mark;
   if (copy.lock >= 0 && read_own_file(copy.state + "/" + kStagedMark, mark) && mark == kLiveMark) return true;
-  std::string id = identity_of(copy.tree);
+  std::string id = tree_identity(copy.tree);
   if (copy.lock < 0 || id.empty() || mark != id || ::access((copy.state + "/manifest-" + id).c_str(), F_OK) != 0) {
     diags.error({out_dir, 0, 0}, tr("the copy staged for {1} is incomplete: nothing was published", copy.out),
                 tr("run `cartable build --stage` again for every audience"));
