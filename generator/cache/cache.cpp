@@ -1,4 +1,5 @@
 #include "cache/cache.h"
+#include "base/binary_record.h"
 #include "base/filesystem.h"
 
 #include <elf.h>
@@ -16,7 +17,6 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <xxhash.h>
 
 #include "base/text.h"  // today()
 
@@ -25,8 +25,8 @@ namespace cartable {
 namespace {
 
 // Then the lines "key ...", "out ...", the warnings as JSON, the records in
-// binary (native byte order: the build key names the executable that reads
-// them) and the XXH3-64 of everything before it: a damaged record is no record.
+// binary (base/binary_record.h) and the seal, XXH3-64 of everything before
+// it: a damaged record is no record.
 constexpr std::string_view kInputsHeader = "cartable-inputs 3\n";
 
 std::string hex(ContentHash h) {
@@ -148,58 +148,6 @@ class FolderStamper {
   std::string root_, folder_;
   bool opened_ = false;
   int fd_ = -1;
-};
-
-// Reads what save_inputs wrote; anything short makes ok() false for good.
-class RecordReader {
- public:
-  explicit RecordReader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }
-  std::string_view line() {
-    size_t end = in_.find('\n');
-    if (end == std::string_view::npos) return fail(), std::string_view();
-    std::string_view l = in_.substr(0, end);
-    in_.remove_prefix(end + 1);
-    return l;
-  }
-  char byte() {
-    char c = 0;
-    take(&c, 1);
-    return c;
-  }
-  uint32_t u32() {
-    uint32_t v = 0;
-    take(&v, sizeof v);
-    return v;
-  }
-  uint64_t u64() {
-    uint64_t v = 0;
-    take(&v, sizeof v);
-    return v;
-  }
-  // A count, no larger than the bytes left could hold.
-  size_t count() { return std::min<uint64_t>(u64(), in_.size() / 24); }
-  std::string_view text() {
-    uint32_t n = u32();
-    if (n > in_.size()) return fail(), std::string_view();
-    std::string_view s = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return s;
-  }
-
- private:
-  void take(void* to, size_t n) {
-    if (in_.size() < n) return fail();
-    std::memcpy(to, in_.data(), n);
-    in_.remove_prefix(n);
-  }
-  void fail() {
-    ok_ = false;
-    in_ = {};
-  }
-  std::string_view in_;
-  bool ok_ = true;
 };
 
 // A file by its bytes: Pagefind and the time zone database are installed
@@ -383,8 +331,10 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
       bytes.compare(0, kInputsHeader.size(), kInputsHeader) != 0) {
     return previous;
   }
+  // Its seal is checked once the key and the tree match: the record of
+  // another build is not hashed for nothing.
   std::string_view body(bytes.data(), bytes.size() - 8);
-  RecordReader r(body.substr(kInputsHeader.size()));
+  BinaryReader r(body.substr(kInputsHeader.size()));
   std::string_view line = r.line();
   // "key <key>", then " feed <hash>" when the build compared with a feed.
   if (line.substr(0, 4 + key.size()) != "key " + key) return previous;
@@ -393,15 +343,14 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   std::string tree = published_fingerprint(out_dir);
   if (tree.empty() || r.line() != "out " + tree) return previous;
   std::string_view warnings = r.line();
-  uint64_t sum = 0;
-  std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
-  if (!r.ok() || XXH3_64bits(body.data(), body.size()) != sum) return previous;
+  if (!r.ok() || !unseal(bytes, SealHash::Xxh3_64)) return previous;
   std::vector<InputRecord> records;
-  records.reserve(r.count());
+  uint64_t count = r.u64();
+  records.reserve(std::min<uint64_t>(count, r.left() / 24));  // no larger than the bytes left could hold
   std::string path;  // each path shares a prefix with the one before (sorted)
   while (r.ok() && !r.done()) {
     InputRecord rec;
-    rec.kind = r.byte();
+    rec.kind = static_cast<char>(r.u8());
     rec.hash.high = r.u64();
     rec.hash.low = r.u64();
     if (rec.kind == 'F') {
@@ -536,30 +485,28 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
   size_t size = text.size() + 8;
   for (const InputRecord& r : records) size += 56 + r.path.size();
   text.reserve(size);
-  auto u64 = [&](uint64_t v) { text.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  auto u32 = [&](uint32_t v) { text.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  u64(records.size());
+  BinaryWriter w(text);
+  w.u64(records.size());
   const std::string* before = nullptr;
   for (const InputRecord& r : records) {
-    text += r.kind;
-    u64(r.hash.high);
-    u64(r.hash.low);
+    w.u8(static_cast<uint8_t>(r.kind));
+    w.u64(r.hash.high);
+    w.u64(r.hash.low);
     if (r.kind == 'F') {
-      for (uint64_t v : {r.max_bytes, r.size, r.mtime_ns, r.inode}) u64(v);
+      for (uint64_t v : {r.max_bytes, r.size, r.mtime_ns, r.inode}) w.u64(v);
     } else if (r.kind == 'D') {
-      for (uint64_t v : {r.inode, r.mtime_ns, r.ctime_ns}) u64(v);
+      for (uint64_t v : {r.inode, r.mtime_ns, r.ctime_ns}) w.u64(v);
     }
     size_t shared = 0;
     if (before) {
       size_t most = std::min(before->size(), r.path.size());
       while (shared < most && (*before)[shared] == r.path[shared]) ++shared;
     }
-    u32(static_cast<uint32_t>(shared));
-    u32(static_cast<uint32_t>(r.path.size() - shared));
-    text.append(r.path, shared);
+    w.u32(static_cast<uint32_t>(shared));
+    w.text(std::string_view(r.path).substr(shared));
     before = &r.path;
   }
-  u64(XXH3_64bits(text.data(), text.size()));
+  seal(text, SealHash::Xxh3_64);
   write_cache_file(path, text);
 }
 

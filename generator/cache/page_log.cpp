@@ -1,4 +1,5 @@
 #include "cache/page_log.h"
+#include "base/binary_record.h"
 #include "base/filesystem.h"
 #include "cache/cache.h"
 
@@ -6,56 +7,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <limits>
 
 namespace cartable {
 
 namespace {
 
-// Native byte order: the log never leaves the machine that wrote it, and
-// the build key names the executable that reads it.
+// Then the body (base/binary_record.h) and its seal.
 constexpr std::string_view kPageLogHeader = "cartable-pages 2\n";
 constexpr uint32_t kDropped = std::numeric_limits<uint32_t>::max();
 
-class Writer {
- public:
-  std::string bytes;
-  void u32(uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void u64(uint64_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void text(std::string_view s) {
-    u32(static_cast<uint32_t>(s.size()));
-    bytes.append(s);
-  }
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : rest_(bytes) {}
-  bool u32(uint32_t& v) { return take(&v, sizeof v); }
-  bool u64(uint64_t& v) { return take(&v, sizeof v); }
-  bool u8(char& v) { return take(&v, 1); }
-  bool text(std::string& s) {
-    uint32_t n = 0;
-    if (!u32(n) || n > rest_.size()) return false;
-    s.assign(rest_.data(), n);
-    rest_.remove_prefix(n);
-    return true;
-  }
-  bool at_end() const { return rest_.empty(); }
-  // At most how many items of `size` bytes the rest can hold: a count read
-  // from a damaged file allocates nothing larger.
-  bool can_hold(uint32_t count, size_t size) const { return count <= rest_.size() / size; }
-
- private:
-  bool take(void* to, size_t n) {
-    if (rest_.size() < n) return false;
-    std::memcpy(to, rest_.data(), n);
-    rest_.remove_prefix(n);
-    return true;
-  }
-  std::string_view rest_;
-};
+// At most `count` items of `size` bytes fit in what is left: a count read
+// from a damaged file allocates nothing larger.
+bool can_hold(const BinaryReader& r, uint32_t count, size_t size) { return r.ok() && count <= r.left() / size; }
 
 // New numbers for the keys worth keeping; the identity while few are dead.
 std::vector<uint32_t> renumbering(const PageLog& log) {
@@ -89,9 +53,9 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
   }
   const KeyTable& table = *log.pages.table;
   std::vector<uint32_t> number = renumbering(log);
-  Writer w;
-  w.bytes.reserve(64 * table.size() + 128 * log.pages.pages.size());
-  w.bytes.append(kPageLogHeader);
+  std::string bytes(kPageLogHeader);
+  bytes.reserve(64 * table.size() + 128 * log.pages.pages.size());
+  BinaryWriter w(bytes);
   w.text(log.tree);
   uint32_t kept = 0;
   for (uint32_t n : number) kept += n != kDropped;
@@ -100,7 +64,7 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
     if (number[id] == kDropped) continue;
     w.text(table.name(id));
     bool known = log.digests.has(id);
-    w.bytes.push_back(known ? 1 : 0);
+    w.u8(known ? 1 : 0);
     w.u64(known ? log.digests.digest[id] : 0);
   }
   w.u32(static_cast<uint32_t>(log.pages.pages.size()));
@@ -111,50 +75,52 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
   }
   w.u32(static_cast<uint32_t>(log.produced.size()));
   for (const std::string& file : log.produced) w.text(file);
-  w.u64(hash_content(w.bytes).low);  // a damaged log is no log
-  write_cache_file(path, w.bytes);
+  seal(bytes, SealHash::Xxh3_128Low);  // a damaged log is no log
+  write_cache_file(path, bytes);
 }
 
 bool load_page_log(const std::string& state_dir, PageLog& log) {
   std::string bytes;
-  if (!read_own_file(state_dir + "/pages", bytes) || bytes.size() < kPageLogHeader.size() + sizeof(uint64_t) ||
+  if (!read_own_file(state_dir + "/pages", bytes) || bytes.size() < kPageLogHeader.size() + 8 ||
       bytes.compare(0, kPageLogHeader.size(), kPageLogHeader) != 0) {
     return false;
   }
-  std::string_view body(bytes.data(), bytes.size() - sizeof(uint64_t));
-  uint64_t sum = 0;
-  std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
-  if (hash_content(body).low != sum) return false;
-  Reader r(body.substr(kPageLogHeader.size()));
+  std::optional<std::string_view> body = unseal(bytes, SealHash::Xxh3_128Low);
+  if (!body) return false;
+  BinaryReader r(body->substr(kPageLogHeader.size()));
   PageLog read;
-  uint32_t keys = 0, pages = 0, produced = 0;
-  if (!r.text(read.tree) || !r.u32(keys)) return false;
+  read.tree = r.text();
+  uint32_t keys = r.u32();
+  if (!r.ok()) return false;
   std::string name;
   for (uint32_t i = 0; i < keys; ++i) {
-    char known = 0;
-    uint64_t digest = 0;
-    if (!r.text(name) || !r.u8(known) || !r.u64(digest)) return false;
+    name.assign(r.text());
+    bool known = r.u8() != 0;
+    uint64_t digest = r.u64();
+    if (!r.ok()) return false;
     uint32_t id = read.pages.table->intern(name);
     if (id != i) return false;  // a key twice
     if (known) read.digests.set(id, digest);
   }
-  if (!r.u32(pages) || !r.can_hold(pages, 2 * sizeof(uint32_t))) return false;
+  uint32_t pages = r.u32();
+  if (!can_hold(r, pages, 2 * sizeof(uint32_t))) return false;
   read.pages.pages.reserve(pages);
   for (uint32_t i = 0; i < pages; ++i) {
-    uint32_t n = 0;
-    if (!r.text(name) || !r.u32(n) || !r.can_hold(n, sizeof(uint32_t))) return false;
+    name.assign(r.text());
+    uint32_t n = r.u32();
+    if (!can_hold(r, n, sizeof(uint32_t))) return false;
     std::vector<uint32_t>& ids = read.pages.pages[name];
     ids.resize(n);
     for (uint32_t& id : ids) {
-      if (!r.u32(id) || id >= keys) return false;
+      id = r.u32();
+      if (!r.ok() || id >= keys) return false;
     }
   }
-  if (!r.u32(produced) || !r.can_hold(produced, sizeof(uint32_t))) return false;
+  uint32_t produced = r.u32();
+  if (!can_hold(r, produced, sizeof(uint32_t))) return false;
   read.produced.resize(produced);
-  for (std::string& file : read.produced) {
-    if (!r.text(file)) return false;
-  }
-  if (!r.at_end()) return false;
+  for (std::string& file : read.produced) file = r.text();
+  if (!r.ok() || !r.done()) return false;
   log = std::move(read);
   return true;
 }

@@ -1,19 +1,18 @@
 #include "load/entry_cache.h"
+#include "base/binary_record.h"
 #include "base/filesystem.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace cartable {
 
 namespace {
 
-// Then "key <key>\n", the records, and the XXH3-64 of all that before:
+// Then "key <key>\n", the records, and their seal (XXH3-64 of all that):
 // a damaged record is no record (a flipped byte in a title would be a
 // wrong page, not a crash).
 constexpr std::string_view kHeader = "cartable-entries 3\n";
@@ -23,186 +22,131 @@ constexpr std::string_view kHeader = "cartable-entries 3\n";
 constexpr const char* kFieldKeys[] = {"title", "date",      "module", "task",  "kind",
                                       "competencies", "status", "coauthors", "draft", "visibility"};
 
-// Integers as LEB128 varints, strings length first: a compact, exact copy.
-class Writer {
+// Integers as LEB128 varints, strings length first (base/binary_record.h):
+// a compact, exact copy. A position in the entry's own file names no file.
+class EntryWriter : public BinaryWriter {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
-  void number(uint64_t n) {
-    while (n >= 0x80) {
-      out_ += static_cast<char>((n & 0x7f) | 0x80);
-      n >>= 7;
-    }
-    out_ += static_cast<char>(n);
-  }
-  void text(std::string_view s) {
-    number(s.size());
-    out_.append(s);
-  }
+  using BinaryWriter::BinaryWriter;
   void pos(const SourcePos& p, const std::string& file) {
     if (p.path.str() == file) {
-      number(0);
+      varint(0);
     } else {
-      number(1);
-      text(p.path.str());
+      varint(1);
+      varint_text(p.path.str());
     }
-    number(static_cast<uint64_t>(p.line));
-    number(static_cast<uint64_t>(p.col));
+    varint(static_cast<uint64_t>(p.line));
+    varint(static_cast<uint64_t>(p.col));
   }
   void ref(const Ref& r, const std::string& file) {
-    text(r.id);
+    varint_text(r.id);
     pos(r.pos, file);
   }
   void refs(const std::vector<Ref>& list, const std::string& file) {
-    number(list.size());
+    varint(list.size());
     for (const Ref& r : list) ref(r, file);
   }
   void message(const Text& t) {
-    text(t.id);
-    text(t.plural_id);
-    number(static_cast<uint64_t>(t.count));
-    number(t.args.size());
-    for (const std::string& a : t.args) text(a);
-    number(t.term_args);
+    varint_text(t.id);
+    varint_text(t.plural_id);
+    varint(static_cast<uint64_t>(t.count));
+    varint(t.args.size());
+    for (const std::string& a : t.args) varint_text(a);
+    varint(t.term_args);
   }
-
- private:
-  std::string& out_;
 };
 
-// Reads what Writer wrote; any inconsistency makes ok() false for good.
-class Reader {
+// Reads what EntryWriter wrote; any inconsistency makes ok() false for good.
+class EntryReader : public BinaryReader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }
-  uint64_t number() {
-    uint64_t n = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (in_.empty()) return fail();
-      auto byte = static_cast<unsigned char>(in_.front());
-      in_.remove_prefix(1);
-      n |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return n;
-    }
-    return fail();
-  }
+  using BinaryReader::BinaryReader;
   int small() {
-    uint64_t n = number();
-    return n > 1u << 30 ? static_cast<int>(fail()) : static_cast<int>(n);
-  }
-  std::string_view view() {
-    uint64_t n = number();
-    if (n > in_.size()) return fail(), std::string_view();
-    std::string_view s = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return s;
-  }
-  std::string text() { return std::string(view()); }
-  uint64_t raw64() {
-    if (in_.size() < 8) return fail();
-    uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = n << 8 | static_cast<unsigned char>(in_[i]);
-    in_.remove_prefix(8);
-    return n;
+    uint64_t n = varint();
+    if (n > 1u << 30) return fail(), 0;
+    return static_cast<int>(n);
   }
   SourcePos pos(const SharedPath& file) {
     SourcePos p;
-    p.path = number() == 0 ? file : SharedPath(text());
+    p.path = varint() == 0 ? file : SharedPath(std::string(varint_text()));
     p.line = small();
     p.col = small();
     return p;
   }
   Ref ref(const SharedPath& file) {
     Ref r;
-    r.id = text();
+    r.id = varint_text();
     r.pos = pos(file);
     return r;
   }
   std::vector<Ref> refs(const SharedPath& file) {
-    std::vector<Ref> list(std::min<uint64_t>(number(), in_.size()));
+    std::vector<Ref> list(std::min<uint64_t>(varint(), left()));
     for (Ref& r : list) r = ref(file);
     return list;
   }
   Text message() {
     Text t;
-    t.id = text();
-    t.plural_id = text();
-    t.count = static_cast<long long>(number());
-    t.args.resize(std::min<uint64_t>(number(), in_.size()));
-    for (std::string& a : t.args) a = text();
-    t.term_args = static_cast<unsigned>(number());
+    t.id = varint_text();
+    t.plural_id = varint_text();
+    t.count = static_cast<long long>(varint());
+    t.args.resize(std::min<uint64_t>(varint(), left()));
+    for (std::string& a : t.args) a = varint_text();
+    t.term_args = static_cast<unsigned>(varint());
     return t;
   }
-
- private:
-  uint64_t fail() {
-    ok_ = false;
-    in_ = {};
-    return 0;
-  }
-  std::string_view in_;
-  bool ok_ = true;
 };
-
-uint64_t checksum(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
-
-void raw64(std::string& out, uint64_t n) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>(n >> (8 * i) & 0xff);
-}
 
 // The entry as the loader made it, its text left on disk.
 std::string write_entry(const Entry& e) {
   std::string out;
-  Writer w(out);
+  EntryWriter w(out);
   const std::string& file = e.pos.path.str();
-  w.text(file);
-  w.text(e.slug);
-  w.text(e.portfolio);
-  w.text(e.title);
-  for (int n : {e.date.year, e.date.month, e.date.day, e.date.hour, e.date.minute}) w.number(static_cast<uint64_t>(n));
+  w.varint_text(file);
+  w.varint_text(e.slug);
+  w.varint_text(e.portfolio);
+  w.varint_text(e.title);
+  for (int n : {e.date.year, e.date.month, e.date.day, e.date.hour, e.date.minute}) w.varint(static_cast<uint64_t>(n));
   w.ref(e.module, file);
   w.ref(e.task, file);
-  w.text(e.kind);
+  w.varint_text(e.kind);
   w.refs(e.competencies, file);
-  w.text(e.status);
+  w.varint_text(e.status);
   w.refs(e.coauthors, file);
-  w.number(e.draft);
-  w.number(static_cast<uint64_t>(e.visibility));
-  w.text(e.file);
+  w.varint(e.draft);
+  w.varint(static_cast<uint64_t>(e.visibility));
+  w.varint_text(e.file);
   w.pos(e.body.start, file);
   w.pos(e.pos, file);
   for (const char* key : kFieldKeys) {
     std::optional<SourcePos> at = e.field_pos.find(key);
-    w.number(at.has_value());
+    w.varint(at.has_value());
     if (at) w.pos(*at, file);
   }
   return out;
 }
 
 std::optional<Entry> read_entry(std::string_view bytes) {
-  Reader r(bytes);
+  EntryReader r(bytes);
   Entry e;
-  SharedPath file(r.text());
-  e.slug = r.text();
-  e.portfolio = r.text();
-  e.title = r.text();
+  SharedPath file(std::string(r.varint_text()));
+  e.slug = r.varint_text();
+  e.portfolio = r.varint_text();
+  e.title = r.varint_text();
   for (int* n : {&e.date.year, &e.date.month, &e.date.day, &e.date.hour, &e.date.minute}) *n = r.small();
   e.module = r.ref(file);
   e.task = r.ref(file);
-  e.kind = r.text();
+  e.kind = r.varint_text();
   e.competencies = r.refs(file);
-  e.status = r.text();
+  e.status = r.varint_text();
   e.coauthors = r.refs(file);
-  e.draft = r.number() != 0;
-  uint64_t visibility = r.number();
+  e.draft = r.varint() != 0;
+  uint64_t visibility = r.varint();
   if (visibility > static_cast<uint64_t>(Visibility::Private)) return std::nullopt;
   e.visibility = static_cast<Visibility>(visibility);
-  e.file = r.text();
+  e.file = r.varint_text();
   e.body.start = r.pos(file);
   e.body_on_disk = true;
   e.pos = r.pos(file);
   for (const char* key : kFieldKeys) {
-    if (r.number() != 0) e.field_pos.set(key, r.pos(file));
+    if (r.varint() != 0) e.field_pos.set(key, r.pos(file));
   }
   if (!r.ok() || !r.done()) return std::nullopt;
   return e;
@@ -210,13 +154,13 @@ std::optional<Entry> read_entry(std::string_view bytes) {
 
 std::string write_diagnostics(const std::vector<const Diagnostic*>& list, const std::string& file) {
   std::string out;
-  Writer w(out);
-  w.number(list.size());
+  EntryWriter w(out);
+  w.varint(list.size());
   for (const Diagnostic* d : list) {
-    w.number(d->severity == Severity::Error);
+    w.varint(d->severity == Severity::Error);
     w.pos(d->pos, file);
-    w.text(d->message);
-    w.text(d->hint);
+    w.varint_text(d->message);
+    w.varint_text(d->hint);
     w.message(d->message_text);
     w.message(d->hint_text);
   }
@@ -224,13 +168,13 @@ std::string write_diagnostics(const std::vector<const Diagnostic*>& list, const 
 }
 
 std::optional<std::vector<Diagnostic>> read_diagnostics(std::string_view bytes, const SharedPath& file) {
-  Reader r(bytes);
-  std::vector<Diagnostic> list(std::min<uint64_t>(r.number(), bytes.size()));
+  EntryReader r(bytes);
+  std::vector<Diagnostic> list(std::min<uint64_t>(r.varint(), bytes.size()));
   for (Diagnostic& d : list) {
-    d.severity = r.number() != 0 ? Severity::Error : Severity::Warning;
+    d.severity = r.varint() != 0 ? Severity::Error : Severity::Warning;
     d.pos = r.pos(file);
-    d.message = r.text();
-    d.hint = r.text();
+    d.message = r.varint_text();
+    d.hint = r.varint_text();
     d.message_text = r.message();
     d.hint_text = r.message();
   }
@@ -242,36 +186,36 @@ std::optional<std::vector<Diagnostic>> read_diagnostics(std::string_view bytes, 
 // courses à la carte.
 std::string write_portfolio(const Portfolio& p) {
   std::string out;
-  Writer w(out);
+  EntryWriter w(out);
   const std::string& file = p.pos.path.str();
-  w.text(file);
-  for (const std::string* t : {&p.slug, &p.name, &p.school, &p.cohort}) w.text(*t);
-  w.number(p.owners.size());
-  for (const std::string& o : p.owners) w.text(o);
-  w.number(static_cast<uint64_t>(p.visibility));
-  w.text(p.bio.text);
+  w.varint_text(file);
+  for (const std::string* t : {&p.slug, &p.name, &p.school, &p.cohort}) w.varint_text(*t);
+  w.varint(p.owners.size());
+  for (const std::string& o : p.owners) w.varint_text(o);
+  w.varint(static_cast<uint64_t>(p.visibility));
+  w.varint_text(p.bio.text);
   w.pos(p.bio.start, file);
-  w.text(p.dir);
-  w.text(p.folder);
+  w.varint_text(p.dir);
+  w.varint_text(p.folder);
   w.refs(p.coauthored, file);
   w.pos(p.pos, file);
   return out;
 }
 
 std::optional<Portfolio> read_portfolio(std::string_view bytes) {
-  Reader r(bytes);
+  EntryReader r(bytes);
   Portfolio p;
-  SharedPath file(r.text());
-  for (std::string* t : {&p.slug, &p.name, &p.school, &p.cohort}) *t = r.text();
-  p.owners.resize(std::min<uint64_t>(r.number(), bytes.size()));
-  for (std::string& o : p.owners) o = r.text();
-  uint64_t visibility = r.number();
+  SharedPath file(std::string(r.varint_text()));
+  for (std::string* t : {&p.slug, &p.name, &p.school, &p.cohort}) *t = r.varint_text();
+  p.owners.resize(std::min<uint64_t>(r.varint(), bytes.size()));
+  for (std::string& o : p.owners) o = r.varint_text();
+  uint64_t visibility = r.varint();
   if (visibility > static_cast<uint64_t>(Visibility::Private)) return std::nullopt;
   p.visibility = static_cast<Visibility>(visibility);
-  p.bio.text = r.text();
+  p.bio.text = r.varint_text();
   p.bio.start = r.pos(file);
-  p.dir = r.text();
-  p.folder = r.text();
+  p.dir = r.varint_text();
+  p.folder = r.varint_text();
   p.coauthored = r.refs(file);
   p.pos = r.pos(file);
   if (!r.ok() || !r.done()) return std::nullopt;
@@ -280,21 +224,21 @@ std::optional<Portfolio> read_portfolio(std::string_view bytes) {
 
 std::string write_listing(const std::vector<FolderEntry>& listing) {
   std::string out;
-  Writer w(out);
-  w.number(listing.size());
+  EntryWriter w(out);
+  w.varint(listing.size());
   for (const FolderEntry& e : listing) {
-    w.text(e.name);
-    w.number(static_cast<uint64_t>(e.kind));
+    w.varint_text(e.name);
+    w.varint(static_cast<uint64_t>(e.kind));
   }
   return out;
 }
 
 bool read_listing(std::string_view bytes, std::vector<FolderEntry>& listing) {
-  Reader r(bytes);
-  listing.resize(std::min<uint64_t>(r.number(), bytes.size()));
+  EntryReader r(bytes);
+  listing.resize(std::min<uint64_t>(r.varint(), bytes.size()));
   for (FolderEntry& e : listing) {
-    e.name = r.text();
-    uint64_t kind = r.number();
+    e.name = r.varint_text();
+    uint64_t kind = r.varint();
     if (kind > static_cast<uint64_t>(FileKind::Other)) return false;
     e.kind = static_cast<FileKind>(kind);
   }
@@ -311,12 +255,12 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
     buffer_.clear();
     return;
   }
-  std::string_view body(buffer_.data(), buffer_.size() - 8);
-  if (Reader(std::string_view(buffer_).substr(body.size())).raw64() != checksum(body)) {
+  std::optional<std::string_view> body = unseal(buffer_, SealHash::Xxh3_64);
+  if (!body) {
     buffer_.clear();
     return;
   }
-  if (!read_records(body.substr(head.size()))) {
+  if (!read_records(body->substr(head.size()))) {
     records_.clear();
     portfolios_.clear();
   }
@@ -325,35 +269,35 @@ EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unc
 // Whether each file is unchanged is asked by reuse(), on the loader's
 // threads: here only the index, half a million string views.
 bool EntryCache::read_records(std::string_view body) {
-  Reader r(body);
-  size_t count = r.number();
+  EntryReader r(body);
+  size_t count = r.varint();
   records_.reserve(std::min<size_t>(count, body.size() / 64));
   for (size_t i = 0; i < count && r.ok(); ++i) {
     Record rec;
-    rec.path = r.view();
-    rec.hash.high = r.raw64();
-    rec.hash.low = r.raw64();
-    rec.portfolio = r.view();
-    rec.folder = r.view();
-    rec.entry = r.view();
-    rec.diags = r.view();
+    rec.path = r.varint_text();
+    rec.hash.high = r.u64();
+    rec.hash.low = r.u64();
+    rec.portfolio = r.varint_text();
+    rec.folder = r.varint_text();
+    rec.entry = r.varint_text();
+    rec.diags = r.varint_text();
     // Sorted by path, each once (serialise): found by a search, no index.
     if (!records_.empty() && !(records_.back().path < rec.path)) return false;
     records_.push_back(rec);
   }
-  count = r.number();
+  count = r.varint();
   portfolios_.reserve(std::min<size_t>(count, body.size() / 64));
   for (size_t i = 0; i < count && r.ok(); ++i) {
     PortfolioRecord rec;
-    rec.folder = r.view();
+    rec.folder = r.varint_text();
     for (SourceHash* h : {&rec.yaml, &rec.listing}) {
-      h->high = r.raw64();
-      h->low = r.raw64();
+      h->high = r.u64();
+      h->low = r.u64();
     }
-    rec.bio = r.view();
-    rec.portfolio = r.view();
-    rec.names = r.view();
-    rec.diags = r.view();
+    rec.bio = r.varint_text();
+    rec.portfolio = r.varint_text();
+    rec.names = r.varint_text();
+    rec.diags = r.varint_text();
     if (!portfolios_.empty() && !(portfolios_.back().folder < rec.folder)) return false;
     portfolios_.push_back(rec);
   }
@@ -434,9 +378,9 @@ void EntryCache::write_portfolios(std::string& out, const HashOf& hash_of,
   };
   std::vector<Item> items;
   for (const PortfolioRecord* rec : reused_portfolios_) {
+    std::string_view shown = BinaryReader(rec->portfolio).varint_text();  // its file, first in the record
     // As for entries: the hashes it was made from, which the input record keeps.
-    items.push_back({rec->folder, rec->bio, Reader(rec->portfolio).view(), rec->portfolio, rec->names, rec->yaml,
-                     rec->listing});
+    items.push_back({rec->folder, rec->bio, shown, rec->portfolio, rec->names, rec->yaml, rec->listing});
   }
   for (const ParsedPortfolio& p : parsed_portfolios_) {
     std::optional<SourceHash> yaml = hash_of('F', p.folder + "/portfolio.yaml"), listing = hash_of('D', p.folder);
@@ -445,20 +389,20 @@ void EntryCache::write_portfolios(std::string& out, const HashOf& hash_of,
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.folder < b.folder; });
   items.erase(std::unique(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.folder == b.folder; }),
               items.end());
-  Writer w(out);
-  w.number(items.size());
+  EntryWriter w(out);
+  w.varint(items.size());
   for (const Item& item : items) {
-    w.text(item.folder);
+    w.varint_text(item.folder);
     for (const SourceHash& h : {item.yaml, item.listing}) {
-      raw64(out, h.high);
-      raw64(out, h.low);
+      w.u64(h.high);
+      w.u64(h.low);
     }
-    w.text(item.bio);
-    w.text(item.portfolio);
-    w.text(item.names);
+    w.varint_text(item.bio);
+    w.varint_text(item.portfolio);
+    w.varint_text(item.names);
     auto reported = at.find(item.shown);
     static const std::vector<const Diagnostic*> none;
-    w.text(write_diagnostics(reported == at.end() ? none : reported->second, std::string(item.shown)));
+    w.varint_text(write_diagnostics(reported == at.end() ? none : reported->second, std::string(item.shown)));
   }
 }
 
@@ -486,26 +430,26 @@ std::string EntryCache::serialise(const std::string& key, const HashOf& hash_of,
     hashes.push_back(hash_of('F', e->path));
     count += hashes.back().has_value();
   }
-  Writer w(out);
-  w.number(count);
+  EntryWriter w(out);
+  w.varint(count);
   std::string none;  // the diagnostics of an entry without any
-  Writer(none).number(0);
+  BinaryWriter(none).varint(0);
   auto record = [&](std::string_view path, const SourceHash& hash, std::string_view portfolio, std::string_view folder,
                     std::string_view entry, std::string_view shown) {
     auto reported = at.find(shown);
-    w.text(path);
-    raw64(out, hash.high);
-    raw64(out, hash.low);
-    w.text(portfolio);
-    w.text(folder);
-    w.text(entry);
-    w.text(reported == at.end() ? none : write_diagnostics(reported->second, std::string(shown)));
+    w.varint_text(path);
+    w.u64(hash.high);
+    w.u64(hash.low);
+    w.varint_text(portfolio);
+    w.varint_text(folder);
+    w.varint_text(entry);
+    w.varint_text(reported == at.end() ? none : write_diagnostics(reported->second, std::string(shown)));
   };
   // An entry taken from the record was parsed from the bytes its hash
   // names, which the input record still has for it (build.cpp,
   // unchanged_since): the record's hash, not the one of a later read.
   auto write_reused = [&](const Record* rec) {
-    record(rec->path, rec->hash, rec->portfolio, rec->folder, rec->entry, Reader(rec->entry).view());
+    record(rec->path, rec->hash, rec->portfolio, rec->folder, rec->entry, BinaryReader(rec->entry).varint_text());
   };
   auto write_parsed = [&](size_t j) {
     const Parsed* e = parsed[j];
@@ -522,7 +466,7 @@ std::string EntryCache::serialise(const std::string& key, const HashOf& hash_of,
     }
   }
   write_portfolios(out, hash_of, at);
-  raw64(out, checksum(out));
+  seal(out, SealHash::Xxh3_64);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "output/manifest.h"
 
+#include "base/binary_record.h"
 #include "base/filesystem.h"
 #include "base/parallel.h"
 
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -24,8 +24,8 @@ namespace {
 
 // A manifest: this header, a digest of what the tree holds (ContentDigest),
 // the count, then each file's path (length, bytes), XXH3-128, size and
-// modification time, then a checksum of all that. Binary: at 550,000 files the text
-// form took half a second to read and as much to write, every rebuild.
+// modification time, then the seal. Binary: at 550,000 files the text form
+// took half a second to read and as much to write, every rebuild.
 constexpr std::string_view kManifestHeader = "cartable-manifest 3\n";
 
 // What a tree holds, whatever the order its files are listed in and their
@@ -37,30 +37,6 @@ struct ContentDigest {
     sum[0] += h.low64;
     sum[1] += h.high64;
   }
-};
-
-class ManifestReader {
- public:
-  explicit ManifestReader(std::string_view bytes) : rest_(bytes) {}
-  template <typename T>
-  bool take(T& value) {
-    if (rest_.size() < sizeof value) return false;
-    std::memcpy(&value, rest_.data(), sizeof value);
-    rest_.remove_prefix(sizeof value);
-    return true;
-  }
-  bool text(std::string_view& s) {
-    uint32_t n = 0;
-    if (!take(n) || n > rest_.size()) return false;
-    s = rest_.substr(0, n);
-    rest_.remove_prefix(n);
-    return true;
-  }
-  bool at_end() const { return rest_.empty(); }
-  size_t left() const { return rest_.size(); }
-
- private:
-  std::string_view rest_;
 };
 
 }  // namespace
@@ -91,20 +67,20 @@ bool same_stamp(const struct stat& st, const OutputFile& file) {
 std::string manifest_bytes(const OutputFiles& files) {
   std::string bytes(kManifestHeader);
   bytes.reserve(files.size() * 100);
-  auto put = [&](const auto& value) { bytes.append(reinterpret_cast<const char*>(&value), sizeof value); };
+  BinaryWriter w(bytes);
   ContentDigest digest;
   for (const auto& [path, file] : files) digest.add(path, file.hash);
-  put(digest.sum);
-  put(static_cast<uint64_t>(files.size()));
+  w.u64(digest.sum[0]);
+  w.u64(digest.sum[1]);
+  w.u64(files.size());
   for (const auto& [path, file] : files) {
-    put(static_cast<uint32_t>(path.size()));
-    bytes += path;
-    put(file.hash.high);
-    put(file.hash.low);
-    put(file.size);
-    put(file.mtime_ns);
+    w.text(path);
+    w.u64(file.hash.high);
+    w.u64(file.hash.low);
+    w.u64(file.size);
+    w.u64(static_cast<uint64_t>(file.mtime_ns));
   }
-  put(hash_content(bytes).low);
+  seal(bytes, SealHash::Xxh3_128Low);
   return bytes;
 }
 
@@ -114,23 +90,25 @@ bool load_manifest(const std::string& path, OutputFiles& files) {
   if (!read_own_file(path, bytes) || bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) {
     return false;
   }
-  std::string_view body(bytes.data(), bytes.size() - 8);
-  unsigned long long sum = 0;
-  std::memcpy(&sum, bytes.data() + body.size(), sizeof sum);
-  if (hash_content(body).low != sum) return false;
-  ManifestReader r(body.substr(header.size()));
-  uint64_t digest[2] = {0, 0}, count = 0;
-  if (!r.take(digest) || !r.take(count) || count > r.left() / 36) return false;
+  std::optional<std::string_view> body = unseal(bytes, SealHash::Xxh3_128Low);
+  if (!body) return false;
+  BinaryReader r(body->substr(header.size()));
+  r.u64();  // the content digest, for manifest_digest()
+  r.u64();
+  uint64_t count = r.u64();
+  if (!r.ok() || count > r.left() / 36) return false;
   files.reserve(files.size() + count);
   for (uint64_t i = 0; i < count; ++i) {
-    std::string_view file_path;
+    std::string_view file_path = r.text();
     OutputFile f;
-    if (!r.text(file_path) || !r.take(f.hash.high) || !r.take(f.hash.low) || !r.take(f.size) || !r.take(f.mtime_ns)) {
-      return false;
-    }
+    f.hash.high = r.u64();
+    f.hash.low = r.u64();
+    f.size = r.u64();
+    f.mtime_ns = static_cast<int64_t>(r.u64());
+    if (!r.ok()) return false;
     files.emplace(file_path, f);
   }
-  return r.at_end();
+  return r.done();
 }
 
 bool published_manifest(const std::string& out_dir, OutputFiles& files) {
@@ -148,9 +126,11 @@ std::string manifest_digest(const std::string& path) {
   bool ok = ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&
             std::string_view(head, kManifestHeader.size()) == kManifestHeader;
   ::close(fd);
-  uint64_t digest[2] = {0, 0};
-  std::memcpy(digest, head + kManifestHeader.size(), sizeof digest);
-  return ok ? std::to_string(digest[0]) + "." + std::to_string(digest[1]) : "";
+  if (!ok) return "";
+  BinaryReader r(std::string_view(head, sizeof head).substr(kManifestHeader.size()));
+  uint64_t low = r.u64();
+  uint64_t high = r.u64();
+  return std::to_string(low) + "." + std::to_string(high);
 }
 
 }  // namespace

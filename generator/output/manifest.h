@@ -23,7 +23,7 @@ bool published_manifest(const std::string& out_dir, OutputFiles& files);
 // Reads the manifest at `path` into `files`; false when absent or not
 // exactly what manifest_bytes() makes.
 bool load_manifest(const std::string& path, OutputFiles& files);
-// The manifest of a tree holding `files`, with its checksum.
+// The manifest of a tree holding `files`, sealed (base/binary_record.h).
 std::string manifest_bytes(const OutputFiles& files);
 // published_fingerprint() of `tree`, whose manifest is in the state folder
 // `state`: also asked of the idle copy before it is published.
