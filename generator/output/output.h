@@ -174,6 +174,7 @@ class StagingDir : public OutputSink {
   StagingDir() = default;
   bool prepare(const std::string& out_dir, const Options& options, Diagnostics& diags);
   bool write_file(const std::string& full, std::string_view content, int64_t* mtime_ns);
+  bool link_known(const std::string& path, const std::string& from, const OutputFile& known);
   bool same_on_disk(const std::string& path, const std::string& full, std::string_view content, OutputFile& file);
   void make_parents(const std::string& full);
   void note_error(const std::string& what);

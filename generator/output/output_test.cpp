@@ -1,6 +1,7 @@
 // The output folder on a real file system: atomic swaps, in-place updates
 // that touch only what changed, and what a killed or failed build leaves.
 #include "output/output.h"
+#include "output/manifest.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -144,6 +145,82 @@ TEST(Output, RebuildsWriteOnlyWhatChanged) {
   ASSERT_TRUE(build(out, v2));
   EXPECT_EQ(tree(out), v2);
   EXPECT_EQ(tree(idle), v2);
+  fs::remove_all(root);
+}
+
+namespace {
+// A rebuild that renders `rendered` and keeps every other page of the live
+// site (build.cpp's keep_known), then commits, or only stages.
+bool rebuild_keeping(const fs::path& out, const std::map<std::string, std::string>& rendered, bool commit = true) {
+  Diagnostics diags;
+  OutputFiles published;
+  if (!published_manifest(out.string(), published)) return false;
+  auto staging = StagingDir::open(out.string(), diags);
+  if (!staging) return false;
+  for (const auto& [path, text] : rendered) staging->write(path, text);
+  staging->keep_known(std::move(published), staging->out_path(), [](const std::string&) { return false; });
+  bool ok = commit ? staging->commit(diags) : staging->stage(diags);
+  if (!ok) print_diagnostics(diags, std::cerr);
+  return ok;
+}
+nlink_t links_of(const fs::path& p) {
+  struct stat st {};
+  ::lstat(p.c_str(), &st);
+  return st.st_nlink;
+}
+}  // namespace
+
+// The pages a rebuild keeps are hard links to the live site's: the first
+// rebuild after a fresh build copies nothing. Writing into the idle copy
+// never goes through such a link, so the live site never changes under its
+// readers; a live file changed by hand is copied, not linked.
+TEST(Output, KeptPagesAreLinksThatAreNeverWrittenThrough) {
+  fs::path root = fresh_dir("links");
+  fs::path out = root / "public";
+  std::map<std::string, std::string> v1 = {{"index.html", "home"}, {"a/index.html", "a1"}, {"b/index.html", "b1"}};
+  ASSERT_TRUE(build(out, v1));  // fresh: no idle copy yet
+  ASSERT_TRUE(rebuild_keeping(out, {{"a/index.html", "a2"}}));
+  std::map<std::string, std::string> v2 = {{"index.html", "home"}, {"a/index.html", "a2"}, {"b/index.html", "b1"}};
+  fs::path idle = root / ".public.cartable/idle";
+  EXPECT_EQ(tree(out), v2);
+  EXPECT_EQ(tree(idle), v1);
+  EXPECT_EQ(links_of(out / "index.html"), 2u);
+  EXPECT_EQ(fs::equivalent(out / "b/index.html", idle / "b/index.html"), true);
+  EXPECT_EQ(links_of(out / "a/index.html"), 1u);
+
+  // b/ changes in a staged build: the live b/ (the same file as the idle
+  // copy's until now) keeps its bytes, and so does home.
+  ASSERT_TRUE(rebuild_keeping(out, {{"b/index.html", "b2"}}, /*commit=*/false));
+  EXPECT_EQ(tree(out), v2);
+  EXPECT_EQ(slurp(idle / "b/index.html"), "b2");
+  EXPECT_EQ(links_of(out / "b/index.html"), 1u);
+  EXPECT_EQ(links_of(out / "index.html"), 2u);
+  Diagnostics diags;
+  ASSERT_TRUE(publish_staged({out.string()}, diags));
+  std::map<std::string, std::string> v3 = {{"index.html", "home"}, {"a/index.html", "a2"}, {"b/index.html", "b2"}};
+  EXPECT_EQ(tree(out), v3);
+
+  // A --no-cache build looks at every file's size and time: a page edited
+  // by hand in the live site (and so in the idle copy that shares it) is
+  // written again, without writing through the live one.
+  std::ofstream(out / "index.html") << "edited by hand";
+  ASSERT_TRUE(build(out, v3, /*trust=*/false));
+  EXPECT_EQ(tree(out), v3);
+  EXPECT_EQ(tree(idle), (std::map<std::string, std::string>{{"index.html", "edited by hand"}, {"a/index.html", "a2"}, {"b/index.html", "b2"}}));
+  ASSERT_TRUE(build(out, v3, /*trust=*/false));
+  EXPECT_EQ(tree(idle), v3);
+
+  // A first rebuild after a fresh build links what is as published, and
+  // copies a page changed by hand since (recording its true hash).
+  fs::remove_all(idle);
+  std::ofstream(out / "a/index.html") << "a edited";
+  ASSERT_TRUE(rebuild_keeping(out, {}));
+  EXPECT_EQ(links_of(out / "a/index.html"), 1u);
+  EXPECT_EQ(slurp(out / "a/index.html"), "a edited");
+  EXPECT_EQ(links_of(out / "b/index.html"), 2u);
+  ASSERT_TRUE(build(out, v3));
+  ASSERT_TRUE(build(out, v3));
+  EXPECT_EQ(tree(out), v3);
   fs::remove_all(root);
 }
 
