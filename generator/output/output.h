@@ -18,7 +18,11 @@
 // tree restored from a CI cache gets its manifest back when every file still
 // has the size and time it records (adopt_restored_trees()).
 //
-// Cost: twice the site on disk, plus the manifests (about 70 bytes a file).
+// The files a rebuild keeps are hard links to the live site's (keep_known),
+// never written through: a file of the idle copy that another name shares is
+// unlinked and made anew before it is written. Cost on disk: the site once,
+// a second tree of folders, the files that differ between the two copies
+// (those the last build changed), and the manifests (about 70 bytes a file).
 #pragma once
 
 #include <sys/types.h>
