@@ -118,7 +118,6 @@ int open_beneath(int dir_fd, const std::string& path, int flags) {
   return static_cast<int>(fd);
 }
 
-
 // The bytes of regular file `fd`, expected to be `size` long. One read() a
 // file: a short read at the size fstat gave is the end of the file, so no
 // second call to see 0 (at 500,000 entries read twice, a million calls).
@@ -144,6 +143,7 @@ FileStatus read_whole(int fd, size_t size, uint64_t max_bytes, std::string* cont
   contents->resize(got);
   return FileStatus::Ok;
 }
+
 }  // namespace
 
 DiskFileSystem::DiskFileSystem(const std::string& root) : root_(root) {

@@ -107,8 +107,8 @@ void folder_stamp_from(const struct stat& st, InputRecord& rec) {
 }
 
 // A file's stamp (stamp_from) for records sorted by path: each folder
-// opened once, its files looked at from there (half a million paths walked from the root were
-// most of replaying a record).
+// opened once, its files looked at from there (half a million paths walked
+// from the root were most of replaying a record).
 class FolderStamper {
  public:
   explicit FolderStamper(const std::string& root) : root_(root) {}
