@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -371,6 +372,35 @@ bool read_own_file(const std::string& path, std::string& out) {
       done += static_cast<size_t>(n);
     }
     ok = done == out.size();
+  }
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return ok;
+}
+
+MappedFile::~MappedFile() { clear(); }
+
+void MappedFile::clear() {
+  if (size_ > 0) ::munmap(const_cast<char*>(data_), size_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
+bool MappedFile::open(const std::string& path) {
+  clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok && st.st_size > 0) {
+    // Populated at once: the records are read through from start to end.
+    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ok = p != MAP_FAILED;
+    if (ok) {
+      data_ = static_cast<const char*>(p);
+      size_ = static_cast<size_t>(st.st_size);
+    }
   }
   int saved = errno;
   ::close(fd);

@@ -163,6 +163,35 @@ TEST(DiskFileSystem, ReadsFilesOfAnySizeWholeWithTheirStamp) {
   EXPECT_EQ(st.st_ino, 0u);
 }
 
+// A build record mapped keeps the bytes it had when its file is replaced by
+// a rename (how records are saved), and no link is followed to one.
+TEST(MappedFile, KeepsItsBytesWhenTheFileIsReplacedAndFollowsNoLink) {
+  TempTree t;
+  TempTree::write(t.dir / "record", "first record");
+  MappedFile mapped;
+  ASSERT_TRUE(mapped.open((t.dir / "record").string()));
+  EXPECT_EQ(mapped.bytes(), "first record");
+  TempTree::write(t.dir / "record.tmp", "second, longer record");
+  fs::rename(t.dir / "record.tmp", t.dir / "record");
+  EXPECT_EQ(mapped.bytes(), "first record");
+  MappedFile moved = std::move(mapped);
+  EXPECT_EQ(moved.bytes(), "first record");
+  EXPECT_TRUE(mapped.bytes().empty());
+  ASSERT_TRUE(moved.open((t.dir / "record").string()));
+  EXPECT_EQ(moved.bytes(), "second, longer record");
+
+  TempTree::write(t.dir / "empty", "");
+  MappedFile empty;
+  EXPECT_TRUE(empty.open((t.dir / "empty").string()));
+  EXPECT_TRUE(empty.bytes().empty());
+  fs::create_symlink(t.outside / "secret.md", t.dir / "linked");
+  MappedFile linked;
+  EXPECT_FALSE(linked.open((t.dir / "linked").string()));
+  EXPECT_FALSE(linked.open((t.dir / "content").string()));  // a folder
+  EXPECT_FALSE(linked.open((t.dir / "missing").string()));
+  EXPECT_TRUE(linked.bytes().empty());
+}
+
 TEST(MemoryFileSystem, BehavesLikeTheDisk) {
   MemoryFileSystem files;
   files.add_file("site.yaml", "title: T\n");

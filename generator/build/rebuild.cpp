@@ -52,28 +52,21 @@ class Digest {
   Digest& add(const Attachment& a) {
     return add(a.file).add(a.alt).add(a.title).add(a.source_path).add(a.size).add(a.type).add(a.image).add(a.width).add(a.height);
   }
-  // As add(entry_key(e)), without the string in between.
-  Digest& add_entry(const Entry& e) {
-    XXH3_64bits_update(&state_, e.portfolio.data(), e.portfolio.size());
-    XXH3_64bits_update(&state_, "/", 1);
-    return add(e.slug);
-  }
   uint64_t value() const { return XXH3_64bits_digest(&state_); }
 
  private:
   XXH3_state_t state_;
 };
 
-std::string entry_key(const Entry& e) { return e.portfolio + "/" + e.slug; }
-
-uint64_t entry_digest(const Site& site, const Entry& e) {
+uint64_t entry_digest(const Site& site, const Entry& e, std::string& key) {
   Digest d;
   d.add(e.title).add(e.date).add(e.module).add(e.task).add(e.kind).add(e.competencies).add(e.status).add(e.coauthors);
   d.add(static_cast<long long>(e.attachments.size()));
   for (const Attachment& a : e.attachments) d.add(a);
   d.add(e.draft).add(static_cast<int>(e.visibility)).add(e.file);
   // Whether it is still what its trainer validated (experts, public_validation).
-  auto fp = site.entry_fingerprints.find(entry_key(e));
+  key.assign(e.portfolio).append(1, '/').append(e.slug);
+  auto fp = site.entry_fingerprints.find(key);
   d.add(fp == site.entry_fingerprints.end() ? std::string("-") : fp->second);
   return d.value();
 }
@@ -121,17 +114,59 @@ uint64_t page_digest(const Page& p) {
   return Digest().add(p.id).add(p.title).add(p.subtitle).add(p.description).add(p.body.text).value();
 }
 
-uint64_t entries_digest(const std::vector<const Entry*>& list) {
-  Digest d;
-  for (const Entry* e : list) d.add_entry(*e);
-  return d.value();
+// An entry's key ("p/e") hashed on its own, without building it: lists of
+// entries are digested as arrays of these, one hash call per list rather
+// than three per entry (the evidence lists of 500,000 entries were most of
+// a one-entry rebuild's digest).
+uint64_t entry_identity(const Entry& e) {
+  return XXH3_64bits_withSeed(e.slug.data(), e.slug.size(), XXH3_64bits(e.portfolio.data(), e.portfolio.size()));
 }
 
-// Interns each key into the table as its digest is noted.
-struct DigestSink {
-  KeyTable& keys;
-  std::vector<std::pair<uint32_t, uint64_t>> noted;
-  void operator()(const std::string& key, uint64_t digest) { noted.emplace_back(keys.intern(key), digest); }
+uint64_t hash_array(const std::vector<uint64_t>& values) {
+  return XXH3_64bits(values.data(), values.size() * sizeof(uint64_t));
+}
+
+uint64_t entries_digest(const std::vector<const Entry*>& list) {
+  std::vector<uint64_t> ids;
+  ids.reserve(list.size());
+  for (const Entry* e : list) ids.push_back(entry_identity(*e));
+  return hash_array(ids);
+}
+
+// The digests noted, each with its key made in one buffer, then interned
+// into the table together (KeyTable::intern_all): a million keys a build.
+class DigestSink {
+ public:
+  explicit DigestSink(KeyTable& keys) : keys_(keys) {}
+  void operator()(std::string_view kind, std::string_view id, uint64_t digest) {
+    text_.append(kind).append(id);
+    noted(digest);
+  }
+  void operator()(std::string_view kind, const Entry& e, uint64_t digest) {
+    text_.append(kind).append(e.portfolio).append(1, '/').append(e.slug);
+    noted(digest);
+  }
+  KeyTable& keys() { return keys_; }
+  std::vector<std::pair<uint32_t, uint64_t>> take() {
+    std::vector<std::string_view> names;
+    names.reserve(ends_.size());
+    for (size_t i = 0, start = 0; i < ends_.size(); start = ends_[i++]) names.emplace_back(text_.data() + start, ends_[i] - start);
+    std::vector<uint32_t> ids = keys_.intern_all(names);
+    std::vector<std::pair<uint32_t, uint64_t>> out;
+    out.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) out.emplace_back(ids[i], digests_[i]);
+    return out;
+  }
+
+ private:
+  void noted(uint64_t digest) {
+    ends_.push_back(text_.size());
+    digests_.push_back(digest);
+  }
+  KeyTable& keys_;
+  std::string text_;  // the keys, end to end
+  std::vector<size_t> ends_;
+  std::vector<uint64_t> digests_;
 };
 
 // work(sink, i) for each i in [0, count) on every core (base/parallel.h),
@@ -140,9 +175,9 @@ template <typename Work>
 void digest_each(size_t count, KeyTable& keys, SiteDigests& out, Work work) {
   std::vector<std::vector<std::pair<uint32_t, uint64_t>>> noted(count);
   parallel_for(count, 0, [&](size_t i) {
-    DigestSink sink{keys, {}};
+    DigestSink sink(keys);
     work(sink, i);
-    noted[i] = std::move(sink.noted);
+    noted[i] = sink.take();
   });
   for (const auto& list : noted) {
     for (const auto& [id, digest] : list) out.set(id, digest);
@@ -154,25 +189,28 @@ void digest_lists(const Index& index, SiteDigests& digests, DigestSink& out) {
   const Site& site = index.site();
   std::vector<const std::string*> refs;
   for (const auto& [ref, loc] : site.competency_by_ref) refs.push_back(&ref);
-  digest_each(refs.size(), out.keys, digests, [&](DigestSink& sink, size_t i) {
+  digest_each(refs.size(), out.keys(), digests, [&](DigestSink& sink, size_t i) {
     const std::string& ref = *refs[i];
-    Digest evidence;
-    for (const Evidence& ev : index.evidence_for(ref)) evidence.add_entry(*ev.entry).add(ev.equivalent);
-    sink("evidence:" + ref, evidence.value());
-    sink("equivalents:" + ref, Digest().add(index.equivalents(ref)).value());
+    std::vector<uint64_t> evidence;
+    const std::vector<Evidence>& list = index.evidence_for(ref);
+    evidence.reserve(list.size());
+    // An equivalent's identity differs from a direct one's (golden ratio bits).
+    for (const Evidence& ev : list) evidence.push_back(entry_identity(*ev.entry) ^ (ev.equivalent ? 0x9e3779b97f4a7c15ull : 0));
+    sink("evidence:", ref, hash_array(evidence));
+    sink("equivalents:", ref, Digest().add(index.equivalents(ref)).value());
   });
   for (const Module& m : site.modules) {
-    for (const Task& t : m.tasks) out("task:" + m.id + "/" + t.id, entries_digest(index.entries_for_task(m.id, t.id)));
+    for (const Task& t : m.tasks) out("task:", m.id + "/" + t.id, entries_digest(index.entries_for_task(m.id, t.id)));
     Digest sessions;
     for (const Session* s : index.sessions_of(m.id)) sessions.add(s->id);
-    out("sessions-of:" + m.id, sessions.value());
+    out("sessions-of:", m.id, sessions.value());
   }
   Digest portfolios;
   for (const Portfolio& p : site.portfolios) {
     portfolios.add(p.slug);
-    out("entries-of:" + p.slug, entries_digest(index.entries_of(p.slug)));
+    out("entries-of:", p.slug, entries_digest(index.entries_of(p.slug)));
   }
-  out("portfolios", portfolios.value());
+  out("portfolios", "", portfolios.value());
 }
 
 }  // namespace
@@ -182,40 +220,41 @@ SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& bo
   SiteDigests digests;
   digest_each(site.portfolios.size(), keys, digests, [&](DigestSink& sink, size_t i) {
     const Portfolio& p = site.portfolios[i];
-    sink("portfolio:" + p.slug, portfolio_digest(p));
+    sink("portfolio:", p.slug, portfolio_digest(p));
+    std::string key;
     for (const Entry& e : p.entries) {
-      sink("entry:" + entry_key(e), entry_digest(site, e));
-      sink("body:" + entry_key(e), e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
+      sink("entry:", e, entry_digest(site, e, key));
+      sink("body:", e, e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
     }
   });
-  DigestSink out{keys, {}};
+  DigestSink out(keys);
   Digest structure, competency_modules, sessions;
   structure.add(static_cast<int>(site.audience));
   for (const Module& m : site.modules) {
-    out("module:" + m.id, module_digest(m));
+    out("module:", m.id, module_digest(m));
     competency_modules.add(m.id).add(m.competencies);
     structure.add(m.id);
   }
-  out("competency-modules", competency_modules.value());
+  out("competency-modules", "", competency_modules.value());
   Totals totals = compute_totals(site);
-  out("totals", Digest().add(totals.ects).add(totals.periods).add(totals.self_study_hours).value());
+  out("totals", "", Digest().add(totals.ects).add(totals.periods).add(totals.self_study_hours).value());
   for (const Session& s : site.sessions) {
     uint64_t d = session_digest(s);
-    out("session:" + s.id, d);
+    out("session:", s.id, d);
     sessions.add(static_cast<uintmax_t>(d));
   }
-  out("sessions", sessions.value());
+  out("sessions", "", sessions.value());
   for (const Framework& f : site.frameworks) {
-    out("framework:" + f.id, framework_digest(f));
+    out("framework:", f.id, framework_digest(f));
     structure.add(f.id);
   }
   for (const Page& p : site.pages) {
-    out("page:" + p.id, page_digest(p));
+    out("page:", p.id, page_digest(p));
     structure.add(p.id);
   }
-  out("structure", structure.value());
+  out("structure", "", structure.value());
   digest_lists(index, digests, out);
-  for (const auto& [id, digest] : out.noted) digests.set(id, digest);
+  for (const auto& [id, digest] : out.take()) digests.set(id, digest);
   return digests;
 }
 

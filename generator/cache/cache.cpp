@@ -326,8 +326,10 @@ static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, FolderS
 
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk) {
   PreviousBuild previous;
-  std::string bytes;
-  if (!read_own_file(state_folder_of(out_dir) + "/inputs", bytes) || bytes.size() < kInputsHeader.size() + 8 ||
+  MappedFile file;
+  if (!file.open(state_folder_of(out_dir) + "/inputs")) return previous;
+  std::string_view bytes = file.bytes();
+  if (bytes.size() < kInputsHeader.size() + 8 ||
       bytes.compare(0, kInputsHeader.size(), kInputsHeader) != 0) {
     return previous;
   }

@@ -80,8 +80,10 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
 }
 
 bool load_page_log(const std::string& state_dir, PageLog& log) {
-  std::string bytes;
-  if (!read_own_file(state_dir + "/pages", bytes) || bytes.size() < kPageLogHeader.size() + 8 ||
+  MappedFile file;
+  if (!file.open(state_dir + "/pages")) return false;
+  std::string_view bytes = file.bytes();
+  if (bytes.size() < kPageLogHeader.size() + 8 ||
       bytes.compare(0, kPageLogHeader.size(), kPageLogHeader) != 0) {
     return false;
   }

@@ -100,6 +100,24 @@ class KeyTable {
     }
     return id;
   }
+  // intern() of each key, under one lock when all are known already (a
+  // rebuild's digests: a million keys, nearly all in the previous table).
+  std::vector<uint32_t> intern_all(const std::vector<std::string_view>& keys) {
+    std::vector<uint32_t> ids(keys.size());
+    std::vector<size_t> missing;
+    {
+      std::shared_lock read(mutex_);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (auto id = find_locked(keys[i], hash_of(keys[i]))) {
+          ids[i] = *id;
+        } else {
+          missing.push_back(i);
+        }
+      }
+    }
+    for (size_t i : missing) ids[i] = intern(keys[i]);
+    return ids;
+  }
   std::optional<uint32_t> find(std::string_view key) const {
     std::shared_lock read(mutex_);
     return find_locked(key, hash_of(key));

@@ -66,6 +66,37 @@ void sort_by_key(std::vector<T>& list, Key key) {
 }
 }  // namespace
 
+// One entry in the lists of its task, of its authors and of the
+// competencies it shows (directly or through a crosswalk).
+void Index::list_entry(const Entry& e, const Portfolio& p, std::vector<const Entry*>*& own, EntryLists& by_task,
+                       EntryLists& by_author, EvidenceLists& evidence) const {
+  by_task[e.module.id + "/" + e.task.id].push_back(&e);
+  if (e.portfolio == p.slug) {
+    if (!own) own = &by_author[p.slug];
+    own->push_back(&e);
+  } else if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
+    by_author[owner->slug].push_back(&e);
+  }
+  for (const Ref& c : e.coauthors) {
+    if (const Portfolio* author = site_.find_portfolio(c.id)) by_author[author->slug].push_back(&e);
+  }
+  auto direct = [&](const std::string& ref) {
+    return std::any_of(e.competencies.begin(), e.competencies.end(), [&](const Ref& r) { return r.id == ref; });
+  };
+  for (const Ref& r : e.competencies) evidence[r.id].push_back({&e, false});
+  std::vector<const std::string*> added;  // an entry counts once per equivalent
+  for (const Ref& r : e.competencies) {
+    auto eqs = equivalents_.find(r.id);
+    if (eqs == equivalents_.end()) continue;
+    for (const std::string& eq : eqs->second) {
+      if (direct(eq)) continue;
+      if (std::any_of(added.begin(), added.end(), [&](const std::string* a) { return *a == eq; })) continue;
+      added.push_back(&eq);
+      evidence[eq].push_back({&e, true});
+    }
+  }
+}
+
 Index::Index(const Site& site, bool backlinks) : site_(site) {
   if (!backlinks) return;
   for (const Module& m : site.modules) {
@@ -89,24 +120,36 @@ Index::Index(const Site& site, bool backlinks) : site_(site) {
     list.erase(std::unique(list.begin(), list.end()), list.end());
   }
 
-  for (const Portfolio& p : site.portfolios) {
-    for (const Entry& e : p.entries) {
-      entries_by_task_[e.module.id + "/" + e.task.id].push_back(&e);
-      for (const Portfolio* author : authors(e)) entries_by_author_[author->slug].push_back(&e);
-      auto direct = [&](const std::string& ref) {
-        return std::any_of(e.competencies.begin(), e.competencies.end(), [&](const Ref& r) { return r.id == ref; });
-      };
-      for (const Ref& r : e.competencies) evidence_[r.id].push_back({&e, false});
-      std::vector<const std::string*> added;  // an entry counts once per equivalent
-      for (const Ref& r : e.competencies) {
-        for (const std::string& eq : equivalents(r.id)) {
-          if (direct(eq)) continue;
-          if (std::any_of(added.begin(), added.end(), [&](const std::string* a) { return *a == eq; })) continue;
-          added.push_back(&eq);
-          evidence_[eq].push_back({&e, true});
-        }
+  // The entries' lists, a share of the portfolios per task, merged after:
+  // every list is sorted below, so the order of the shares does not matter.
+  struct Lists {
+    EntryLists by_task, by_author;
+    EvidenceLists evidence;
+  };
+  const size_t shares = std::min<size_t>(16, site.portfolios.size());
+  std::vector<Lists> lists_of(shares);
+  parallel_for(shares, 0, [&](size_t share) {
+    Lists& out = lists_of[share];
+    for (size_t i = share; i < site.portfolios.size(); i += shares) {
+      const Portfolio& p = site.portfolios[i];
+      std::vector<const Entry*>* own = nullptr;  // p's list: looked up once
+      for (const Entry& e : p.entries) list_entry(e, p, own, out.by_task, out.by_author, out.evidence);
+    }
+  });
+  auto merge = [](auto& into, auto& from) {
+    for (auto& [key, list] : from) {
+      auto& dest = into[key];
+      if (dest.empty()) {
+        dest = std::move(list);
+      } else {
+        dest.insert(dest.end(), list.begin(), list.end());
       }
     }
+  };
+  for (Lists& l : lists_of) {
+    merge(entries_by_task_, l.by_task);
+    merge(entries_by_author_, l.by_author);
+    merge(evidence_, l.evidence);
   }
   // Every list in date order: the entries ranked once, each list sorted by
   // rank (at 500,000 entries, comparing dates and names in every list's

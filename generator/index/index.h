@@ -99,14 +99,19 @@ class Index {
   // The URL words of this site (site.yaml `urls:`); defaults in the comments above.
   const UrlSegments& urls() const { return site_.config.urls; }
   std::optional<LinkTarget> resolve_entry(const std::string& id, Text& hint) const;
+  using EntryLists = std::unordered_map<std::string, std::vector<const Entry*>>;
+  using EvidenceLists = std::unordered_map<std::string, std::vector<Evidence>>;
+  // `own`: the list of p's entries in `by_author`, once looked up.
+  void list_entry(const Entry& e, const Portfolio& p, std::vector<const Entry*>*& own, EntryLists& by_task,
+                  EntryLists& by_author, EvidenceLists& evidence) const;
 
   const Site& site_;
   std::map<std::string, std::vector<const Module*>> modules_by_competency_;
   std::map<std::string, std::vector<const Session*>> sessions_by_module_;
   std::unordered_map<std::string, std::vector<std::string>> equivalents_;
-  std::unordered_map<std::string, std::vector<Evidence>> evidence_;
-  std::unordered_map<std::string, std::vector<const Entry*>> entries_by_task_;
-  std::unordered_map<std::string, std::vector<const Entry*>> entries_by_author_;
+  EvidenceLists evidence_;
+  EntryLists entries_by_task_;
+  EntryLists entries_by_author_;
 };
 
 }  // namespace cartable

@@ -250,12 +250,12 @@ bool read_listing(std::string_view bytes, std::vector<FolderEntry>& listing) {
 EntryCache::EntryCache(const std::string& state_dir, const std::string& key, Unchanged unchanged)
     : unchanged_(std::move(unchanged)) {
   std::string head = std::string(kHeader) + "key " + key + "\n";
-  if (!read_own_file(state_dir + "/entries", buffer_) || buffer_.size() < head.size() + 8 ||
-      buffer_.compare(0, head.size(), head) != 0) {
+  if (!buffer_.open(state_dir + "/entries") || buffer_.bytes().size() < head.size() + 8 ||
+      buffer_.bytes().compare(0, head.size(), head) != 0) {
     buffer_.clear();
     return;
   }
-  std::optional<std::string_view> body = unseal(buffer_, SealHash::Xxh3_64);
+  std::optional<std::string_view> body = unseal(buffer_.bytes(), SealHash::Xxh3_64);
   if (!body) {
     buffer_.clear();
     return;

@@ -34,6 +34,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/filesystem.h"
+
 #include "base/diagnostics.h"
 #include "base/filesystem.h"
 #include "model/model.h"
@@ -113,7 +115,7 @@ class EntryCache {
                         const std::unordered_map<std::string_view, std::vector<const Diagnostic*>>& at) const;
 
   Unchanged unchanged_;
-  std::string buffer_;                                     // the file as read
+  MappedFile buffer_;                                      // the file, mapped
   std::vector<Record> records_;                            // sorted by path
   mutable std::mutex mutex_;
   mutable std::vector<const Record*> reused_list_;  // taken by this load

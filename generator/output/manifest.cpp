@@ -85,11 +85,11 @@ std::string manifest_bytes(const OutputFiles& files) {
 }
 
 bool load_manifest(const std::string& path, OutputFiles& files) {
-  std::string bytes;
+  MappedFile file;
   std::string_view header = kManifestHeader;
-  if (!read_own_file(path, bytes) || bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) {
-    return false;
-  }
+  if (!file.open(path)) return false;
+  std::string_view bytes = file.bytes();
+  if (bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) return false;
   std::optional<std::string_view> body = unseal(bytes, SealHash::Xxh3_128Low);
   if (!body) return false;
   BinaryReader r(body->substr(header.size()));
