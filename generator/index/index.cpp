@@ -21,23 +21,24 @@ bool by_date(const Entry* a, const Entry* b) {
   if (a->portfolio != b->portfolio) return a->portfolio < b->portfolio;
   return a->slug < b->slug;
 }
-// Every entry's place in by_date order. The portfolio and the name break
-// ties: both are numbered first (25,000 portfolios sorted by slug, and each
-// one's entries by name), so the big sort compares two integers, not dates
-// and names reached through pointers (a quarter of a second at 500,000).
-std::unordered_map<const Entry*, uint64_t> date_ranks(const Site& site) {
+// Every entry, with its portfolio, in by_date order. The portfolio and the
+// name break ties: both are numbered first (25,000 portfolios sorted by
+// slug, and each one's entries by name), so the big sort compares two
+// integers, not dates and names reached through pointers (a quarter of a
+// second at 500,000).
+std::vector<std::pair<const Entry*, const Portfolio*>> in_date_order(const Site& site) {
   std::vector<const Portfolio*> portfolios;
   for (const Portfolio& p : site.portfolios) portfolios.push_back(&p);
   std::sort(portfolios.begin(), portfolios.end(), [](const Portfolio* a, const Portfolio* b) { return a->slug < b->slug; });
-  std::vector<const Entry*> named;  // by portfolio, then name
+  std::vector<std::pair<const Entry*, const Portfolio*>> named;  // by portfolio, then name
   size_t count = 0;
   for (const Portfolio* p : portfolios) count += p->entries.size();
   named.reserve(count);
   for (const Portfolio* p : portfolios) {
     size_t first = named.size();
-    for (const Entry& e : p->entries) named.push_back(&e);
+    for (const Entry& e : p->entries) named.emplace_back(&e, p);
     std::sort(named.begin() + static_cast<std::ptrdiff_t>(first), named.end(),
-              [](const Entry* a, const Entry* b) { return a->slug < b->slug; });
+              [](const auto& a, const auto& b) { return a.first->slug < b.first->slug; });
   }
   auto packed = [](const LocalTime& t) {
     auto field = [](int v, int bits) { return static_cast<uint64_t>(std::clamp(v, 0, (1 << bits) - 1)); };
@@ -46,53 +47,38 @@ std::unordered_map<const Entry*, uint64_t> date_ranks(const Site& site) {
   };
   std::vector<std::pair<uint64_t, uint32_t>> keyed;  // date, place in `named`
   keyed.reserve(named.size());
-  for (size_t i = 0; i < named.size(); ++i) keyed.emplace_back(packed(named[i]->date), static_cast<uint32_t>(i));
+  for (size_t i = 0; i < named.size(); ++i) keyed.emplace_back(packed(named[i].first->date), static_cast<uint32_t>(i));
   std::sort(keyed.begin(), keyed.end());
-  std::unordered_map<const Entry*, uint64_t> rank;
-  rank.reserve(keyed.size());
-  for (size_t i = 0; i < keyed.size(); ++i) rank.emplace(named[keyed[i].second], i);
-  return rank;
-}
-
-// Sorts `list` by `key(item)`, computed once per item. Two items with the
-// same key must be equal (an entry's rank is its own): no stable sort needed.
-template <typename T, typename Key>
-void sort_by_key(std::vector<T>& list, Key key) {
-  std::vector<std::pair<uint64_t, T>> keyed;
-  keyed.reserve(list.size());
-  for (const T& item : list) keyed.emplace_back(key(item), item);
-  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (size_t i = 0; i < list.size(); ++i) list[i] = keyed[i].second;
+  std::vector<std::pair<const Entry*, const Portfolio*>> order;
+  order.reserve(keyed.size());
+  for (const auto& [date, i] : keyed) order.push_back(named[i]);
+  return order;
 }
 }  // namespace
 
 // One entry in the lists of its task, of its authors and of the
-// competencies it shows (directly or through a crosswalk).
-void Index::list_entry(const Entry& e, const Portfolio& p, std::vector<const Entry*>*& own, EntryLists& by_task,
-                       EntryLists& by_author, EvidenceLists& evidence) const {
+// competencies it shows, directly or through a crosswalk (`equivalent`).
+void Index::list_entry(const Entry& e, const Portfolio& p, EntryLists& by_task, EntryLists& by_author,
+                       EvidenceLists& direct, EvidenceLists& equivalent) const {
   by_task[e.module.id + "/" + e.task.id].push_back(&e);
-  if (e.portfolio == p.slug) {
-    if (!own) own = &by_author[p.slug];
-    own->push_back(&e);
-  } else if (const Portfolio* owner = site_.find_portfolio(e.portfolio)) {
-    by_author[owner->slug].push_back(&e);
-  }
+  const Portfolio* owner = e.portfolio == p.slug ? &p : site_.find_portfolio(e.portfolio);
+  if (owner) by_author[owner->slug].push_back(&e);
   for (const Ref& c : e.coauthors) {
     if (const Portfolio* author = site_.find_portfolio(c.id)) by_author[author->slug].push_back(&e);
   }
-  auto direct = [&](const std::string& ref) {
+  auto shown = [&](const std::string& ref) {
     return std::any_of(e.competencies.begin(), e.competencies.end(), [&](const Ref& r) { return r.id == ref; });
   };
-  for (const Ref& r : e.competencies) evidence[r.id].push_back({&e, false});
+  for (const Ref& r : e.competencies) direct[r.id].push_back({&e, false});
   std::vector<const std::string*> added;  // an entry counts once per equivalent
   for (const Ref& r : e.competencies) {
     auto eqs = equivalents_.find(r.id);
     if (eqs == equivalents_.end()) continue;
     for (const std::string& eq : eqs->second) {
-      if (direct(eq)) continue;
+      if (shown(eq)) continue;
       if (std::any_of(added.begin(), added.end(), [&](const std::string* a) { return *a == eq; })) continue;
       added.push_back(&eq);
-      evidence[eq].push_back({&e, true});
+      equivalent[eq].push_back({&e, true});
     }
   }
 }
@@ -120,23 +106,23 @@ Index::Index(const Site& site, bool backlinks) : site_(site) {
     list.erase(std::unique(list.begin(), list.end()), list.end());
   }
 
-  // The entries' lists, a share of the portfolios per task, merged after:
-  // every list is sorted below, so the order of the shares does not matter.
+  // Every list in date order: the entries taken in that order, a stretch
+  // of it per task, each stretch's lists appended to the one's before. At
+  // 500,000 entries, sorting the lists afterwards was half a second.
+  const auto order = in_date_order(site);
   struct Lists {
     EntryLists by_task, by_author;
-    EvidenceLists evidence;
+    EvidenceLists direct, equivalent;
   };
-  const size_t shares = std::min<size_t>(16, site.portfolios.size());
+  const size_t shares = std::clamp<size_t>(order.size() / 4096, 1, 16);
   std::vector<Lists> lists_of(shares);
   parallel_for(shares, 0, [&](size_t share) {
     Lists& out = lists_of[share];
-    for (size_t i = share; i < site.portfolios.size(); i += shares) {
-      const Portfolio& p = site.portfolios[i];
-      std::vector<const Entry*>* own = nullptr;  // p's list: looked up once
-      for (const Entry& e : p.entries) list_entry(e, p, own, out.by_task, out.by_author, out.evidence);
+    for (size_t i = order.size() * share / shares; i < order.size() * (share + 1) / shares; ++i) {
+      list_entry(*order[i].first, *order[i].second, out.by_task, out.by_author, out.direct, out.equivalent);
     }
   });
-  auto merge = [](auto& into, auto& from) {
+  auto append = [](auto& into, auto& from) {
     for (auto& [key, list] : from) {
       auto& dest = into[key];
       if (dest.empty()) {
@@ -147,27 +133,11 @@ Index::Index(const Site& site, bool backlinks) : site_(site) {
     }
   };
   for (Lists& l : lists_of) {
-    merge(entries_by_task_, l.by_task);
-    merge(entries_by_author_, l.by_author);
-    merge(evidence_, l.evidence);
+    append(entries_by_task_, l.by_task);
+    append(entries_by_author_, l.by_author);
+    append(evidence_, l.direct);
   }
-  // Every list in date order: the entries ranked once, each list sorted by
-  // rank (at 500,000 entries, comparing dates and names in every list's
-  // sort was a second).
-  const std::unordered_map<const Entry*, uint64_t> rank = date_ranks(site);
-  auto rank_of = [&](const Entry* e) { return rank.at(e); };
-  std::vector<std::vector<const Entry*>*> lists;
-  for (auto& [k, list] : entries_by_task_) lists.push_back(&list);
-  for (auto& [k, list] : entries_by_author_) lists.push_back(&list);
-  std::vector<std::vector<Evidence>*> evidence;
-  for (auto& [k, list] : evidence_) evidence.push_back(&list);
-  // On every core: evidence lists hold tens of thousands of entries each.
-  parallel_for(lists.size() + evidence.size(), 0, [&](size_t i) {
-    if (i < lists.size()) return sort_by_key(*lists[i], rank_of);
-    // Direct evidence first.
-    sort_by_key(*evidence[i - lists.size()],
-                [&](const Evidence& ev) { return (ev.equivalent ? uint64_t{1} << 32 : 0) | rank_of(ev.entry); });
-  });
+  for (Lists& l : lists_of) append(evidence_, l.equivalent);  // direct evidence first
 }
 
 std::string Index::portfolios_url() const { return site_.config.base_path + "portfolios/"; }

@@ -101,9 +101,8 @@ class Index {
   std::optional<LinkTarget> resolve_entry(const std::string& id, Text& hint) const;
   using EntryLists = std::unordered_map<std::string, std::vector<const Entry*>>;
   using EvidenceLists = std::unordered_map<std::string, std::vector<Evidence>>;
-  // `own`: the list of p's entries in `by_author`, once looked up.
-  void list_entry(const Entry& e, const Portfolio& p, std::vector<const Entry*>*& own, EntryLists& by_task,
-                  EntryLists& by_author, EvidenceLists& evidence) const;
+  void list_entry(const Entry& e, const Portfolio& p, EntryLists& by_task, EntryLists& by_author,
+                  EvidenceLists& direct, EvidenceLists& equivalent) const;
 
   const Site& site_;
   std::map<std::string, std::vector<const Module*>> modules_by_competency_;
