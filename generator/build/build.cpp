@@ -237,6 +237,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   parse_visibility(options.audience, audience);
   restrict_to_audience(site, audience);
   fingerprint_assessed_entries(site);
+  clock.lap("restricted to the audience");
 
   Index index(site);
   clock.lap("indexed");

@@ -36,12 +36,51 @@
 
 namespace cartable {
 
-// The keys one page read. Recording appends; finish() sorts and dedups.
+// The keys one page read, each with its hash (KeyTable's, so that it is
+// hashed once). Recording appends; finish() sorts by hash and drops the
+// repeats: a page reads the same key many times, and sorting the strings
+// themselves (long common prefixes, "entry:p01234/...") was most of it.
 struct DepRecorder {
-  std::vector<std::string> keys;
+  struct Key {
+    uint64_t hash;
+    uint32_t start, size;  // in `text`
+  };
+  std::string text;  // the keys, end to end
+  std::vector<Key> keys;
+
+  static uint64_t hash_of(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+  // Notes "kind" or "kind:id".
+  void add(std::string_view kind, std::string_view id) {
+    size_t start = text.size();
+    text.append(kind);
+    if (!id.empty()) text.append(1, ':').append(id);
+    noted(start);
+  }
+  // Notes "kind:a/b" (an entry's key) without making "a/b" first.
+  void add(std::string_view kind, std::string_view a, std::string_view b) {
+    size_t start = text.size();
+    text.append(kind).append(1, ':').append(a).append(1, '/').append(b);
+    noted(start);
+  }
+  void add_all(const DepRecorder& other) {
+    for (const Key& k : other.keys) {
+      size_t start = text.size();
+      text.append(other.name(k));
+      keys.push_back({k.hash, static_cast<uint32_t>(start), k.size});
+    }
+  }
+  std::string_view name(const Key& k) const { return std::string_view(text).substr(k.start, k.size); }
   void finish() {
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    auto before = [this](const Key& a, const Key& b) { return a.hash != b.hash ? a.hash < b.hash : name(a) < name(b); };
+    auto same = [this](const Key& a, const Key& b) { return a.hash == b.hash && name(a) == name(b); };
+    std::sort(keys.begin(), keys.end(), before);
+    keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
+  }
+
+ private:
+  void noted(size_t start) {
+    size_t size = text.size() - start;
+    keys.push_back({hash_of(std::string_view(text).substr(start)), static_cast<uint32_t>(start), static_cast<uint32_t>(size)});
   }
 };
 
@@ -52,14 +91,17 @@ inline thread_local DepRecorder* current = nullptr;
 // Notes "kind:id" for the page rendering on this thread; nothing when no
 // page records (a one-shot build without cache pays one test).
 inline void record_dep(std::string_view kind, std::string_view id = {}) {
-  DepRecorder* r = deps_detail::current;
-  if (!r) return;
-  std::string key(kind);
-  if (!id.empty()) {
-    key += ':';
-    key += id;
-  }
-  r->keys.push_back(std::move(key));
+  if (DepRecorder* r = deps_detail::current) r->add(kind, id);
+}
+
+// Notes "kind:a/b" (an entry's key: portfolio, then entry).
+inline void record_dep(std::string_view kind, std::string_view a, std::string_view b) {
+  if (DepRecorder* r = deps_detail::current) r->add(kind, a, b);
+}
+
+// Notes every key `read` holds.
+inline void record_deps(const DepRecorder& read) {
+  if (DepRecorder* r = deps_detail::current) r->add_all(read);
 }
 
 inline bool recording_deps() { return deps_detail::current != nullptr; }
@@ -82,8 +124,9 @@ class RecordingScope {
 // carries from build to build. Thread-safe.
 class KeyTable {
  public:
-  uint32_t intern(std::string_view key) {
-    uint64_t hash = hash_of(key);
+  uint32_t intern(std::string_view key) { return intern(key, hash_of(key)); }
+  // `hash`: DepRecorder::hash_of(key), the same function.
+  uint32_t intern(std::string_view key, uint64_t hash) {
     {
       std::shared_lock read(mutex_);
       if (auto id = find_locked(key, hash)) return *id;
@@ -131,7 +174,7 @@ class KeyTable {
   // key's hash: a lookup touches one slot and, when the halves agree, one
   // name. A million keys are looked up per build at 500,000 entries;
   // std::unordered_map's nodes cost a cache miss more each.
-  static uint64_t hash_of(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+  static uint64_t hash_of(std::string_view key) { return DepRecorder::hash_of(key); }
   static uint64_t slot_of(uint32_t id, uint64_t hash) { return (hash & 0xFFFFFFFF00000000ull) | (uint64_t{id} + 1); }
   std::optional<uint32_t> find_locked(std::string_view key, uint64_t hash) const {
     if (slots_.empty()) return std::nullopt;

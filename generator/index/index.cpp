@@ -13,7 +13,7 @@ namespace {
 // What a page reads when a query hands it entries (index/deps.h).
 void record_entries(const std::vector<const Entry*>& list) {
   if (!recording_deps()) return;
-  for (const Entry* e : list) record_dep("entry", e->portfolio + "/" + e->slug);
+  for (const Entry* e : list) record_dep("entry", e->portfolio, e->slug);
 }
 
 bool by_date(const Entry* a, const Entry* b) {
@@ -60,7 +60,9 @@ std::vector<std::pair<const Entry*, const Portfolio*>> in_date_order(const Site&
 // competencies it shows, directly or through a crosswalk (`equivalent`).
 void Index::list_entry(const Entry& e, const Portfolio& p, EntryLists& by_task, EntryLists& by_author,
                        EvidenceLists& direct, EvidenceLists& equivalent) const {
-  by_task[e.module.id + "/" + e.task.id].push_back(&e);
+  thread_local std::string task;  // "module/task", made without a new string for each entry
+  task.assign(e.module.id).append(1, '/').append(e.task.id);
+  by_task[task].push_back(&e);
   const Portfolio* owner = e.portfolio == p.slug ? &p : site_.find_portfolio(e.portfolio);
   if (owner) by_author[owner->slug].push_back(&e);
   for (const Ref& c : e.coauthors) {
@@ -163,7 +165,7 @@ const std::vector<Evidence>& Index::evidence_for(const std::string& ref) const {
   auto it = evidence_.find(ref);
   if (it == evidence_.end()) return none;
   if (recording_deps()) {
-    for (const Evidence& ev : it->second) record_dep("entry", ev.entry->portfolio + "/" + ev.entry->slug);
+    for (const Evidence& ev : it->second) record_dep("entry", ev.entry->portfolio, ev.entry->slug);
   }
   return it->second;
 }
@@ -192,7 +194,7 @@ std::map<std::string, std::vector<Evidence>> Index::evidence_of(const std::strin
 
 const std::vector<const Entry*>& Index::entries_for_task(const std::string& module, const std::string& task) const {
   static const std::vector<const Entry*> none;
-  record_dep("task", module + "/" + task);
+  record_dep("task", module, task);
   auto it = entries_by_task_.find(module + "/" + task);
   if (it == entries_by_task_.end()) return none;
   record_entries(it->second);

@@ -130,7 +130,7 @@ class PageBuilder {
   // go with it: they are dependencies of both pages.
   struct RenderedBody {
     std::string html;
-    std::vector<std::string> keys;
+    DepRecorder keys;
   };
   bool share_bodies() const { return !options_.only; }
   std::optional<RenderedBody> take_body(const Entry& e) const;

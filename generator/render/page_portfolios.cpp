@@ -22,7 +22,7 @@ Data PageBuilder::portfolio_summary(const Portfolio& p) const {
 }
 
 Data PageBuilder::entry_brief(const Entry& e) const {
-  record_dep("entry", e.portfolio + "/" + e.slug);
+  record_dep("entry", e.portfolio, e.slug);
   Data d;
   d.set("url", index_.entry_url(e));
   d.set("title", e.title);
@@ -257,10 +257,10 @@ std::string PageBuilder::entry_page(TemplateSet& tmpl, const Entry& e) const {
   d.set("entry", entry_summary(e));
   d.set("anchor", false);  // the assessments' ids need none on an entry's own page
   if (experts()) set(d, "assessments", assessments_data(tmpl, e));
-  record_dep("body", e.portfolio + "/" + e.slug);
+  record_dep("body", e.portfolio, e.slug);
   std::optional<RenderedBody> body = take_body(e);
   if (body) {
-    for (const std::string& key : body->keys) record_dep(key);
+    record_deps(body->keys);
   }
   d.set("body", body ? std::move(body->html) : markdown(tmpl, entry_body(site_, e, diags_), false, nullptr, &e, "trace-"));
   List attachments;
@@ -289,7 +289,7 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
   List entries;
   for (const Entry* e : index_.entries_of(p.slug)) {
     Data ed = entry_summary(*e);
-    record_dep("body", e->portfolio + "/" + e->slug);
+    record_dep("body", e->portfolio, e->slug);
     // What the body's links read, kept for its entry page (offer_body).
     DepRecorder body_keys;
     std::string html;
@@ -297,9 +297,9 @@ std::string PageBuilder::print_page(TemplateSet& tmpl, const Portfolio& p) const
       RecordingScope scope(recording_deps() ? &body_keys : nullptr);
       html = markdown(tmpl, entry_body(site_, *e, diags_), false, nullptr, e, "trace-");
     }
-    for (const std::string& key : body_keys.keys) record_dep(key);
+    record_deps(body_keys);
     ed.set("body", prefix_heading_ids(html, "trace-", "trace-" + e->portfolio + "-" + e->slug + "-"));
-    if (e->portfolio == p.slug) offer_body(*e, {std::move(html), std::move(body_keys.keys)});
+    if (e->portfolio == p.slug) offer_body(*e, {std::move(html), std::move(body_keys)});
     ed.set("anchor", "trace-" + e->portfolio + "-" + e->slug);
     List attachments;
     for (const Attachment& a : e->attachments) {

@@ -102,7 +102,9 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
         if (options.keys) {
           recorders[i].finish();
           read[i].reserve(recorders[i].keys.size());
-          for (const std::string& key : recorders[i].keys) read[i].push_back(options.keys->table->intern(key));
+          for (const DepRecorder::Key& key : recorders[i].keys) {
+            read[i].push_back(options.keys->table->intern(recorders[i].name(key), key.hash));
+          }
           std::sort(read[i].begin(), read[i].end());
           recorders[i] = {};
         }
