@@ -99,14 +99,14 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
         job.complete = nullptr;
         // Deduplicated as soon as the page is written: a page reads the same
         // key many times, and 550,000 pages' raw lists were gigabytes.
+        // Moved out, so that its buffers are freed here: assigning an empty
+        // recorder would keep the text's (550,000 of them, half a gigabyte).
         if (options.keys) {
-          recorders[i].finish();
-          read[i].reserve(recorders[i].keys.size());
-          for (const DepRecorder::Key& key : recorders[i].keys) {
-            read[i].push_back(options.keys->table->intern(recorders[i].name(key), key.hash));
-          }
+          DepRecorder done = std::move(recorders[i]);
+          done.finish();
+          read[i].reserve(done.keys.size());
+          for (const DepRecorder::Key& key : done.keys) read[i].push_back(options.keys->table->intern(done.name(key), key.hash));
           std::sort(read[i].begin(), read[i].end());
-          recorders[i] = {};
         }
       });
   for (size_t i = 0; i < read.size(); ++i) options.keys->pages[jobs[i]->meta.path] = std::move(read[i]);
