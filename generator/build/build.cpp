@@ -261,6 +261,18 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   std::unique_ptr<StagingDir> staging = std::move(opened.staging);
   if (!staging) return result;
   clock.lap(opened.previous_log ? "idle copy opened, previous pages read" : "idle copy opened");
+  // A rebuild writes its entry record while it renders: the record holds
+  // what loading parsed, which nothing after changes. Should the build
+  // fail, the new record stays beside the old input record, which is
+  // safe: an entry is reused only when both hold its file's hash
+  // (unchanged_since). A first build writes it at the end, when the pages'
+  // memory is gone (its record is the largest, and not kept in memory).
+  std::future<void> entry_record;
+  auto write_entry_record = [&] {
+    std::vector<InputRecord> read = carry_over(recording->records(), previous, *disk);
+    write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
+  };
+  if (record && entries->reused()) entry_record = std::async(std::launch::async, write_entry_record);
   RenderOptions render;
   render.threads = options.threads;
   render.search = !pagefind.empty();
@@ -278,6 +290,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (reuse.on) render.only = [&](const std::string& path) { return needs_render(path, reuse.log.pages, reuse.changed); };
   result.stats = render_site(index, theme, *staging, diags, render);
   clock.lap("rendered");
+  if (entry_record.valid()) entry_record.get();
   if (diags.has_errors()) return result;  // the old site stays
   if (reuse.on) {
     keep_the_rest(*staging, reuse, log.produced, log.pages);
@@ -305,11 +318,9 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     auto pages = std::async(std::launch::async, [&] { save_page_log(staging->state_path(), log); });
     std::vector<InputRecord> read = recording->records();
     if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
-    auto entry_record = std::async(std::launch::async, [&] {
-      write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
-    });
+    if (!entries->reused()) entry_record = std::async(std::launch::async, write_entry_record);
     save_inputs(staging->state_path(), key + feed, tree, read, diags);
-    entry_record.get();
+    if (entry_record.valid()) entry_record.get();
     pages.get();
     clock.lap("recorded: inputs, entries, pages");
   } else if (record) {
