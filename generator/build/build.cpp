@@ -200,7 +200,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     result.ok = result.up_to_date = true;
     return result;
   }
-  clock.lap("previous inputs looked at");
+  clock.lap(("previous inputs looked at (" + std::to_string(previous.read_again) + " files read again)").c_str());
   // While the site loads, another thread opens the idle copy and reads the
   // previous build's page log: neither depends on the sources.
   Reuse reuse;

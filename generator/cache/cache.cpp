@@ -292,18 +292,28 @@ std::string build_key(const std::string& audience, bool search, const std::strin
 }
 
 // A record is replayed against the disk: true when it reads the same. A
-// folder listed again with the same names gets the stamp it has now, taken
-// before listing: kept by carry_over, it spares the next build the listing.
-static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, FolderStamper& stamper) {
+// file read again with the same bytes, or a folder listed again with the
+// same names, gets the stamp it has now, taken before reading: kept by
+// carry_over, it spares the next build the reading. After a fresh checkout
+// (new inodes and times, as in every CI run) each source is read once, not
+// in every build that follows in that checkout.
+static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, FolderStamper& stamper, size_t& read_again) {
   if (rec.kind == 'F') {
-    if (rec.mtime_ns != 0) {
-      InputRecord now;
-      stamper.stamp(rec.path, now);
-      if (now.mtime_ns == rec.mtime_ns && now.size == rec.size && now.inode == rec.inode) return true;
-    }
+    InputRecord now;
+    stamper.stamp(rec.path, now);
+    if (rec.mtime_ns != 0 && now.mtime_ns == rec.mtime_ns && now.size == rec.size && now.inode == rec.inode) return true;
+    ++read_again;
     std::string bytes;
     FileResult r = disk.read(rec.path, &bytes, rec.max_bytes);
-    return outcome_hash(r, r ? std::string_view(bytes) : std::string_view()) == rec.hash;
+    if (outcome_hash(r, r ? std::string_view(bytes) : std::string_view()) != rec.hash) return false;
+    // The stamp is trusted only if the bytes read are the file's at that
+    // stamp: a file that changed meanwhile shows a later time next build.
+    if (r && now.size == bytes.size()) {
+      rec.size = now.size;
+      rec.mtime_ns = now.mtime_ns;  // 0 (never trusted) when changed in the last second
+      rec.inode = now.inode;
+    }
+    return true;
   }
   if (rec.kind == 'D') {
     InputRecord now;
@@ -393,13 +403,16 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   std::atomic<size_t> next{0};
   auto check = [&] {
     FolderStamper stamper(disk.root());
+    size_t read_again = 0;
     for (size_t i; (i = next.fetch_add(256)) < records.size();) {
       for (size_t j = i; j < std::min(i + 256, records.size()); ++j) {
-        if (still_the_same(records[j], disk, stamper)) continue;
+        if (still_the_same(records[j], disk, stamper, read_again)) continue;
         std::lock_guard lock(mutex);
         previous.changed.push_back(records[j].path);
       }
     }
+    std::lock_guard lock(mutex);
+    previous.read_again += read_again;
   };
   std::vector<std::thread> threads;
   unsigned n = std::max(1u, std::thread::hardware_concurrency());

@@ -71,6 +71,7 @@ struct PreviousBuild {
   std::vector<Diagnostic> warnings;  // what it reported
   std::vector<InputRecord> records;  // what it read, sorted by kind then path
   std::string feed;                  // what followed its key: the hash of `--previous-ics` (build.cpp)
+  size_t read_again = 0;             // files whose stamp had changed, read to compare their bytes
 };
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk);
 
