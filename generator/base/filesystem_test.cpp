@@ -176,7 +176,6 @@ TEST(MappedFile, KeepsItsBytesWhenTheFileIsReplacedAndFollowsNoLink) {
   EXPECT_EQ(mapped.bytes(), "first record");
   MappedFile moved = std::move(mapped);
   EXPECT_EQ(moved.bytes(), "first record");
-  EXPECT_TRUE(mapped.bytes().empty());
   ASSERT_TRUE(moved.open((t.dir / "record").string()));
   EXPECT_EQ(moved.bytes(), "second, longer record");
 
