@@ -268,11 +268,12 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   // (unchanged_since). A first build writes it at the end, when the pages'
   // memory is gone (its record is the largest, and not kept in memory).
   std::future<void> entry_record;
-  auto write_entry_record = [&] {
-    std::vector<InputRecord> read = carry_over(recording->records(), previous, *disk);
+  auto write_entry_record = [&](const std::vector<InputRecord>& read) {
     write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
   };
-  if (record && entries->reused()) entry_record = std::async(std::launch::async, write_entry_record);
+  if (record && entries->reused()) {
+    entry_record = std::async(std::launch::async, [&] { write_entry_record(carry_over(recording->records(), previous, *disk)); });
+  }
   RenderOptions render;
   render.threads = options.threads;
   render.search = !pagefind.empty();
@@ -318,7 +319,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     auto pages = std::async(std::launch::async, [&] { save_page_log(staging->state_path(), log); });
     std::vector<InputRecord> read = recording->records();
     if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
-    if (!entries->reused()) entry_record = std::async(std::launch::async, write_entry_record);
+    if (!entries->reused()) entry_record = std::async(std::launch::async, [&] { write_entry_record(read); });
     save_inputs(staging->state_path(), key + feed, tree, read, diags);
     if (entry_record.valid()) entry_record.get();
     pages.get();
