@@ -133,25 +133,25 @@ uint64_t entries_digest(const std::vector<const Entry*>& list) {
   return hash_array(ids);
 }
 
-// The digests noted, each with its key made in one buffer, then interned
-// into the table together (KeyTable::intern_all): a million keys a build.
+// The digests noted, their keys recorded as a page records what it reads
+// (index/deps.h), then interned into the table together: a million keys a
+// build.
 class DigestSink {
  public:
   explicit DigestSink(KeyTable& keys) : keys_(keys) {}
+  // "kind:id", or "kind" alone when `id` is empty.
   void operator()(std::string_view kind, std::string_view id, uint64_t digest) {
-    text_.append(kind).append(id);
-    noted(digest);
+    names_.add(kind, id);
+    digests_.push_back(digest);
   }
-  void operator()(std::string_view kind, const Entry& e, uint64_t digest) {
-    text_.append(kind).append(e.portfolio).append(1, '/').append(e.slug);
-    noted(digest);
+  // "kind:a/b".
+  void operator()(std::string_view kind, std::string_view a, std::string_view b, uint64_t digest) {
+    names_.add(kind, a, b);
+    digests_.push_back(digest);
   }
   KeyTable& keys() { return keys_; }
   std::vector<std::pair<uint32_t, uint64_t>> take() {
-    std::vector<std::string_view> names;
-    names.reserve(ends_.size());
-    for (size_t i = 0, start = 0; i < ends_.size(); start = ends_[i++]) names.emplace_back(text_.data() + start, ends_[i] - start);
-    std::vector<uint32_t> ids = keys_.intern_all(names);
+    std::vector<uint32_t> ids = keys_.intern_all(names_);
     std::vector<std::pair<uint32_t, uint64_t>> out;
     out.reserve(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) out.emplace_back(ids[i], digests_[i]);
@@ -159,13 +159,8 @@ class DigestSink {
   }
 
  private:
-  void noted(uint64_t digest) {
-    ends_.push_back(text_.size());
-    digests_.push_back(digest);
-  }
   KeyTable& keys_;
-  std::string text_;  // the keys, end to end
-  std::vector<size_t> ends_;
+  DepRecorder names_;  // in the order noted, not finished
   std::vector<uint64_t> digests_;
 };
 
@@ -196,19 +191,19 @@ void digest_lists(const Index& index, SiteDigests& digests, DigestSink& out) {
     evidence.reserve(list.size());
     // An equivalent's identity differs from a direct one's (golden ratio bits).
     for (const Evidence& ev : list) evidence.push_back(entry_identity(*ev.entry) ^ (ev.equivalent ? 0x9e3779b97f4a7c15ull : 0));
-    sink("evidence:", ref, hash_array(evidence));
-    sink("equivalents:", ref, Digest().add(index.equivalents(ref)).value());
+    sink("evidence", ref, hash_array(evidence));
+    sink("equivalents", ref, Digest().add(index.equivalents(ref)).value());
   });
   for (const Module& m : site.modules) {
-    for (const Task& t : m.tasks) out("task:", m.id + "/" + t.id, entries_digest(index.entries_for_task(m.id, t.id)));
+    for (const Task& t : m.tasks) out("task", m.id, t.id, entries_digest(index.entries_for_task(m.id, t.id)));
     Digest sessions;
     for (const Session* s : index.sessions_of(m.id)) sessions.add(s->id);
-    out("sessions-of:", m.id, sessions.value());
+    out("sessions-of", m.id, sessions.value());
   }
   Digest portfolios;
   for (const Portfolio& p : site.portfolios) {
     portfolios.add(p.slug);
-    out("entries-of:", p.slug, entries_digest(index.entries_of(p.slug)));
+    out("entries-of", p.slug, entries_digest(index.entries_of(p.slug)));
   }
   out("portfolios", "", portfolios.value());
 }
@@ -220,18 +215,18 @@ SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& bo
   SiteDigests digests;
   digest_each(site.portfolios.size(), keys, digests, [&](DigestSink& sink, size_t i) {
     const Portfolio& p = site.portfolios[i];
-    sink("portfolio:", p.slug, portfolio_digest(p));
+    sink("portfolio", p.slug, portfolio_digest(p));
     std::string key;
     for (const Entry& e : p.entries) {
-      sink("entry:", e, entry_digest(site, e, key));
-      sink("body:", e, e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
+      sink("entry", e.portfolio, e.slug, entry_digest(site, e, key));
+      sink("body", e.portfolio, e.slug, e.body_on_disk && body_on_disk ? body_on_disk(e) : hash_content(e.body.text).low);
     }
   });
   DigestSink out(keys);
   Digest structure, competency_modules, sessions;
   structure.add(static_cast<int>(site.audience));
   for (const Module& m : site.modules) {
-    out("module:", m.id, module_digest(m));
+    out("module", m.id, module_digest(m));
     competency_modules.add(m.id).add(m.competencies);
     structure.add(m.id);
   }
@@ -240,16 +235,16 @@ SiteDigests digest_site(const Index& index, KeyTable& keys, const BodyDigest& bo
   out("totals", "", Digest().add(totals.ects).add(totals.periods).add(totals.self_study_hours).value());
   for (const Session& s : site.sessions) {
     uint64_t d = session_digest(s);
-    out("session:", s.id, d);
+    out("session", s.id, d);
     sessions.add(static_cast<uintmax_t>(d));
   }
   out("sessions", "", sessions.value());
   for (const Framework& f : site.frameworks) {
-    out("framework:", f.id, framework_digest(f));
+    out("framework", f.id, framework_digest(f));
     structure.add(f.id);
   }
   for (const Page& p : site.pages) {
-    out("page:", p.id, page_digest(p));
+    out("page", p.id, page_digest(p));
     structure.add(p.id);
   }
   out("structure", "", structure.value());

@@ -143,22 +143,24 @@ class KeyTable {
     }
     return id;
   }
-  // intern() of each key, under one lock when all are known already (a
-  // rebuild's digests: a million keys, nearly all in the previous table).
-  std::vector<uint32_t> intern_all(const std::vector<std::string_view>& keys) {
-    std::vector<uint32_t> ids(keys.size());
+  // intern() of each key `keys` holds, in order, under one lock when all
+  // are known already (a rebuild's digests: a million keys, nearly all in
+  // the previous table), with the hashes recorded beside them.
+  std::vector<uint32_t> intern_all(const DepRecorder& keys) {
+    std::vector<uint32_t> ids(keys.keys.size());
     std::vector<size_t> missing;
     {
       std::shared_lock read(mutex_);
-      for (size_t i = 0; i < keys.size(); ++i) {
-        if (auto id = find_locked(keys[i], hash_of(keys[i]))) {
+      for (size_t i = 0; i < ids.size(); ++i) {
+        const DepRecorder::Key& k = keys.keys[i];
+        if (auto id = find_locked(keys.name(k), k.hash)) {
           ids[i] = *id;
         } else {
           missing.push_back(i);
         }
       }
     }
-    for (size_t i : missing) ids[i] = intern(keys[i]);
+    for (size_t i : missing) ids[i] = intern(keys.name(keys.keys[i]), keys.keys[i].hash);
     return ids;
   }
   std::optional<uint32_t> find(std::string_view key) const {

@@ -104,8 +104,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
         if (options.keys) {
           DepRecorder done = std::move(recorders[i]);
           done.finish();
-          read[i].reserve(done.keys.size());
-          for (const DepRecorder::Key& key : done.keys) read[i].push_back(options.keys->table->intern(done.name(key), key.hash));
+          read[i] = options.keys->table->intern_all(done);
           std::sort(read[i].begin(), read[i].end());
         }
       });
