@@ -198,7 +198,7 @@ FileResult DiskFileSystem::read(const std::string& path, std::string* contents, 
 }
 
 FileResult DiskFileSystem::read_stamped(const std::string& path, std::string* contents, uint64_t max_bytes,
-                                        struct stat* st) const {
+                                        struct stat* st, struct stat* after) const {
   *st = {};
   int fd = -1;
   // O_NONBLOCK: a fifo planted in the sources must not hang the build.
@@ -221,6 +221,7 @@ FileResult DiskFileSystem::read_stamped(const std::string& path, std::string* co
     return {FileStatus::TooLarge, path};
   }
   FileStatus status = read_whole(fd, static_cast<size_t>(st->st_size), max_bytes, contents);
+  if (after && fstat(fd, after) != 0) *after = {};
   ::close(fd);
   if (status != FileStatus::Ok) return {status, path};
   return {};

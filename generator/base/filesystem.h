@@ -143,8 +143,10 @@ class DiskFileSystem : public FileSystem {
   FileResult read(const std::string& path, std::string* contents, uint64_t max_bytes = kNoSizeLimit) const override;
   // read(), and `st` as fstat() gave it for the file that was read (zeroed
   // when nothing was opened): the stamp of exactly those bytes, without
-  // looking the path up a second time.
-  FileResult read_stamped(const std::string& path, std::string* contents, uint64_t max_bytes, struct stat* st) const;
+  // looking the path up a second time. `after`, if given, is fstat() once
+  // the bytes are read (whether the file was written meanwhile).
+  FileResult read_stamped(const std::string& path, std::string* contents, uint64_t max_bytes, struct stat* st,
+                          struct stat* after = nullptr) const;
   FileResult list(const std::string& path, std::vector<FolderEntry>* entries) const override;
   FileResult stat(const std::string& path, FileInfo* info) const override;
 

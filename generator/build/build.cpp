@@ -192,7 +192,10 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   std::string feed = has_previous ? " feed " + hex_of(hash_content(previous_ics)) : "";
   // A site restored from a CI cache: its manifests are named after its old inodes.
   if (cache) adopt_restored_trees(options.out);
-  PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk) : PreviousBuild{};
+  // After a fresh checkout, git's index says which sources hold the bytes the last build read.
+  auto git = record ? std::make_shared<const GitIndex>(GitIndex::of_checkout(*disk)) : nullptr;
+  if (git) clock.lap(("git index read (" + std::to_string(git->size()) + " files)").c_str());
+  PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk, git.get()) : PreviousBuild{};
   if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors()) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     if (options.stage) stage_unchanged(options.out);  // the live site is this build already
@@ -200,7 +203,9 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     result.ok = result.up_to_date = true;
     return result;
   }
-  clock.lap(("previous inputs looked at (" + std::to_string(previous.read_again) + " files read again)").c_str());
+  clock.lap(("previous inputs looked at (" + std::to_string(previous.read_again) + " files read again, " +
+             std::to_string(previous.vouched) + " vouched for by git)")
+                .c_str());
   // While the site loads, another thread opens the idle copy and reads the
   // previous build's page log: neither depends on the sources.
   Reuse reuse;
@@ -215,7 +220,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     e.previous_log = cache && e.staging && read_previous_log(previous, options, reuse);
     return e;
   });
-  auto recording = std::make_shared<RecordingFileSystem>(disk);
+  auto recording = std::make_shared<RecordingFileSystem>(disk, git);
   // Entries whose file did not change since the last build are not read.
   std::string entries_key = key + " " + options.source;
   std::unique_ptr<EntryCache> entries = record && previous.usable

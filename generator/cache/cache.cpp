@@ -27,7 +27,7 @@ namespace {
 // Then the lines "key ...", "out ...", the warnings as JSON, the records in
 // binary (base/binary_record.h) and the seal, XXH3-64 of everything before
 // it: a damaged record is no record.
-constexpr std::string_view kInputsHeader = "cartable-inputs 3\n";
+constexpr std::string_view kInputsHeader = "cartable-inputs 4\n";
 
 std::string hex(ContentHash h) {
   char buf[40];
@@ -115,16 +115,15 @@ class FolderStamper {
   FolderStamper(const FolderStamper&) = delete;
   FolderStamper& operator=(const FolderStamper&) = delete;
   ~FolderStamper() { close(); }
-  void stamp(const std::string& path, InputRecord& rec) {
-    struct stat st {};
+  // `st`: the lstat it was made from, all zeros if none.
+  void stamp(const std::string& path, InputRecord& rec, struct stat& st) {
+    st = {};
     if (look(path, st)) stamp_from(st, rec);
   }
   void stamp_folder(const std::string& path, InputRecord& rec) {
     struct stat st {};
     if (look(path, st)) folder_stamp_from(st, rec);
   }
-
- private:
   bool look(const std::string& path, struct stat& st) {
     size_t slash = path.rfind('/');
     std::string_view folder = slash == std::string::npos ? std::string_view() : std::string_view(path).substr(0, slash);
@@ -141,6 +140,8 @@ class FolderStamper {
     // An empty name (the source folder itself) finds nothing: listed again.
     return fd_ >= 0 && ::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
   }
+
+ private:
   void close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -149,6 +150,21 @@ class FolderStamper {
   bool opened_ = false;
   int fd_ = -1;
 };
+
+// The same file, unchanged, as far as lstat can tell.
+bool same_stat(const struct stat& a, const struct stat& b) {
+  return a.st_ino == b.st_ino && a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec && a.st_ctim.tv_sec == b.st_ctim.tv_sec &&
+         a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+// The blob git's index vouches for, given the file's stat before and after
+// its bytes were read: clean then, and not written meanwhile.
+GitBlobId vouched_blob(const GitIndex* git, const std::string& path, const struct stat& before,
+                       const struct stat& after) {
+  const GitBlobId* blob = git && !git->empty() ? git->clean_blob(path, before) : nullptr;
+  return blob && same_stat(before, after) ? *blob : GitBlobId{};
+}
 
 // A file by its bytes: Pagefind and the time zone database are installed
 // again in each CI run (new inode, new mtime) but rarely change.
@@ -223,10 +239,11 @@ FileResult RecordingFileSystem::read(const std::string& path, std::string* conte
   rec.max_bytes = max_bytes;
   // The stamp comes from the descriptor the bytes were read from, before
   // reading them: a change while reading shows next time.
-  struct stat st;
-  FileResult r = disk_->read_stamped(path, contents, max_bytes, &st);
+  struct stat st, after {};
+  FileResult r = disk_->read_stamped(path, contents, max_bytes, &st, git_ ? &after : nullptr);
   if (st.st_ino != 0) stamp_from(st, rec);
   rec.hash = outcome_hash(r, r ? std::string_view(*contents) : std::string_view());
+  if (r && rec.mtime_ns != 0) rec.blob = vouched_blob(git_.get(), path, st, after);
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(rec));
   return r;
@@ -295,23 +312,38 @@ std::string build_key(const std::string& audience, bool search, const std::strin
 // file read again with the same bytes, or a folder listed again with the
 // same names, gets the stamp it has now, taken before reading: kept by
 // carry_over, it spares the next build the reading. After a fresh checkout
-// (new inodes and times, as in every CI run) each source is read once, not
-// in every build that follows in that checkout.
-static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, FolderStamper& stamper, size_t& read_again) {
+// (new inodes and times, as in every CI run) git's index vouches for most
+// files, and any other source is read once, not in every build that follows
+// in that checkout.
+static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, const GitIndex* git, FolderStamper& stamper,
+                           PreviousBuild& counts) {
   if (rec.kind == 'F') {
     InputRecord now;
-    stamper.stamp(rec.path, now);
+    struct stat st;
+    stamper.stamp(rec.path, now, st);
     if (rec.mtime_ns != 0 && now.mtime_ns == rec.mtime_ns && now.size == rec.size && now.inode == rec.inode) return true;
-    ++read_again;
+    auto adopt_stamp = [&] {
+      rec.size = now.size;
+      rec.mtime_ns = now.mtime_ns;  // 0 (never trusted) when changed in the last second
+      rec.inode = now.inode;
+    };
+    const GitBlobId* blob = git && rec.blob != GitBlobId{} && now.mtime_ns != 0 ? git->clean_blob(rec.path, st) : nullptr;
+    if (blob && *blob == rec.blob) {
+      adopt_stamp();
+      ++counts.vouched;
+      return true;
+    }
+    ++counts.read_again;
     std::string bytes;
     FileResult r = disk.read(rec.path, &bytes, rec.max_bytes);
     if (outcome_hash(r, r ? std::string_view(bytes) : std::string_view()) != rec.hash) return false;
     // The stamp is trusted only if the bytes read are the file's at that
     // stamp: a file that changed meanwhile shows a later time next build.
     if (r && now.size == bytes.size()) {
-      rec.size = now.size;
-      rec.mtime_ns = now.mtime_ns;  // 0 (never trusted) when changed in the last second
-      rec.inode = now.inode;
+      adopt_stamp();
+      struct stat after {};
+      stamper.look(rec.path, after);
+      rec.blob = now.mtime_ns != 0 ? vouched_blob(git, rec.path, st, after) : GitBlobId{};
     }
     return true;
   }
@@ -334,7 +366,8 @@ static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, FolderS
   return stat_hash(r, r ? info : FileInfo{}) == rec.hash;
 }
 
-PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk) {
+PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk,
+                            const GitIndex* git) {
   PreviousBuild previous;
   MappedFile file;
   if (!file.open(state_folder_of(out_dir) + "/inputs")) return previous;
@@ -370,6 +403,9 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
       rec.size = r.u64();
       rec.mtime_ns = r.u64();
       rec.inode = r.u64();
+      std::string_view blob = r.varint_text();
+      if (blob.size() == rec.blob.size()) std::memcpy(rec.blob.data(), blob.data(), blob.size());
+      else if (!blob.empty()) return previous;
     } else if (rec.kind == 'D') {
       rec.inode = r.u64();
       rec.mtime_ns = r.u64();
@@ -403,16 +439,17 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   std::atomic<size_t> next{0};
   auto check = [&] {
     FolderStamper stamper(disk.root());
-    size_t read_again = 0;
+    PreviousBuild counts;
     for (size_t i; (i = next.fetch_add(256)) < records.size();) {
       for (size_t j = i; j < std::min(i + 256, records.size()); ++j) {
-        if (still_the_same(records[j], disk, stamper, read_again)) continue;
+        if (still_the_same(records[j], disk, git, stamper, counts)) continue;
         std::lock_guard lock(mutex);
         previous.changed.push_back(records[j].path);
       }
     }
     std::lock_guard lock(mutex);
-    previous.read_again += read_again;
+    previous.read_again += counts.read_again;
+    previous.vouched += counts.vouched;
   };
   std::vector<std::thread> threads;
   unsigned n = std::max(1u, std::thread::hardware_concurrency());
@@ -475,14 +512,6 @@ const InputRecord* find_record(const std::vector<InputRecord>& records, char kin
   return it != records.end() && it->kind == kind && it->path == path ? &*it : nullptr;
 }
 
-bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags) {
-  PreviousBuild previous = replay_inputs(out_dir, key, disk);
-  if (!previous.usable || !previous.changed.empty()) return false;
-  // Unchanged: the diagnostics are those of the build that published it.
-  for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
-  return true;
-}
-
 void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
                  const std::vector<InputRecord>& records, const Diagnostics& diags) {
   std::string path = state_dir + "/inputs";
@@ -498,7 +527,7 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
   }
   std::string text = std::string(kInputsHeader) + "key " + key + "\nout " + tree_id + "\n" + warnings.dump() + "\n";
   size_t size = text.size() + 8;
-  for (const InputRecord& r : records) size += 56 + r.path.size();
+  for (const InputRecord& r : records) size += 78 + r.path.size();
   text.reserve(size);
   BinaryWriter w(text);
   w.u64(records.size());
@@ -509,6 +538,8 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
     w.u64(r.hash.low);
     if (r.kind == 'F') {
       for (uint64_t v : {r.max_bytes, r.size, r.mtime_ns, r.inode}) w.u64(v);
+      bool vouched = r.blob != GitBlobId{};
+      w.varint_text(vouched ? std::string_view(reinterpret_cast<const char*>(r.blob.data()), r.blob.size()) : "");
     } else if (r.kind == 'D') {
       for (uint64_t v : {r.inode, r.mtime_ns, r.ctime_ns}) w.u64(v);
     }

@@ -19,7 +19,9 @@
 // same names: creating, removing or renaming anything in it sets both times,
 // and ctime cannot be set back from user space (a folder changed within a
 // second of being listed is always listed again); any other is listed again,
-// so a new entry or portfolio is seen. When nothing
+// so a new entry or portfolio is seen. After a fresh checkout (each CI run)
+// every stamp is new: a file that git's index vouches for (git_index.h), as
+// holding the blob the last build read, is not read either. When nothing
 // differs and the output is still the tree that build published, the build
 // is skipped and its warnings are shown again. `--no-cache` never skips.
 #pragma once
@@ -31,6 +33,7 @@
 
 #include "base/diagnostics.h"
 #include "base/filesystem.h"
+#include "cache/git_index.h"
 #include "output/output.h"
 
 namespace cartable {
@@ -44,11 +47,16 @@ struct InputRecord {
   // D: the folder's inode, mtime and ctime, taken before listing; mtime 0
   // means "list again".
   uint64_t size = 0, mtime_ns = 0, inode = 0, ctime_ns = 0;
+  // F: the git blob of the bytes read, when git's index vouched for them
+  // (its stat data was the file's before and after reading); zeros if not.
+  GitBlobId blob{};
 };
 
 class RecordingFileSystem : public FileSystem {
  public:
-  explicit RecordingFileSystem(std::shared_ptr<const DiskFileSystem> disk) : disk_(std::move(disk)) {}
+  // `git`, if any, names the blobs of the files it vouches for.
+  explicit RecordingFileSystem(std::shared_ptr<const DiskFileSystem> disk, std::shared_ptr<const GitIndex> git = nullptr)
+      : disk_(std::move(disk)), git_(std::move(git)) {}
   FileResult read(const std::string& path, std::string* contents, uint64_t max_bytes = kNoSizeLimit) const override;
   FileResult list(const std::string& path, std::vector<FolderEntry>* entries) const override;
   FileResult stat(const std::string& path, FileInfo* info) const override;
@@ -57,6 +65,7 @@ class RecordingFileSystem : public FileSystem {
 
  private:
   std::shared_ptr<const DiskFileSystem> disk_;
+  std::shared_ptr<const GitIndex> git_;
   mutable std::mutex mutex_;
   mutable std::vector<InputRecord> records_;
 };
@@ -72,8 +81,11 @@ struct PreviousBuild {
   std::vector<InputRecord> records;  // what it read, sorted by kind then path
   std::string feed;                  // what followed its key: the hash of `--previous-ics` (build.cpp)
   size_t read_again = 0;             // files whose stamp had changed, read to compare their bytes
+  size_t vouched = 0;                // files whose stamp had changed, known unchanged from git's index
 };
-PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk);
+// `git` (may be null or empty): the index of the checkout, if it has one.
+PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk,
+                            const GitIndex* git = nullptr);
 
 // The record of file `path` in `records` (sorted by kind, then path, as
 // PreviousBuild's and records() are), or null. Any thread.
@@ -88,11 +100,6 @@ const InputRecord* find_record(const std::vector<InputRecord>& records, char kin
 // (their folder's listing says so): kept, they would read as changed forever.
 std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const PreviousBuild& previous,
                                    const DiskFileSystem& disk);
-
-// The record of the last build into `out_dir`: true when it has the same
-// `key`, the output folder is the tree it published and every input reads
-// as it did. Its warnings are then added to `diags`.
-bool inputs_unchanged(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk, Diagnostics& diags);
 
 // Saves the record beside the output (`state_dir`) once the tree named by
 // `tree_id` (published_fingerprint, output.h) is published.
