@@ -1,5 +1,9 @@
 #include "base/text.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cctype>
@@ -198,8 +202,35 @@ std::string today() {
   return buf;
 }
 
+namespace {
+
+// How many bytes from `s` on hold no control character, a block at a time:
+// most of a text, including its tabs and line breaks, is passed over
+// without looking at each byte. A block with a candidate (a control
+// character, DEL or 0xC2, which may start a C1 control) stops it.
+size_t clean_prefix(std::string_view s) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                cr = _mm_set1_epi8('\r'), del = _mm_set1_epi8(0x7F), c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, space), space);  // bytes up to 0x1F
+    __m128i allowed = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr));
+    __m128i bad = _mm_or_si128(_mm_andnot_si128(allowed, control),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, c2)));
+    if (_mm_movemask_epi8(bad) != 0) break;
+  }
+#endif
+  return i;
+}
+
+}  // namespace
+
 size_t find_control_character(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
+    i += clean_prefix(s.substr(i));
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&

@@ -64,3 +64,28 @@ TEST(Text, TodayFollowsSourceDateEpoch) {
   EXPECT_EQ(today(), "2027-01-15");
   unsetenv("SOURCE_DATE_EPOCH");
 }
+
+// Texts are passed over a word at a time: a control character is found
+// wherever it falls, against a byte-by-byte reading of the rule.
+TEST(Text, FindsAControlCharacterAtAnyPlace) {
+  auto byte_by_byte = [](std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || c1) return i;
+    }
+    return std::string_view::npos;
+  };
+  const std::string clean = "Une trace réflexive, écrite\tà la main ~ {x}\r\nFin.";
+  EXPECT_EQ(find_control_character(clean), std::string_view::npos);
+  for (const std::string& bad : {std::string(1, '\0'), std::string("\x01"), std::string("\x1F"), std::string("\x7F"),
+                                std::string("\xC2\x85"), std::string("\xC2\x9F")}) {
+    for (size_t at = 0; at <= clean.size(); ++at) {
+      std::string text = clean.substr(0, at) + bad + clean.substr(at);
+      ASSERT_EQ(find_control_character(text), byte_by_byte(text)) << at;
+      ASSERT_NE(find_control_character(text), std::string_view::npos) << at;
+    }
+  }
+  EXPECT_EQ(find_control_character("\xC2\xA0 espace insécable"), std::string_view::npos);  // U+00A0 is text
+}

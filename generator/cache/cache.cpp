@@ -57,11 +57,7 @@ Text text_from_json(const nlohmann::json& j) {
 // the caller's), built in place for listings (25,000 folders per build).
 std::string outcome_prefix(const FileResult& r) { return std::to_string(static_cast<int>(r.status)) + "\n" + r.at + "\n"; }
 
-ContentHash outcome_hash(const FileResult& r, std::string_view bytes) {
-  std::string text = outcome_prefix(r);
-  text.append(bytes.data(), bytes.size());
-  return hash_content(text);
-}
+ContentHash outcome_hash(const FileResult& r, std::string_view bytes) { return hash_content(outcome_prefix(r), bytes); }
 
 ContentHash listing_hash(const FileResult& r, const std::vector<FolderEntry>& entries) {
   std::string text = outcome_prefix(r);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
 #include <xxhash.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -81,6 +82,16 @@ void DirectoryWriter::remove(const std::string& path) {
 
 ContentHash hash_content(std::string_view bytes) {
   XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  return {static_cast<unsigned long long>(h.low64), static_cast<unsigned long long>(h.high64)};
+}
+
+ContentHash hash_content(std::string_view prefix, std::string_view bytes) {
+  // XXH3's streaming form gives the one-shot hash of the whole text.
+  XXH3_state_t state;
+  XXH3_128bits_reset(&state);
+  XXH3_128bits_update(&state, prefix.data(), prefix.size());
+  XXH3_128bits_update(&state, bytes.data(), bytes.size());
+  XXH128_hash_t h = XXH3_128bits_digest(&state);
   return {static_cast<unsigned long long>(h.low64), static_cast<unsigned long long>(h.high64)};
 }
 

@@ -76,6 +76,8 @@ struct ContentHash {
   bool operator!=(const ContentHash& o) const { return !(*this == o); }
 };
 ContentHash hash_content(std::string_view bytes);
+// The hash of `prefix` then `bytes`, as one text, without joining them.
+ContentHash hash_content(std::string_view prefix, std::string_view bytes);
 
 // A file of a published tree, as its manifest has it: the hash of its bytes,
 // and the size and modification time it had once written, by which a tree
