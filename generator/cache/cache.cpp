@@ -236,10 +236,11 @@ FileResult RecordingFileSystem::read(const std::string& path, std::string* conte
   // The stamp comes from the descriptor the bytes were read from, before
   // reading them: a change while reading shows next time.
   struct stat st, after {};
-  FileResult r = disk_->read_stamped(path, contents, max_bytes, &st, git_ ? &after : nullptr);
+  bool git = git_ && !git_->empty();
+  FileResult r = disk_->read_stamped(path, contents, max_bytes, &st, git ? &after : nullptr);
   if (st.st_ino != 0) stamp_from(st, rec);
   rec.hash = outcome_hash(r, r ? std::string_view(*contents) : std::string_view());
-  if (r && rec.mtime_ns != 0) rec.blob = vouched_blob(git_.get(), path, st, after);
+  if (r && git && rec.mtime_ns != 0) rec.blob = vouched_blob(git_.get(), path, st, after);
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(rec));
   return r;
