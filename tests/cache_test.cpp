@@ -388,7 +388,21 @@ TEST_F(Cache, AFreshGitCheckoutIsNotReadAgain) {
   EXPECT_EQ(pages_rendered(ci.err), 2) << ci.err;
   EXPECT_EQ(looked_at(ci.err, "files read again"), 1) << ci.err;  // the one the push changed
   EXPECT_GT(looked_at(ci.err, "vouched for by git"), 50) << ci.err;
+  EXPECT_NE(ci.err.find("git index read"), std::string::npos) << ci.err;
   RunResult full = run_cartable(dir / "run2", "build --no-search --no-cache --out " + (dir / "full").string());
   ASSERT_EQ(full.status, 0) << full.err;
   EXPECT_EQ(snapshot(dir / "run2/public"), snapshot(dir / "full"));
+  // The next build in that checkout: git's index, unchanged since the last
+  // build, could vouch for nothing new and is not read. A commit rewrites it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  replace_in_file(dir / "run2/portfolios/camille-rochat/prevention.md", "théâtre forum", "théâtre-forum");
+  ::setenv("CARTABLE_TRACE", "1", 1);
+  RunResult next = run_cartable(dir / "run2", "build --no-search");
+  ASSERT_EQ(git(dir / "run2", "commit -qam three"), 0);
+  RunResult after_commit = run_cartable(dir / "run2", "build --no-search");
+  ::unsetenv("CARTABLE_TRACE");
+  ASSERT_EQ(next.status, 0) << next.err;
+  EXPECT_EQ(pages_rendered(next.err), 2) << next.err;
+  EXPECT_EQ(next.err.find("git index read"), std::string::npos) << next.err;
+  EXPECT_NE(after_commit.err.find("git index read"), std::string::npos) << after_commit.err;
 }

@@ -192,10 +192,21 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   std::string feed = has_previous ? " feed " + hex_of(hash_content(previous_ics)) : "";
   // A site restored from a CI cache: its manifests are named after its old inodes.
   if (cache) adopt_restored_trees(options.out);
-  // After a fresh checkout, git's index says which sources hold the bytes the last build read.
-  auto git = record ? std::make_shared<const GitIndex>(GitIndex::of_checkout(*disk)) : nullptr;
-  if (git) clock.lap(("git index read (" + std::to_string(git->size()) + " files)").c_str());
-  PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk, git.get()) : PreviousBuild{};
+  // After a fresh checkout, git's index says which sources hold the bytes
+  // the last build read. An index unchanged since then could say nothing
+  // new (git_index.h): not read.
+  std::string git_stamp = record ? GitIndex::stamp_of(*disk) : std::string();
+  std::shared_ptr<const GitIndex> git;
+  auto read_git_index = [&] {
+    git = std::make_shared<const GitIndex>(GitIndex::of_checkout(*disk));
+    clock.lap(("git index read (" + std::to_string(git->size()) + " files)").c_str());
+  };
+  auto git_for = [&](std::string_view recorded) -> const GitIndex* {
+    if (!git_stamp.empty() && recorded != git_stamp) read_git_index();
+    return git.get();
+  };
+  PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk, git_for) : PreviousBuild{};
+  if (!previous.usable && !git_stamp.empty()) read_git_index();  // every source is read: their blobs are named
   if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors()) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     if (options.stage) stage_unchanged(options.out);  // the live site is this build already
@@ -325,7 +336,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     std::vector<InputRecord> read = recording->records();
     if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
     if (!entries->reused()) entry_record = std::async(std::launch::async, [&] { write_entry_record(read); });
-    save_inputs(staging->state_path(), key + feed, tree, read, diags);
+    save_inputs(staging->state_path(), key + feed, tree, git_stamp, read, diags);
     if (entry_record.valid()) entry_record.get();
     pages.get();
     clock.lap("recorded: inputs, entries, pages");

@@ -366,7 +366,7 @@ static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, const G
 constexpr unsigned kLookers = 16;
 
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk,
-                            const GitIndex* git) {
+                            const GitIndexFor& git_for) {
   PreviousBuild previous;
   MappedFile file;
   if (!file.open(state_folder_of(out_dir) + "/inputs")) return previous;
@@ -386,8 +386,9 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   // The output must be the tree that build published, as it published it.
   std::string tree = published_fingerprint(out_dir);
   if (tree.empty() || r.line() != "out " + tree) return previous;
+  std::string_view git_line = r.line();  // "git <stamp of its checkout's index>"
   std::string_view warnings = r.line();
-  if (!r.ok() || !unseal(bytes, SealHash::Xxh3_64)) return previous;
+  if (!r.ok() || git_line.substr(0, 4) != "git " || !unseal(bytes, SealHash::Xxh3_64)) return previous;
   std::vector<InputRecord> records;
   uint64_t count = r.u64();
   records.reserve(std::min<uint64_t>(count, r.left() / 24));  // no larger than the bytes left could hold
@@ -433,6 +434,7 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
     if (w.contains("hint_text")) d.hint_text = text_from_json(w["hint_text"]);
     previous.warnings.push_back(std::move(d));
   }
+  const GitIndex* git = git_for ? git_for(git_line.substr(4)) : nullptr;
   // At 500,000 entries this is half a million system calls: spread over the cores.
   std::mutex mutex;
   std::atomic<size_t> next{0};
@@ -515,7 +517,7 @@ const InputRecord* find_record(const std::vector<InputRecord>& records, char kin
 }
 
 void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
-                 const std::vector<InputRecord>& records, const Diagnostics& diags) {
+                 const std::string& git_stamp, const std::vector<InputRecord>& records, const Diagnostics& diags) {
   std::string path = state_dir + "/inputs";
   ::unlink(path.c_str());  // no record is better than a stale one
   nlohmann::json warnings = nlohmann::json::array();
@@ -527,7 +529,8 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
     if (!d.hint_text.empty()) w["hint_text"] = text_json(d.hint_text);
     warnings.push_back(std::move(w));
   }
-  std::string text = std::string(kInputsHeader) + "key " + key + "\nout " + tree_id + "\n" + warnings.dump() + "\n";
+  std::string text = std::string(kInputsHeader) + "key " + key + "\nout " + tree_id + "\ngit " + git_stamp + "\n" +
+                     warnings.dump() + "\n";
   size_t size = text.size() + 8;
   for (const InputRecord& r : records) size += 78 + r.path.size();
   text.reserve(size);

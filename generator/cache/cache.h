@@ -26,6 +26,7 @@
 // is skipped and its warnings are shown again. `--no-cache` never skips.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -83,9 +84,11 @@ struct PreviousBuild {
   size_t read_again = 0;             // files whose stamp had changed, read to compare their bytes
   size_t vouched = 0;                // files whose stamp had changed, known unchanged from git's index
 };
-// `git` (may be null or empty): the index of the checkout, if it has one.
+// The index of the checkout (null or empty if none), given the stamp of the
+// index the last build saw (git_index_stamp): read only if it changed.
+using GitIndexFor = std::function<const GitIndex*(std::string_view recorded_stamp)>;
 PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk,
-                            const GitIndex* git = nullptr);
+                            const GitIndexFor& git_for = {});
 
 // The record of file `path` in `records` (sorted by kind, then path, as
 // PreviousBuild's and records() are), or null. Any thread.
@@ -102,9 +105,10 @@ std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const Prev
                                    const DiskFileSystem& disk);
 
 // Saves the record beside the output (`state_dir`) once the tree named by
-// `tree_id` (published_fingerprint, output.h) is published.
+// `tree_id` (published_fingerprint, output.h) is published; `git_stamp`:
+// git_index_stamp() when the build started.
 void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
-                 const std::vector<InputRecord>& records, const Diagnostics& diags);
+                 const std::string& git_stamp, const std::vector<InputRecord>& records, const Diagnostics& diags);
 
 // Replaces `path` with `text` through a temporary file and a rename. A
 // failure leaves the previous file: the cache only saves time, so a build

@@ -50,6 +50,16 @@ GitIndex GitIndex::of_checkout(const DiskFileSystem& disk) {
   return index;
 }
 
+std::string GitIndex::stamp_of(const DiskFileSystem& disk) {
+  std::string ignored;
+  struct stat st {};
+  // Read with no room for a byte: opened beneath the root, never through a link, and stamped.
+  FileResult r = disk.read_stamped(".git/index", &ignored, 0, &st);
+  if (st.st_ino == 0 || (!r && r.status != FileStatus::TooLarge)) return {};
+  auto ns = [](const struct timespec& t) { return std::to_string(t.tv_sec) + "." + std::to_string(t.tv_nsec); };
+  return std::to_string(st.st_size) + " " + ns(st.st_mtim) + " " + ns(st.st_ctim) + " " + std::to_string(st.st_ino);
+}
+
 bool GitIndex::parse(std::string_view bytes, const struct timespec& written) {
   paths_.clear();
   entries_.clear();

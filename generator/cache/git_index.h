@@ -37,6 +37,11 @@ class GitIndex {
   // The index of the checkout rooted at `disk`'s root; empty when there is
   // none or it cannot be used.
   static GitIndex of_checkout(const DiskFileSystem& disk);
+  // Its file's size, times and inode, "" when there is none. Unchanged since
+  // a build, it was written before that build looked at the sources: any
+  // file whose stat is still what it records had that stat then, so the
+  // files' own stamps already say all it could (ctime cannot go back).
+  static std::string stamp_of(const DiskFileSystem& disk);
   // Parses an index file's bytes; `written` is the file's mtime (for the
   // racy check). False, and empty, when the bytes are no index it can use.
   bool parse(std::string_view bytes, const struct timespec& written);
