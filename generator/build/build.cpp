@@ -191,7 +191,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   bool has_previous = !options.previous_ics.empty() && read_file(options.previous_ics, previous_ics, diags);
   std::string feed = has_previous ? " feed " + hex_of(hash_content(previous_ics)) : "";
   // A site restored from a CI cache: its manifests are named after its old inodes.
-  if (cache) adopt_restored_trees(options.out);
+  if (cache) adopt_restored_tree(options.out, RestoredTree::Live);
   // After a fresh checkout, git's index says which sources hold the bytes
   // the last build read. An index unchanged since then could say nothing
   // new (git_index.h): not read.
@@ -223,6 +223,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   std::future<EarlyOutput> early = std::async(std::launch::async, [&] {
     EarlyOutput e;
     if (!options.write) return e;
+    if (cache) adopt_restored_tree(options.out, RestoredTree::Idle);
     StagingDir::Options output_options;
     output_options.trust_manifest = options.cache;
     Diagnostics reported;

@@ -191,11 +191,16 @@ bool tree_matches(const std::string& tree, const OutputFiles& files) {
 }  // namespace
 
 int adopt_restored_trees(const std::string& out_dir) {
+  return adopt_restored_tree(out_dir, RestoredTree::Live) + adopt_restored_tree(out_dir, RestoredTree::Idle);
+}
+
+int adopt_restored_tree(const std::string& out_dir, RestoredTree which) {
   std::string state = state_folder_of(out_dir);
   int lock = ::open((state + "/lock").c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
   if (lock < 0) return 0;
   int adopted = 0;
   if (::flock(lock, LOCK_EX | LOCK_NB) == 0) {  // else another build is at work: it does not need this
+    // Both trees' identities: a manifest named after either is no orphan.
     std::vector<std::string> trees = {resolved_output(out_dir), state + "/idle"}, ids, orphans;
     for (const std::string& tree : trees) ids.push_back(tree_identity(tree));
     std::error_code ec;
@@ -206,13 +211,12 @@ int adopt_restored_trees(const std::string& out_dir) {
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) orphans.push_back(name);
     }
     std::sort(orphans.begin(), orphans.end());  // the same choice every time
-    for (size_t t = 0; t < trees.size() && !orphans.empty(); ++t) {
-      if (ids[t].empty() || ::access((state + "/manifest-" + ids[t]).c_str(), F_OK) == 0) continue;
-      for (auto it = orphans.begin(); it != orphans.end(); ++it) {
+    size_t t = which == RestoredTree::Live ? 0 : 1;
+    if (!ids[t].empty() && ::access((state + "/manifest-" + ids[t]).c_str(), F_OK) != 0) {
+      for (const std::string& orphan : orphans) {
         OutputFiles files;
-        if (!load_manifest(state + "/" + *it, files) || !tree_matches(trees[t], files)) continue;
-        if (::rename((state + "/" + *it).c_str(), (state + "/manifest-" + ids[t]).c_str()) == 0) ++adopted;
-        orphans.erase(it);
+        if (!load_manifest(state + "/" + orphan, files) || !tree_matches(trees[t], files)) continue;
+        if (::rename((state + "/" + orphan).c_str(), (state + "/manifest-" + ids[t]).c_str()) == 0) ++adopted;
         break;
       }
     }

@@ -113,6 +113,11 @@ std::string published_fingerprint(const std::string& out_dir);
 // site in place instead of comparing every byte. Nothing else changes.
 // Returns how many trees were recognised.
 int adopt_restored_trees(const std::string& out_dir);
+// The same for one of the two: a build needs the live one's manifest to
+// replay its record, the idle copy's only once it opens it, so the second
+// is checked on another thread while the sources load.
+enum class RestoredTree { Live, Idle };
+int adopt_restored_tree(const std::string& out_dir, RestoredTree which);
 
 // Two audiences published together (the deploy hook): `build --stage` leaves
 // each one's idle copy complete, with its manifest and a `staged` mark in its
