@@ -260,6 +260,11 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   clock.lap("indexed");
   Theme theme = load_site_theme(site, diags);
   TemplateSet validate(theme, &diags);
+  // The entries' texts are read again at render: their blobs are named.
+  recording->narrow_git_index([](std::string_view path) {
+    return path.substr(0, 11) == "portfolios/" && path.size() > 3 && path.substr(path.size() - 3) == ".md";
+  });
+  git.reset();
   // After the theme: the feed's titles and descriptions hold its words.
   if (has_previous) check_against_previous_feed(site, event_words(theme), previous_ics, options.previous_ics, diags);
   if (diags.has_errors()) return result;

@@ -285,7 +285,11 @@ std::vector<InputRecord> RecordingFileSystem::records() const {
   std::vector<InputRecord> unique;
   for (InputRecord& r : all) {
     if (!unique.empty() && unique.back().kind == r.kind && unique.back().path == r.path) {
-      if (r.mtime_ns == 0 || r.hash != unique.back().hash) unique.back().mtime_ns = 0;
+      InputRecord& first = unique.back();
+      if (r.mtime_ns == 0 || r.hash != first.hash) first.mtime_ns = 0;
+      // The blob git vouched for at either reading, if both read the same bytes.
+      if (r.hash != first.hash) first.blob = {};
+      else if (first.blob == GitBlobId{}) first.blob = r.blob;
       continue;
     }
     unique.push_back(std::move(r));

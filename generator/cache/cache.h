@@ -63,6 +63,11 @@ class RecordingFileSystem : public FileSystem {
   FileResult stat(const std::string& path, FileInfo* info) const override;
   // Everything recorded, each path once per kind, sorted.
   std::vector<InputRecord> records() const;
+  // Keeps only the part of git's index `drop` does not name (GitIndex::
+  // without). Call it when no read is under way.
+  void narrow_git_index(const std::function<bool(std::string_view path)>& drop) {
+    if (git_) git_ = std::make_shared<const GitIndex>(git_->without(drop));
+  }
 
  private:
   std::shared_ptr<const DiskFileSystem> disk_;

@@ -141,6 +141,18 @@ bool GitIndex::parse(std::string_view bytes, const struct timespec& written) {
   return true;
 }
 
+GitIndex GitIndex::without(const std::function<bool(std::string_view path)>& drop) const {
+  GitIndex kept;
+  for (const Entry& e : entries_) {
+    if (drop(path_of(e))) continue;
+    Entry copy = e;
+    copy.path_at = static_cast<uint32_t>(kept.paths_.size());
+    kept.paths_ += path_of(e);
+    kept.entries_.push_back(copy);
+  }
+  return kept;
+}
+
 const GitIndex::Entry* GitIndex::find(std::string_view path) const {
   // The build asks in path order, mostly for neighbours: the entries just
   // after the last one found are tried before a binary search.

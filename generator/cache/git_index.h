@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,11 @@ class GitIndex {
   // its lstat, is the stat data git recorded and the entry is not racily
   // clean; null otherwise. Fastest when asked in path order. Any thread.
   const GitBlobId* clean_blob(std::string_view path, const struct stat& now) const;
+  // A copy without the entries whose path `drop` names: once the entries
+  // are loaded (read again at render, they keep the blob named at their
+  // first reading), the half million they take need not be held through
+  // the render for the few files read then for the first time.
+  GitIndex without(const std::function<bool(std::string_view path)>& drop) const;
 
  private:
   struct Entry {
