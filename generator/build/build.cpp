@@ -206,7 +206,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     return git.get();
   };
   PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk, git_for) : PreviousBuild{};
-  if (!previous.usable && !git_stamp.empty()) read_git_index();  // every source is read: their blobs are named
+  if (!previous.usable && !git_stamp.empty() && !git) read_git_index();  // every source is read: their blobs are named
   if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors()) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     if (options.stage) stage_unchanged(options.out);  // the live site is this build already
