@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "base/text.h"
 #include "base/filesystem.h"
 #include "cache/cache.h"
 #include "cache/page_log.h"
@@ -262,7 +263,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   TemplateSet validate(theme, &diags);
   // The entries' texts are read again at render: their blobs are named.
   recording->narrow_git_index([](std::string_view path) {
-    return path.substr(0, 11) == "portfolios/" && path.size() > 3 && path.substr(path.size() - 3) == ".md";
+    return starts_with(path, "portfolios/") && path.size() > 3 && path.substr(path.size() - 3) == ".md";
   });
   git.reset();
   // After the theme: the feed's titles and descriptions hold its words.

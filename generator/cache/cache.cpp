@@ -24,7 +24,8 @@ namespace cartable {
 
 namespace {
 
-// Then the lines "key ...", "out ...", the warnings as JSON, the records in
+// Then the lines "key ...", "out ...", "git <stamp of the checkout's index,
+// GitIndex::stamp_of>", the warnings as JSON, the records in
 // binary (base/binary_record.h) and the seal, XXH3-64 of everything before
 // it: a damaged record is no record.
 constexpr std::string_view kInputsHeader = "cartable-inputs 4\n";
@@ -316,8 +317,12 @@ std::string build_key(const std::string& audience, bool search, const std::strin
 // (new inodes and times, as in every CI run) git's index vouches for most
 // files, and any other source is read once, not in every build that follows
 // in that checkout.
+struct ReplayCounts {
+  size_t read_again = 0, vouched = 0;
+};
+
 static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, const GitIndex* git, FolderStamper& stamper,
-                           PreviousBuild& counts) {
+                           ReplayCounts& counts) {
   if (rec.kind == 'F') {
     InputRecord now;
     struct stat st;
@@ -342,9 +347,12 @@ static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, const G
     // stamp: a file that changed meanwhile shows a later time next build.
     if (r && now.size == bytes.size()) {
       adopt_stamp();
-      struct stat after {};
-      stamper.look(rec.path, after);
-      rec.blob = now.mtime_ns != 0 ? vouched_blob(git, rec.path, st, after) : GitBlobId{};
+      rec.blob = {};
+      if (git && !git->empty() && now.mtime_ns != 0) {  // without an index, no second look
+        struct stat after {};
+        stamper.look(rec.path, after);
+        rec.blob = vouched_blob(git, rec.path, st, after);
+      }
     }
     return true;
   }
@@ -444,7 +452,7 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   std::atomic<size_t> next{0};
   auto check = [&] {
     FolderStamper stamper(disk.root());
-    PreviousBuild counts;
+    ReplayCounts counts;
     for (size_t i; (i = next.fetch_add(256)) < records.size();) {
       for (size_t j = i; j < std::min(i + 256, records.size()); ++j) {
         if (still_the_same(records[j], disk, git, stamper, counts)) continue;
