@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -84,10 +85,14 @@ std::string manifest_bytes(const OutputFiles& files) {
   return bytes;
 }
 
-bool load_manifest(const std::string& path, OutputFiles& files) {
-  MappedFile file;
+namespace {
+
+// A manifest's files one after the other, without a map: `expect(count)`,
+// then `visit(path, file)` for each, the path a view into `file`'s bytes.
+// False when they are not exactly what manifest_bytes() makes.
+template <typename Expect, typename Visit>
+bool read_manifest(const MappedFile& file, Expect expect, Visit visit) {
   std::string_view header = kManifestHeader;
-  if (!file.open(path)) return false;
   std::string_view bytes = file.bytes();
   if (bytes.size() < header.size() + 8 || bytes.compare(0, header.size(), header) != 0) return false;
   std::optional<std::string_view> body = unseal(bytes, SealHash::Xxh3_128Low);
@@ -97,7 +102,7 @@ bool load_manifest(const std::string& path, OutputFiles& files) {
   r.u64();
   uint64_t count = r.u64();
   if (!r.ok() || count > r.left() / 36) return false;
-  files.reserve(files.size() + count);
+  expect(count);
   for (uint64_t i = 0; i < count; ++i) {
     std::string_view file_path = r.text();
     OutputFile f;
@@ -106,9 +111,18 @@ bool load_manifest(const std::string& path, OutputFiles& files) {
     f.size = r.u64();
     f.mtime_ns = static_cast<int64_t>(r.u64());
     if (!r.ok()) return false;
-    files.emplace(file_path, f);
+    visit(file_path, f);
   }
   return r.done();
+}
+
+}  // namespace
+
+bool load_manifest(const std::string& path, OutputFiles& files) {
+  MappedFile file;
+  return file.open(path) && read_manifest(
+      file, [&](uint64_t count) { files.reserve(files.size() + count); },
+      [&](std::string_view file_path, const OutputFile& f) { files.emplace(file_path, f); });
 }
 
 bool published_manifest(const std::string& out_dir, OutputFiles& files) {
@@ -156,36 +170,107 @@ std::string published_fingerprint(const std::string& out_dir) {
   return fingerprint_of(resolved_output(out_dir), state_folder_of(out_dir));
 }
 
-namespace {
-
-// Every file of `files` is in `tree` as recorded. The newest files first:
-// the live site and the idle copy differ in what the last builds wrote, so
-// the wrong manifest fails at once instead of after half a million lstat().
-bool tree_matches(const std::string& tree, const OutputFiles& files) {
-  std::vector<const OutputFiles::value_type*> all;
-  all.reserve(files.size());
-  for (const auto& f : files) all.push_back(&f);
-  auto newest = [](auto* a, auto* b) { return a->second.mtime_ns > b->second.mtime_ns; };
-  size_t first = std::min<size_t>(all.size(), 256);
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(first), all.end(), newest);
-  auto matches = [&](const OutputFiles::value_type* f) {
-    std::string full = tree + "/" + f->first;
-    struct stat st {};
-    return !leaves_output(f->first) && ::lstat(full.c_str(), &st) == 0 && same_stamp(st, f->second);
-  };
-  for (size_t i = 0; i < first; ++i) {
-    if (!matches(all[i])) return false;
-  }
-  // The rest on more threads than cores: a tree just restored may not all be in memory.
-  std::atomic<bool> same{true};
+size_t look_at_recorded(int tree_fd, size_t count, const RecordedAt& at, const std::function<void(size_t)>& unlike,
+                        bool stop_at_first) {
+  std::atomic<size_t> found{0};
   constexpr size_t kSlice = 1024;
-  size_t rest = all.size() - first;
-  parallel_for((rest + kSlice - 1) / kSlice, std::max(4u, std::thread::hardware_concurrency()), [&](size_t slice) {
-    for (size_t i = first + slice * kSlice; i < std::min(all.size(), first + (slice + 1) * kSlice) && same; ++i) {
-      if (!matches(all[i])) same = false;
+  // More threads than cores: a tree just restored may not all be in memory.
+  parallel_for((count + kSlice - 1) / kSlice, std::max(4u, std::thread::hardware_concurrency()), [&](size_t slice) {
+    std::string path;
+    for (size_t i = slice * kSlice; i < std::min(count, (slice + 1) * kSlice); ++i) {
+      if (stop_at_first && found) return;
+      auto [rel, file] = at(i);
+      path.assign(rel);
+      struct stat st {};
+      bool same = false;
+      if (!leaves_output(path)) {
+        bool there = ::fstatat(tree_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+        same = file ? there && same_stamp(st, *file) : !there && (errno == ENOENT || errno == ENOTDIR);
+      }
+      if (!same) {
+        ++found;
+        unlike(i);
+      }
     }
   });
-  return same;
+  return found;
+}
+
+namespace {
+
+// A manifest's files, as views into its mapped bytes.
+struct ListedManifest {
+  MappedFile bytes;
+  std::vector<std::pair<std::string_view, OutputFile>> files;
+};
+
+bool list_manifest(const std::string& path, ListedManifest& m) {
+  return m.bytes.open(path) &&
+         read_manifest(
+             m.bytes, [&](uint64_t count) { m.files.reserve(count); },
+             [&](std::string_view file_path, const OutputFile& f) { m.files.emplace_back(file_path, f); });
+}
+
+uint64_t path_key(std::string_view path) { return XXH3_64bits(path.data(), path.size()); }
+
+// A file's path and stamp as one number: two manifests that give a path the
+// same one describe the same file there.
+uint64_t stamp_key(std::string_view path, const OutputFile& file) {
+  uint64_t stamp[2] = {file.size, static_cast<uint64_t>(file.mtime_ns)};
+  return XXH3_64bits_withSeed(path.data(), path.size(), XXH3_64bits(stamp, sizeof stamp));
+}
+
+template <typename Key>
+std::vector<uint64_t> sorted_keys(const std::vector<ListedManifest>& manifests, Key key) {
+  std::vector<uint64_t> keys;
+  for (const ListedManifest& m : manifests) {
+    for (const auto& [path, file] : m.files) keys.push_back(key(path, file));
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+bool has(const std::vector<uint64_t>& sorted, uint64_t key) { return std::binary_search(sorted.begin(), sorted.end(), key); }
+
+// The manifest at `manifest` is `tree`'s, told apart from `others` (the
+// other candidates, the other tree's manifest) by where they differ: the
+// live site and the idle copy share every file the last two builds did not
+// change, as links with one stamp. So `tree` must hold, with the size and
+// time recorded, each file no other manifest records so (and the 256
+// newest), and none of the files only the others have. With nothing to tell
+// it from, every file is looked at. The rest is looked at before a build
+// writes into the tree (StagingDir, kUncheckedMark): a tree is trusted once
+// known to be itself, as the tree that was never restored is.
+bool tells_itself_apart(const std::string& tree, const std::string& manifest, const std::vector<std::string>& others) {
+  ListedManifest mine;
+  std::vector<ListedManifest> theirs(others.size());
+  if (!list_manifest(manifest, mine)) return false;
+  for (size_t i = 0; i < others.size(); ++i) {
+    if (!list_manifest(others[i], theirs[i])) theirs[i].files.clear();
+  }
+  std::vector<uint64_t> their_stamps = sorted_keys(theirs, [](std::string_view p, const OutputFile& f) { return stamp_key(p, f); });
+  std::vector<uint64_t> my_paths;
+  std::vector<std::pair<std::string_view, const OutputFile*>> look;  // a null file: must be absent
+  auto newest = [](const auto& a, const auto& b) { return a.second.mtime_ns > b.second.mtime_ns; };
+  size_t first = their_stamps.empty() ? mine.files.size() : std::min<size_t>(mine.files.size(), 256);
+  std::partial_sort(mine.files.begin(), mine.files.begin() + static_cast<std::ptrdiff_t>(first), mine.files.end(), newest);
+  my_paths.reserve(mine.files.size());
+  for (size_t i = 0; i < mine.files.size(); ++i) {
+    const auto& [path, file] = mine.files[i];
+    my_paths.push_back(path_key(path));
+    if (i < first || !has(their_stamps, stamp_key(path, file))) look.emplace_back(path, &file);
+  }
+  std::sort(my_paths.begin(), my_paths.end());
+  for (const ListedManifest& m : theirs) {
+    for (const auto& [path, file] : m.files) {
+      if (!has(my_paths, path_key(path))) look.emplace_back(path, nullptr);
+    }
+  }
+  int fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t unlike = look_at_recorded(fd, look.size(), [&](size_t i) { return look[i]; }, [](size_t) {}, /*stop_at_first=*/true);
+  ::close(fd);
+  return unlike == 0;
 }
 
 }  // namespace
@@ -208,15 +293,24 @@ int adopt_restored_tree(const std::string& out_dir, RestoredTree which) {
       std::string name = e.path().filename().string();
       if (name.rfind("manifest-", 0) != 0 || name.find(".tmp") != std::string::npos) continue;
       std::string id = name.substr(9);
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) orphans.push_back(name);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) orphans.push_back(state + "/" + name);
     }
     std::sort(orphans.begin(), orphans.end());  // the same choice every time
     size_t t = which == RestoredTree::Live ? 0 : 1;
-    if (!ids[t].empty() && ::access((state + "/manifest-" + ids[t]).c_str(), F_OK) != 0) {
+    std::string manifest = state + "/manifest-" + ids[t], other = state + "/manifest-" + ids[1 - t];
+    if (!ids[t].empty() && ::access(manifest.c_str(), F_OK) != 0) {
       for (const std::string& orphan : orphans) {
-        OutputFiles files;
-        if (!load_manifest(state + "/" + orphan, files) || !tree_matches(trees[t], files)) continue;
-        if (::rename((state + "/" + orphan).c_str(), (state + "/manifest-" + ids[t]).c_str()) == 0) ++adopted;
+        std::vector<std::string> others;
+        for (const std::string& o : orphans) {
+          if (o != orphan) others.push_back(o);
+        }
+        if (!ids[1 - t].empty() && ::access(other.c_str(), F_OK) == 0) others.push_back(other);
+        if (!tells_itself_apart(trees[t], orphan, others)) continue;
+        // Marked first: a manifest adopted is never trusted unchecked.
+        if (write_small_file(state + "/" + std::string(kUncheckedMark) + ids[t], "") &&
+            ::rename(orphan.c_str(), manifest.c_str()) == 0) {
+          ++adopted;
+        }
         break;
       }
     }
@@ -226,3 +320,4 @@ int adopt_restored_tree(const std::string& out_dir, RestoredTree which) {
 }
 
 }  // namespace cartable
+

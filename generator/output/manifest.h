@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "output/output.h"
 
@@ -34,6 +37,20 @@ int64_t mtime_ns_of(const struct stat& st);
 // by this, a restored tree is adopted and `--no-cache` believes a file.
 bool same_stamp(const struct stat& st, const OutputFile& file);
 
+// The `count` files at(i) names (path, as recorded), looked at in the tree
+// open at `tree_fd` on several threads: `unlike(i)` (from any thread) for
+// each one not there with the size and time recorded. Returns how many;
+// with `stop_at_first`, at least one when there is one.
+using RecordedAt = std::function<std::pair<std::string_view, const OutputFile*>(size_t)>;
+size_t look_at_recorded(int tree_fd, size_t count, const RecordedAt& at, const std::function<void(size_t)>& unlike,
+                        bool stop_at_first);
+// `unchecked-<tree identity>`, in the state folder: the tree's manifest was
+// adopted after a restore (adopt_restored_tree()) by the files that tell it
+// apart; every other file is looked at before a build writes into it.
+inline constexpr std::string_view kUncheckedMark = "unchecked-";
+
+// In output.cpp: a few bytes at `path`, through a temporary name.
+bool write_small_file(const std::string& path, const std::string& text);
 // In output.cpp: a path that would leave the tree. A manifest naming one is
 // not the tree's, as a page writing one is a bug.
 bool leaves_output(const std::string& path);

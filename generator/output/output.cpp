@@ -102,6 +102,8 @@ constexpr const char* kStagedMark = "staged";
 // ... or this, when the live site already is what the staged build would make.
 constexpr const char* kLiveMark = "live";
 
+}  // namespace
+
 // A few bytes, through a temporary name: never half a file.
 bool write_small_file(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
@@ -111,6 +113,8 @@ bool write_small_file(const std::string& path, const std::string& text) {
   ok = ::close(fd) == 0 && ok;
   return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
 }
+
+namespace {
 
 bool is_directory_nofollow(const std::string& path) {
   struct stat st {};
@@ -244,6 +248,9 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
   if (is_directory_nofollow(tree_)) {
     mode_ = load_manifest(manifest_path(tree_), previous_) ? Mode::Known : Mode::Unknown;
     if (mode_ == Mode::Known && !options.trust_manifest) check_every_file();
+    if (mode_ == Mode::Known && options.trust_manifest && ::access(unchecked_mark(tree_).c_str(), F_OK) == 0) {
+      check_recorded_files();
+    }
     // Files someone else put at the top of the tree (while it was live) are
     // not in its manifest: as files of unknown content, they are rewritten
     // or removed. Deeper ones are left to `--no-cache` builds: walking every
@@ -260,11 +267,16 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
     ::chmod(tree_.c_str(), 0755);  // whatever the umask: a published site is world-readable
     mode_ = Mode::Fresh;
   }
-  // Manifests of trees that are neither the idle one nor the live one.
-  std::string keep_idle = "manifest-" + tree_identity(tree_), keep_live = "manifest-" + tree_identity(out_);
+  // Manifests of trees that are neither the idle one nor the live one, and
+  // Marks of trees that are neither.
+  std::string idle_id = tree_identity(tree_), live_id = tree_identity(out_);
   for (const auto& e : fs::directory_iterator(state_, ec)) {
     std::string f = e.path().filename().string();
-    if (f.rfind("manifest-", 0) == 0 && f != keep_idle && f != keep_live) fs::remove(e.path(), ec);
+    for (std::string_view prefix : {std::string_view("manifest-"), kUncheckedMark}) {
+      if (f.rfind(prefix, 0) != 0) continue;
+      std::string id = f.substr(prefix.size());
+      if (id != idle_id && id != live_id) fs::remove(e.path(), ec);
+    }
   }
   return true;
 }
@@ -288,6 +300,30 @@ void StagingDir::check_every_file() {
   };
   walk_tree(tree_, file, [&](std::string_view rel) { empty_dirs_.push_back(tree_ + "/" + std::string(rel)); });
   previous_.swap(checked);
+}
+
+// The idle copy's manifest was adopted after a restore (kUncheckedMark):
+// each file it records is believed only where it still has the size and
+// time recorded; the others are of unknown content, rewritten or removed.
+// One lstat() a file, on the thread that opens the copy while the sources load.
+void StagingDir::check_recorded_files() {
+  int fd = ::open(tree_.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  std::vector<OutputFiles::value_type*> all;
+  all.reserve(previous_.size());
+  for (auto& f : previous_) all.push_back(&f);
+  auto unknown = [&](size_t i) { all[i]->second = OutputFile{ContentHash{~0ull, ~0ull}, 0, 0}; };
+  if (fd < 0) {
+    for (size_t i = 0; i < all.size(); ++i) unknown(i);
+    return;
+  }
+  look_at_recorded(
+      fd, all.size(), [&](size_t i) { return std::pair<std::string_view, const OutputFile*>(all[i]->first, &all[i]->second); },
+      unknown, /*stop_at_first=*/false);
+  ::close(fd);
+}
+
+std::string StagingDir::unchecked_mark(const std::string& tree) const {
+  return state_ + "/" + std::string(kUncheckedMark) + tree_identity(tree);
 }
 
 void StagingDir::note_foreign_top_level() {
@@ -618,7 +654,9 @@ bool StagingDir::save_manifest(const std::string& tree) {
     done += static_cast<size_t>(n);
   }
   bool ok = ::close(fd) == 0 && done == bytes.size();
-  return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return ::unlink(tmp.c_str()), false;
+  ::unlink(unchecked_mark(tree).c_str());  // every file it records was looked at or written by this build
+  return true;
 }
 
 bool StagingDir::finish(Diagnostics& diags) {

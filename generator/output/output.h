@@ -192,6 +192,8 @@ class StagingDir : public OutputSink {
   void forget_manifest();
   void note_foreign_top_level();
   void check_every_file();
+  void check_recorded_files();
+  std::string unchecked_mark(const std::string& tree) const;
   void prune_known(const std::string& keep_prefix);
   void prune_unknown(const std::string& keep_prefix);
   std::string manifest_path(const std::string& tree) const;

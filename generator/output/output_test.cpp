@@ -163,14 +163,16 @@ TEST(Output, RebuildsWriteOnlyWhatChanged) {
 namespace {
 // A rebuild that renders `rendered` and keeps every other page of the live
 // site (build.cpp's keep_known), then commits, or only stages.
-bool rebuild_keeping(const fs::path& out, const std::map<std::string, std::string>& rendered, bool commit = true) {
+// `dropped`: a page no longer produced.
+bool rebuild_keeping(const fs::path& out, const std::map<std::string, std::string>& rendered, bool commit = true,
+                     const std::string& dropped = "") {
   Diagnostics diags;
   OutputFiles published;
   if (!published_manifest(out.string(), published)) return false;
   auto staging = StagingDir::open(out.string(), diags);
   if (!staging) return false;
   for (const auto& [path, text] : rendered) staging->write(path, text);
-  staging->keep_known(std::move(published), staging->out_path(), [](const std::string&) { return false; });
+  staging->keep_known(std::move(published), staging->out_path(), [&](const std::string& path) { return path == dropped; });
   bool ok = commit ? staging->commit(diags) : staging->stage(diags);
   if (!ok) print_diagnostics(diags, std::cerr);
   return ok;
@@ -330,6 +332,56 @@ TEST(Output, ATreeRestoredFromACacheIsUpdatedInPlace) {
 }
 
 // A page that becomes a folder, and a folder that becomes a page.
+// The live site and the idle copy share every file the last two builds did
+// not change (links, one stamp). A restored tree is told from the other by
+// where they differ, even when the last build only removed a file, which
+// the newest files cannot show, and whichever is recognised first. The
+// files they share are looked at before a build writes into the tree: one
+// changed after the restore is written again, the others are kept.
+TEST(Output, ARestoredTreeIsToldFromTheOtherByWhereTheyDiffer) {
+  fs::path root = fresh_dir("told-apart");
+  fs::path built = root / "built/public";
+  ASSERT_TRUE(build(built, {{"old/index.html", "old"}, {"deep/index.html", "deep"}}));
+  ::usleep(20000);  // every page below is newer than these two
+  std::map<std::string, std::string> pages;
+  for (int i = 0; i < 300; ++i) pages["p" + std::to_string(i) + "/index.html"] = "page " + std::to_string(i);
+  ASSERT_TRUE(rebuild_keeping(built, pages));  // a second tree: pages written, the two linked
+  ASSERT_TRUE(rebuild_keeping(built, {}, true, "old/index.html"));  // the first tree: nothing written, one removed
+  std::string published = published_fingerprint(built.string());
+  ASSERT_NE(published, "");
+  for (RestoredTree first : {RestoredTree::Live, RestoredTree::Idle}) {
+    bool live_first = first == RestoredTree::Live;
+    fs::path restored = root / (live_first ? "live-first" : "idle-first");
+    restore_as_a_cache_would(root / "built", restored);
+    fs::path out = restored / "public", idle = restored / ".public.cartable/idle";
+    std::ofstream(idle / "deep/index.html") << "changed after the build";
+    int adopted = adopt_restored_tree(out.string(), first);
+    adopted += adopt_restored_tree(out.string(), live_first ? RestoredTree::Idle : RestoredTree::Live);
+    EXPECT_EQ(adopted, 2) << live_first;
+    EXPECT_EQ(published_fingerprint(out.string()), published) << "the live site got the idle copy's manifest";
+    std::string live_mark = restored / ".public.cartable" / (std::string(kUncheckedMark) + tree_identity(out.string()));
+    EXPECT_TRUE(fs::exists(live_mark));
+    ASSERT_TRUE(rebuild_keeping(out, {{"p0/index.html", "page 0, again"}}));
+    std::map<std::string, std::string> now = pages;
+    now["deep/index.html"] = "deep";
+    now["p0/index.html"] = "page 0, again";
+    EXPECT_EQ(tree(out), now) << "a file of the idle copy changed by hand was kept";
+    // The tree live at the restore is the idle copy now, still unchecked:
+    // the next build into it looks at its files too.
+    EXPECT_TRUE(fs::exists(live_mark));
+    fs::remove(idle / "deep/index.html");  // not written through: the live site may share it
+    std::ofstream(idle / "deep/index.html") << "changed too";
+    ASSERT_TRUE(rebuild_keeping(out, {{"p1/index.html", "page 1, again"}}));
+    now["p1/index.html"] = "page 1, again";
+    EXPECT_EQ(tree(out), now);
+    EXPECT_FALSE(fs::exists(live_mark)) << "its files were all looked at";
+    EXPECT_EQ(std::distance(fs::directory_iterator(restored / ".public.cartable"), fs::directory_iterator()),
+              std::distance(fs::directory_iterator(root / "built/.public.cartable"), fs::directory_iterator()))
+        << "a mark left behind";
+  }
+  fs::remove_all(root);
+}
+
 TEST(Output, FilesAndFoldersTradePlaces) {
   fs::path root = fresh_dir("shapes");
   fs::path out = root / "public";
