@@ -1,12 +1,15 @@
 #!/bin/sh
 # The build cache at scale, as CI and the deploy hook use it: a build into
 # a fixed folder, then a no-change rebuild, a rebuild after editing one
-# entry (a new file in its place, as git writes it) and a second one (the
-# idle copy then exists), then one as a CI run makes it (fresh checkout,
-# site restored from the cache) and the next one, each in a new process;
-# the result compared with a --no-cache build into an empty folder. Each
-# line: wall, CPU, peak RSS, and the load average (the machine may be
-# shared).
+# entry (a new file in its place, as git writes it, then committed) and a
+# second one (the idle copy then exists), then one as a CI run makes it and
+# the next one, each in a new process; the result compared with a
+# --no-cache build into an empty folder. The CI run: a fresh `git clone` of
+# the pushed commit at the same path (new files, new times, git's index),
+# then the output and its state folder restored as actions/cache restores
+# them (tar, POSIX format: times kept, hard links kept, new folders and
+# inodes). Each line: wall, CPU, peak RSS, and the load average (the
+# machine may be shared).
 #
 # usage: bench/cache-rebuild.sh N M WORK_DIR   (e.g. 25000 20 /tmp/b25k-cache)
 # WORK_DIR is removed at the end; WORK_DIR/cartable is reused if present.
@@ -17,6 +20,9 @@ bin=${CARTABLE:-$here/build/cartable}
 [ -d "$work/cartable" ] || python3 "$here/bench/generate.py" "$n" "$m" "$work"
 rm -rf "$work/hugo"
 site=$work/cartable out=$work/out full=$work/full
+state=$work/.out.cartable
+git() { command git -c user.name=bench -c user.email=bench@example.org "$@"; }
+[ -d "$site/.git" ] || { git -C "$site" init -q && git -C "$site" add -A && git -C "$site" commit -qm corpus; }
 timed() {
   what=$1
   shift
@@ -27,6 +33,7 @@ timed() {
 edit() {
   f=$site/portfolios/$1/e000.md
   sed "s/^## Contexte/## Contexte ($2)/" "$f" >"$f.new" && mv "$f.new" "$f"
+  git -C "$site" commit -qam "$2"
 }
 cd "$site"
 timed "fresh build" "$bin" build --no-search --out "$out"
@@ -35,15 +42,18 @@ edit p00001 "edited once"
 timed "one-entry rebuild (first: makes the idle copy)" "$bin" build --no-search --out "$out"
 edit p00002 "edited twice"
 timed "one-entry rebuild" "$bin" build --no-search --out "$out"
-# As a CI run: a fresh checkout (new files, new times) and the output with
-# its state folder restored from the CI cache (new folders, times kept, as
-# tar keeps them); the build recognises the restored site (output.h).
-cd "$work"
-mv "$site" "$site.old" && cp -r "$site.old" "$site" && rm -rf "$site.old"
-state=$(dirname "$out")/.$(basename "$out").cartable
-for d in "$out" "$state"; do cp -a "$d" "$d.restored" && rm -rf "$d" && mv "$d.restored" "$d"; done
-cd "$site"
+# As a CI run: the edit pushed, a fresh checkout of it (actions/checkout),
+# then the site and its state folder restored from the cache (actions/cache
+# runs tar); the build recognises the restored site (output.h) and git's
+# index vouches for the sources (cache/git_index.h).
 edit p00003 "after a CI restore"
+cd "$work"
+mv "$site" "$work/pushed" && git clone -q "$work/pushed" "$site"
+mkdir "$work/restored" "$work/trash"
+tar --posix -C "$work" -cf - "$(basename "$out")" "$(basename "$state")" | tar -C "$work/restored" -xf -
+mv "$out" "$state" "$work/trash/" && mv "$work/restored/$(basename "$out")" "$work/restored/$(basename "$state")" "$work/"
+sync
+cd "$site"
 timed "one-entry rebuild (CI: fresh checkout, site restored from the cache)" "$bin" build --no-search --out "$out"
 edit p00004 "in the same checkout"
 timed "one-entry rebuild (the next one in that checkout)" "$bin" build --no-search --out "$out"
