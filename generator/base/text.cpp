@@ -49,6 +49,10 @@ std::string closest_match(std::string_view wanted, const std::vector<std::string
   };
   size_t best_prefix = 0;
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: at 25,000
+    // portfolios, most names are never compared.
+    size_t gap = c.size() > wanted.size() ? c.size() - wanted.size() : wanted.size() - c.size();
+    if (gap > best_distance) continue;
     size_t d = edit_distance(wanted, c);
     size_t prefix = common_prefix(c);
     bool better = d < best_distance ||

@@ -20,6 +20,36 @@ TEST(Text, DidYouMeanPicksClosest) {
   EXPECT_EQ(english(did_you_mean("m9", {"m1", "m2"})), "did you mean m1?");
 }
 
+// Candidates of every length, many of them equally close: the one chosen
+// is the one comparing every candidate would choose (nearest, then the
+// longest common prefix, then the first in order), though most are skipped.
+TEST(Text, ClosestMatchIsTheNearestOfAll) {
+  std::srand(7);
+  auto word = [] {
+    std::string w;
+    for (int n = std::rand() % 12; n >= 0; --n) w += static_cast<char>('a' + std::rand() % 3);
+    return w;
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::string wanted = word();
+    std::vector<std::string> candidates;
+    for (int n = std::rand() % 40; n >= 0; --n) candidates.push_back(word());
+    const size_t limit = std::max<size_t>(2, wanted.size() / 3);
+    std::string best;
+    size_t best_distance = limit + 1, best_prefix = 0;
+    for (const std::string& c : candidates) {
+      size_t d = edit_distance(wanted, c), prefix = 0;
+      while (prefix < c.size() && prefix < wanted.size() && c[prefix] == wanted[prefix]) ++prefix;
+      if (d < best_distance || (d == best_distance && (prefix > best_prefix || (prefix == best_prefix && c < best)))) {
+        best = c;
+        best_distance = d;
+        best_prefix = prefix;
+      }
+    }
+    EXPECT_EQ(closest_match(wanted, candidates), best) << wanted;
+  }
+}
+
 TEST(Text, DidYouMeanStaysQuietWhenNothingIsClose) {
   EXPECT_EQ(english(did_you_mean("zzzzzzzz", {"m1", "m2"})), "");
 }
