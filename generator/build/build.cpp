@@ -208,7 +208,8 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   };
   PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk, git_for) : PreviousBuild{};
   if (!previous.usable && !git_stamp.empty() && !git) read_git_index();  // every source is read: their blobs are named
-  if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors()) {
+  if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors() &&
+      check_adopted_live_tree(options.out)) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     if (options.stage) stage_unchanged(options.out);  // the live site is this build already
     clock.lap("inputs unchanged");
@@ -319,6 +320,16 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (reuse.on) {
     keep_the_rest(*staging, reuse, log.produced, log.pages);
     clock.lap("kept the rest");
+    // A published file changed since (by hand, by a restore that stopped
+    // half-way): everything is rendered again, and what differs written.
+    if (!staging->damaged().empty()) {
+      RenderOptions again = render;
+      again.only = nullptr;
+      again.produced = nullptr;  // listed by the pass above
+      render_site(index, theme, *staging, diags, again);
+      clock.lap("rendered again: a published file had changed");
+      if (diags.has_errors()) return result;
+    }
   }
   bool complete = true;
   if (!pagefind.empty() && !index_site_for_search(pagefind, *staging, site.config.language, options.cache, diags)) {

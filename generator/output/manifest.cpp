@@ -87,6 +87,20 @@ std::string manifest_bytes(const OutputFiles& files) {
 
 namespace {
 
+// !leaves_output(path) without allocating: half a million paths a manifest.
+bool stays_in_tree(std::string_view path) {
+  if (path.empty() || path[0] == '/' || path.find('\0') != std::string_view::npos) return false;
+  bool named = false;
+  for (size_t start = 0; start <= path.size();) {
+    size_t slash = std::min(path.find('/', start), path.size());
+    std::string_view part = path.substr(start, slash - start);
+    if (part.empty() || part == "..") return false;
+    named = named || part != ".";
+    start = slash + 1;
+  }
+  return named;
+}
+
 // A manifest's files one after the other, without a map: `expect(count)`,
 // then `visit(path, file)` for each, the path a view into `file`'s bytes.
 // False when they are not exactly what manifest_bytes() makes.
@@ -110,7 +124,7 @@ bool read_manifest(const MappedFile& file, Expect expect, Visit visit) {
     f.hash.low = r.u64();
     f.size = r.u64();
     f.mtime_ns = static_cast<int64_t>(r.u64());
-    if (!r.ok()) return false;
+    if (!r.ok() || !stays_in_tree(file_path)) return false;  // not a tree's: a build never writes one
     visit(file_path, f);
   }
   return r.done();
@@ -182,11 +196,8 @@ size_t look_at_recorded(int tree_fd, size_t count, const RecordedAt& at, const s
       auto [rel, file] = at(i);
       path.assign(rel);
       struct stat st {};
-      bool same = false;
-      if (!leaves_output(path)) {
-        bool there = ::fstatat(tree_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
-        same = file ? there && same_stamp(st, *file) : !there && (errno == ENOENT || errno == ENOTDIR);
-      }
+      bool there = ::fstatat(tree_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+      bool same = file ? there && same_stamp(st, *file) : !there && (errno == ENOENT || errno == ENOTDIR);
       if (!same) {
         ++found;
         unlike(i);
@@ -220,60 +231,100 @@ uint64_t stamp_key(std::string_view path, const OutputFile& file) {
   return XXH3_64bits_withSeed(path.data(), path.size(), XXH3_64bits(stamp, sizeof stamp));
 }
 
-template <typename Key>
-std::vector<uint64_t> sorted_keys(const std::vector<ListedManifest>& manifests, Key key) {
+std::vector<uint64_t> sorted_stamps(const ListedManifest& m) {
   std::vector<uint64_t> keys;
-  for (const ListedManifest& m : manifests) {
-    for (const auto& [path, file] : m.files) keys.push_back(key(path, file));
-  }
+  keys.reserve(m.files.size());
+  for (const auto& [path, file] : m.files) keys.push_back(stamp_key(path, file));
   std::sort(keys.begin(), keys.end());
   return keys;
 }
 
 bool has(const std::vector<uint64_t>& sorted, uint64_t key) { return std::binary_search(sorted.begin(), sorted.end(), key); }
 
+// The files of `mine` to look at in a tree to tell it from the trees of
+// `theirs`: a null file must be absent.
+struct ToLookAt {
+  std::vector<std::pair<std::string_view, const OutputFile*>> files;
+  bool every_file = false;  // nothing to tell it from: all of them
+};
+
+// The live site and the idle copy share every file the last two builds did
+// not change, as links with one stamp. What tells `mine` from another
+// manifest: each file it records with a size and time the other does not
+// (and its 256 newest), and each file only the other records.
+ToLookAt what_tells_apart(ListedManifest& mine, const std::vector<ListedManifest>& theirs) {
+  ToLookAt look;
+  std::vector<std::vector<uint64_t>> their_stamps;
+  for (const ListedManifest& m : theirs) {
+    if (!m.files.empty()) their_stamps.push_back(sorted_stamps(m));
+  }
+  look.every_file = their_stamps.empty();
+  auto newest = [](const auto& a, const auto& b) { return a.second.mtime_ns > b.second.mtime_ns; };
+  size_t first = look.every_file ? mine.files.size() : std::min<size_t>(mine.files.size(), 256);
+  std::partial_sort(mine.files.begin(), mine.files.begin() + static_cast<std::ptrdiff_t>(first), mine.files.end(), newest);
+  std::vector<uint64_t> my_paths;
+  my_paths.reserve(mine.files.size());
+  for (size_t i = 0; i < mine.files.size(); ++i) {
+    const auto& [path, file] = mine.files[i];
+    my_paths.push_back(path_key(path));
+    uint64_t key = stamp_key(path, file);
+    bool in_every_other = std::all_of(their_stamps.begin(), their_stamps.end(), [&](const auto& t) { return has(t, key); });
+    if (i < first || !in_every_other) look.files.emplace_back(path, &file);
+  }
+  std::sort(my_paths.begin(), my_paths.end());
+  for (const ListedManifest& m : theirs) {
+    for (const auto& [path, file] : m.files) {
+      if (!has(my_paths, path_key(path))) look.files.emplace_back(path, nullptr);
+    }
+  }
+  return look;
+}
+
 // The manifest at `manifest` is `tree`'s, told apart from `others` (the
-// other candidates, the other tree's manifest) by where they differ: the
-// live site and the idle copy share every file the last two builds did not
-// change, as links with one stamp. So `tree` must hold, with the size and
-// time recorded, each file no other manifest records so (and the 256
-// newest), and none of the files only the others have. With nothing to tell
-// it from, every file is looked at. The rest is looked at before a build
-// writes into the tree (StagingDir, kUncheckedMark): a tree is trusted once
-// known to be itself, as the tree that was never restored is.
-bool tells_itself_apart(const std::string& tree, const std::string& manifest, const std::vector<std::string>& others) {
+// other candidates, the other tree's manifest) by the files where they
+// differ (what_tells_apart()). The rest is looked at before a build writes
+// into the tree, or says it is up to date (kUncheckedMark), unless every
+// file was looked at here (`*every_file`).
+bool tells_itself_apart(const std::string& tree, const std::string& manifest, const std::vector<std::string>& others,
+                        bool* every_file) {
   ListedManifest mine;
   std::vector<ListedManifest> theirs(others.size());
   if (!list_manifest(manifest, mine)) return false;
   for (size_t i = 0; i < others.size(); ++i) {
     if (!list_manifest(others[i], theirs[i])) theirs[i].files.clear();
   }
-  std::vector<uint64_t> their_stamps = sorted_keys(theirs, [](std::string_view p, const OutputFile& f) { return stamp_key(p, f); });
-  std::vector<uint64_t> my_paths;
-  std::vector<std::pair<std::string_view, const OutputFile*>> look;  // a null file: must be absent
-  auto newest = [](const auto& a, const auto& b) { return a.second.mtime_ns > b.second.mtime_ns; };
-  size_t first = their_stamps.empty() ? mine.files.size() : std::min<size_t>(mine.files.size(), 256);
-  std::partial_sort(mine.files.begin(), mine.files.begin() + static_cast<std::ptrdiff_t>(first), mine.files.end(), newest);
-  my_paths.reserve(mine.files.size());
-  for (size_t i = 0; i < mine.files.size(); ++i) {
-    const auto& [path, file] = mine.files[i];
-    my_paths.push_back(path_key(path));
-    if (i < first || !has(their_stamps, stamp_key(path, file))) look.emplace_back(path, &file);
-  }
-  std::sort(my_paths.begin(), my_paths.end());
-  for (const ListedManifest& m : theirs) {
-    for (const auto& [path, file] : m.files) {
-      if (!has(my_paths, path_key(path))) look.emplace_back(path, nullptr);
-    }
-  }
+  ToLookAt look = what_tells_apart(mine, theirs);
+  *every_file = look.every_file;
   int fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return false;
-  size_t unlike = look_at_recorded(fd, look.size(), [&](size_t i) { return look[i]; }, [](size_t) {}, /*stop_at_first=*/true);
+  size_t unlike = look_at_recorded(
+      fd, look.files.size(), [&](size_t i) { return look.files[i]; }, [](size_t) {}, /*stop_at_first=*/true);
   ::close(fd);
   return unlike == 0;
 }
 
 }  // namespace
+
+bool check_adopted_live_tree(const std::string& out_dir) {
+  std::string state = state_folder_of(out_dir), tree = resolved_output(out_dir), id = tree_identity(tree);
+  std::string mark = state + "/" + std::string(kUncheckedMark) + id, manifest = state + "/manifest-" + id;
+  if (id.empty() || ::access(mark.c_str(), F_OK) != 0) return true;
+  int lock = ::open((state + "/lock").c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  bool same = false;
+  if (lock >= 0 && ::flock(lock, LOCK_EX | LOCK_NB) == 0) {  // else another build is at work: not now
+    ListedManifest m;
+    int fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    same = fd >= 0 && list_manifest(manifest, m) &&
+           look_at_recorded(
+               fd, m.files.size(),
+               [&](size_t i) { return std::pair<std::string_view, const OutputFile*>(m.files[i].first, &m.files[i].second); },
+               [](size_t) {}, /*stop_at_first=*/true) == 0;
+    if (fd >= 0) ::close(fd);
+    ::unlink((same ? mark : manifest).c_str());
+  }
+  if (lock >= 0) ::close(lock);
+  return same;
+}
 
 int adopt_restored_trees(const std::string& out_dir) {
   return adopt_restored_tree(out_dir, RestoredTree::Live) + adopt_restored_tree(out_dir, RestoredTree::Idle);
@@ -305,12 +356,11 @@ int adopt_restored_tree(const std::string& out_dir, RestoredTree which) {
           if (o != orphan) others.push_back(o);
         }
         if (!ids[1 - t].empty() && ::access(other.c_str(), F_OK) == 0) others.push_back(other);
-        if (!tells_itself_apart(trees[t], orphan, others)) continue;
-        // Marked first: a manifest adopted is never trusted unchecked.
-        if (write_small_file(state + "/" + std::string(kUncheckedMark) + ids[t], "") &&
-            ::rename(orphan.c_str(), manifest.c_str()) == 0) {
-          ++adopted;
-        }
+        bool every_file = false;
+        if (!tells_itself_apart(trees[t], orphan, others, &every_file)) continue;
+        // Marked before it is adopted: its other files are looked at before it is relied on.
+        bool marked = every_file || write_small_file(state + "/" + std::string(kUncheckedMark) + ids[t], "");
+        if (marked && ::rename(orphan.c_str(), manifest.c_str()) == 0) ++adopted;
         break;
       }
     }
@@ -320,4 +370,3 @@ int adopt_restored_tree(const std::string& out_dir, RestoredTree which) {
 }
 
 }  // namespace cartable
-

@@ -97,6 +97,10 @@ ContentHash hash_content(std::string_view prefix, std::string_view bytes) {
 
 namespace {
 
+// A file the manifest names but whose bytes are not known: written again
+// (or removed), never kept.
+const OutputFile kUnknownContent{ContentHash{~0ull, ~0ull}, 0, 0};
+
 // In the state folder: the identity of an idle copy staged for publish_staged().
 constexpr const char* kStagedMark = "staged";
 // ... or this, when the live site already is what the staged build would make.
@@ -267,8 +271,8 @@ bool StagingDir::prepare(const std::string& out_dir, const Options& options, Dia
     ::chmod(tree_.c_str(), 0755);  // whatever the umask: a published site is world-readable
     mode_ = Mode::Fresh;
   }
-  // Manifests of trees that are neither the idle one nor the live one, and
-  // Marks of trees that are neither.
+  // Manifests and marks of trees that are neither the idle one nor the live
+  // one: a restore or a killed build left them.
   std::string idle_id = tree_identity(tree_), live_id = tree_identity(out_);
   for (const auto& e : fs::directory_iterator(state_, ec)) {
     std::string f = e.path().filename().string();
@@ -296,7 +300,7 @@ void StagingDir::check_every_file() {
     struct stat st {};
     bool same = known != previous_.end() && ::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
                 same_stamp(st, known->second);
-    checked.emplace(key, same ? known->second : OutputFile{ContentHash{~0ull, ~0ull}, 0, 0});
+    checked.emplace(key, same ? known->second : kUnknownContent);
   };
   walk_tree(tree_, file, [&](std::string_view rel) { empty_dirs_.push_back(tree_ + "/" + std::string(rel)); });
   previous_.swap(checked);
@@ -305,21 +309,18 @@ void StagingDir::check_every_file() {
 // The idle copy's manifest was adopted after a restore (kUncheckedMark):
 // each file it records is believed only where it still has the size and
 // time recorded; the others are of unknown content, rewritten or removed.
-// One lstat() a file, on the thread that opens the copy while the sources load.
+// One lstat() a file, started by the thread that opens the copy while the
+// sources load. Without the tree open, every file is unknown (EBADF).
 void StagingDir::check_recorded_files() {
   int fd = ::open(tree_.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   std::vector<OutputFiles::value_type*> all;
   all.reserve(previous_.size());
   for (auto& f : previous_) all.push_back(&f);
-  auto unknown = [&](size_t i) { all[i]->second = OutputFile{ContentHash{~0ull, ~0ull}, 0, 0}; };
-  if (fd < 0) {
-    for (size_t i = 0; i < all.size(); ++i) unknown(i);
-    return;
-  }
+  auto unknown = [&](size_t i) { all[i]->second = kUnknownContent; };
   look_at_recorded(
       fd, all.size(), [&](size_t i) { return std::pair<std::string_view, const OutputFile*>(all[i]->first, &all[i]->second); },
       unknown, /*stop_at_first=*/false);
-  ::close(fd);
+  if (fd >= 0) ::close(fd);
 }
 
 std::string StagingDir::unchecked_mark(const std::string& tree) const {
@@ -336,10 +337,10 @@ void StagingDir::note_foreign_top_level() {
     bool our_file = previous_.count(name) > 0, our_folder = ours.count(name) > 0 && !our_file;
     if (folder ? our_folder : our_file) continue;
     if (!folder) {
-      previous_.emplace(name, OutputFile{ContentHash{~0ull, ~0ull}, 0, 0});
+      previous_.emplace(name, kUnknownContent);
       continue;
     }
-    walk_files(e.path().string(), [&](const std::string& rel) { previous_.emplace(name + "/" + rel, OutputFile{ContentHash{~0ull, ~0ull}, 0, 0}); });
+    walk_files(e.path().string(), [&](const std::string& rel) { previous_.emplace(name + "/" + rel, kUnknownContent); });
   }
 }
 
@@ -506,11 +507,36 @@ void StagingDir::copy_known(const std::string& path, const std::string& from, Co
   copy_file(path, from);
 }
 
+// keep_known() of a file that could not be linked: its bytes are copied
+// when they are the ones published; a file changed or lost since (by hand,
+// by a restore that stopped half-way) is listed in damaged() instead, for
+// the caller to make again.
+void StagingDir::copy_kept(const std::string& path, const std::string& from, ContentHash hash) {
+  OutputFile file{hash, 0, 0};
+  std::string bytes;
+  if (mode_ == Mode::Known && same_on_disk(path, tree_ + "/" + path, {}, file)) {
+    std::lock_guard lock(mutex_);
+    written_files_[path] = file;
+  } else if (read_own_file(from, bytes) && hash_content(bytes) == hash) {
+    write(path, bytes);
+  } else {
+    std::lock_guard lock(mutex_);
+    damaged_.push_back(path);
+  }
+}
+
+std::vector<std::string> StagingDir::damaged() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> sorted = damaged_;
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
+}
+
 // `from` (a file of the live site) at `path` in the idle copy as a second
 // name of the same file, when the file system allows: no byte read or
 // written, no disk space. Only while it has the size and time the live
-// site's manifest gives it (`known`): a file changed by hand is copied, so
-// that its true hash is recorded. False when it cannot be linked (another
+// site's manifest gives it (`known`): a file changed by hand is not
+// (copy_kept()). False when it cannot be linked (another
 // file system, a limit on links): the caller copies. The link is never
 // written through (open_empty()).
 bool StagingDir::link_known(const std::string& path, const std::string& from, const OutputFile& known) {
@@ -529,7 +555,7 @@ bool StagingDir::link_known(const std::string& path, const std::string& from, co
   if (!linked) return false;
   struct stat st {};
   if (::lstat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || !same_stamp(st, known)) {
-    ::unlink(full.c_str());  // not as published: copy_known() reads it (and refuses a link)
+    ::unlink(full.c_str());  // not as published: copy_kept() reads it (and refuses a link)
     return false;
   }
   std::lock_guard lock(mutex_);
@@ -564,8 +590,11 @@ void StagingDir::keep_known(OutputFiles&& files, const std::string& from,
   // 55-64 s, most of it making the 550,000 folders of the new copy.
   parallel_for(to_copy.size(), 0, [&](size_t i) {
     const auto& [path, known] = to_copy[i];
-    if (!link_known(path, from + "/" + path, known)) copy_known(path, from + "/" + path, known.hash);
+    if (!link_known(path, from + "/" + path, known)) copy_kept(path, from + "/" + path, known.hash);
   });
+  // The tree at `from` is not as its manifest says: looked at file by file
+  // before a build writes into it.
+  if (!damaged().empty()) write_small_file(unchecked_mark(from), "");
 }
 
 void StagingDir::import_folder(const std::string& dir, const std::string& prefix) {

@@ -21,7 +21,9 @@
 // writes into it.
 //
 // The files a rebuild keeps are hard links to the live site's (keep_known),
-// never written through: a file of the idle copy that another name shares is
+// taken only while they have the size and time published (else copied if
+// their bytes are still those published, else listed as damaged() for the
+// build to render again), never written through: a file of the idle copy that another name shares is
 // unlinked and made anew before it is written. Cost on disk: the site once,
 // a second tree of folders, the files that differ between the two copies
 // (those the last build changed), and the manifests (about 70 bytes a file).
@@ -124,6 +126,12 @@ int adopt_restored_trees(const std::string& out_dir);
 // is checked on another thread while the sources load.
 enum class RestoredTree { Live, Idle };
 int adopt_restored_tree(const std::string& out_dir, RestoredTree which);
+// Before a build says the site is up to date: a live site adopted after a
+// restore and not looked at since has each of its files looked at. True
+// when they are all as recorded (or there was nothing to look at); false,
+// and its manifest is forgotten, when one is not, or another build holds
+// the folder: the build then renders the site again.
+bool check_adopted_live_tree(const std::string& out_dir);
 
 // Two audiences published together (the deploy hook): `build --stage` leaves
 // each one's idle copy complete, with its manifest and a `staged` mark in its
@@ -168,6 +176,10 @@ class StagingDir : public OutputSink {
   // the files a rebuild did not render, in one pass.
   void keep_known(OutputFiles&& files, const std::string& from,
                   const std::function<bool(const std::string&)>& skip);
+  // The files keep_known() found neither in the idle copy nor with the
+  // bytes published at `from` (changed by hand, lost by a restore that
+  // stopped half-way): not kept, to be made again by the caller.
+  std::vector<std::string> damaged() const;
 
   // Puts the updated copy in place of `out_dir`; false and a diagnostic when
   // a write failed earlier or the swap failed (the old site is then intact).
@@ -192,6 +204,7 @@ class StagingDir : public OutputSink {
   bool prepare(const std::string& out_dir, const Options& options, Diagnostics& diags);
   bool write_file(const std::string& full, std::string_view content, int64_t* mtime_ns);
   bool link_known(const std::string& path, const std::string& from, const OutputFile& known);
+  void copy_kept(const std::string& path, const std::string& from, ContentHash hash);
   bool same_on_disk(const std::string& path, const std::string& full, std::string_view content, OutputFile& file);
   void make_parents(const std::string& full);
   void note_error(const std::string& what);
@@ -216,8 +229,9 @@ class StagingDir : public OutputSink {
   std::once_flag forgotten_;
   OutputFiles previous_;  // the idle copy as it was (Mode::Known)
   std::vector<std::string> empty_dirs_;  // found by check_every_file(), removed with the stale files
-  std::mutex mutex_;  // guards everything below
+  mutable std::mutex mutex_;  // guards everything below
   OutputFiles written_files_;
+  std::vector<std::string> damaged_;
   std::string first_error_;
   size_t written_ = 0;
   size_t removed_ = 0;
