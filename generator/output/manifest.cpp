@@ -87,20 +87,6 @@ std::string manifest_bytes(const OutputFiles& files) {
 
 namespace {
 
-// !leaves_output(path) without allocating: half a million paths a manifest.
-bool stays_in_tree(std::string_view path) {
-  if (path.empty() || path[0] == '/' || path.find('\0') != std::string_view::npos) return false;
-  bool named = false;
-  for (size_t start = 0; start <= path.size();) {
-    size_t slash = std::min(path.find('/', start), path.size());
-    std::string_view part = path.substr(start, slash - start);
-    if (part.empty() || part == "..") return false;
-    named = named || part != ".";
-    start = slash + 1;
-  }
-  return named;
-}
-
 // A manifest's files one after the other, without a map: `expect(count)`,
 // then `visit(path, file)` for each, the path a view into `file`'s bytes.
 // False when they are not exactly what manifest_bytes() makes.
@@ -124,7 +110,7 @@ bool read_manifest(const MappedFile& file, Expect expect, Visit visit) {
     f.hash.low = r.u64();
     f.size = r.u64();
     f.mtime_ns = static_cast<int64_t>(r.u64());
-    if (!r.ok() || !stays_in_tree(file_path)) return false;  // not a tree's: a build never writes one
+    if (!r.ok() || leaves_output(file_path)) return false;  // not a tree's: a build never writes one
     visit(file_path, f);
   }
   return r.done();
@@ -261,7 +247,9 @@ ToLookAt what_tells_apart(ListedManifest& mine, const std::vector<ListedManifest
   look.every_file = their_stamps.empty();
   auto newest = [](const auto& a, const auto& b) { return a.second.mtime_ns > b.second.mtime_ns; };
   size_t first = look.every_file ? mine.files.size() : std::min<size_t>(mine.files.size(), 256);
-  std::partial_sort(mine.files.begin(), mine.files.begin() + static_cast<std::ptrdiff_t>(first), mine.files.end(), newest);
+  if (!look.every_file) {
+    std::partial_sort(mine.files.begin(), mine.files.begin() + static_cast<std::ptrdiff_t>(first), mine.files.end(), newest);
+  }
   std::vector<uint64_t> my_paths;
   my_paths.reserve(mine.files.size());
   for (size_t i = 0; i < mine.files.size(); ++i) {
@@ -280,6 +268,16 @@ ToLookAt what_tells_apart(ListedManifest& mine, const std::vector<ListedManifest
   return look;
 }
 
+// `tree` holds each of look.files as recorded (a null file: absent).
+bool tree_holds(const std::string& tree, const ToLookAt& look) {
+  int fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t unlike = look_at_recorded(
+      fd, look.files.size(), [&](size_t i) { return look.files[i]; }, [](size_t) {}, /*stop_at_first=*/true);
+  ::close(fd);
+  return unlike == 0;
+}
+
 // The manifest at `manifest` is `tree`'s, told apart from `others` (the
 // other candidates, the other tree's manifest) by the files where they
 // differ (what_tells_apart()). The rest is looked at before a build writes
@@ -295,12 +293,7 @@ bool tells_itself_apart(const std::string& tree, const std::string& manifest, co
   }
   ToLookAt look = what_tells_apart(mine, theirs);
   *every_file = look.every_file;
-  int fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return false;
-  size_t unlike = look_at_recorded(
-      fd, look.files.size(), [&](size_t i) { return look.files[i]; }, [](size_t) {}, /*stop_at_first=*/true);
-  ::close(fd);
-  return unlike == 0;
+  return tree_holds(tree, look);
 }
 
 }  // namespace
@@ -313,13 +306,7 @@ bool check_adopted_live_tree(const std::string& out_dir) {
   bool same = false;
   if (lock >= 0 && ::flock(lock, LOCK_EX | LOCK_NB) == 0) {  // else another build is at work: not now
     ListedManifest m;
-    int fd = ::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    same = fd >= 0 && list_manifest(manifest, m) &&
-           look_at_recorded(
-               fd, m.files.size(),
-               [&](size_t i) { return std::pair<std::string_view, const OutputFile*>(m.files[i].first, &m.files[i].second); },
-               [](size_t) {}, /*stop_at_first=*/true) == 0;
-    if (fd >= 0) ::close(fd);
+    same = list_manifest(manifest, m) && tree_holds(tree, what_tells_apart(m, {}));  // nothing to tell from: every file
     ::unlink((same ? mark : manifest).c_str());
   }
   if (lock >= 0) ::close(lock);

@@ -53,6 +53,6 @@ inline constexpr std::string_view kUncheckedMark = "unchecked-";
 bool write_small_file(const std::string& path, const std::string& text);
 // In output.cpp: a path that would leave the tree. A manifest naming one is
 // not the tree's, as a page writing one is a bug.
-bool leaves_output(const std::string& path);
+bool leaves_output(std::string_view path);
 
 }  // namespace cartable

@@ -30,9 +30,19 @@ namespace cartable {
 // Output paths are built from validated names (entry slugs, names read from
 // folder listings); one that would leave the output folder ('..', absolute,
 // empty component) is a bug, reported as an internal error and never written.
-bool leaves_output(const std::string& path) {
-  std::vector<std::string> parts;
-  return !split_relative_path(path, &parts) || parts.empty();
+// split_relative_path()'s rule without allocating: every page written and
+// every path of a manifest read is asked.
+bool leaves_output(std::string_view path) {
+  if (path.empty() || path[0] == '/' || path.find('\0') != std::string_view::npos) return true;
+  bool named = false;
+  for (size_t start = 0; start <= path.size();) {
+    size_t slash = std::min(path.find('/', start), path.size());
+    std::string_view part = path.substr(start, slash - start);
+    if (part.empty() || part == "..") return true;
+    named = named || part != ".";
+    start = slash + 1;
+  }
+  return !named;
 }
 
 namespace {
@@ -497,14 +507,17 @@ void StagingDir::copy_file(const std::string& path, const std::string& from) {
   write(path, bytes);
 }
 
-void StagingDir::copy_known(const std::string& path, const std::string& from, ContentHash hash) {
+// The idle copy holds `hash` at `path` already (by its manifest): kept.
+bool StagingDir::idle_holds(const std::string& path, ContentHash hash) {
   OutputFile file{hash, 0, 0};
-  if (mode_ == Mode::Known && same_on_disk(path, tree_ + "/" + path, {}, file)) {
-    std::lock_guard lock(mutex_);
-    written_files_[path] = file;
-    return;
-  }
-  copy_file(path, from);
+  if (mode_ != Mode::Known || !same_on_disk(path, tree_ + "/" + path, {}, file)) return false;
+  std::lock_guard lock(mutex_);
+  written_files_[path] = file;
+  return true;
+}
+
+void StagingDir::copy_known(const std::string& path, const std::string& from, ContentHash hash) {
+  if (!idle_holds(path, hash)) copy_file(path, from);
 }
 
 // keep_known() of a file that could not be linked: its bytes are copied
@@ -512,17 +525,14 @@ void StagingDir::copy_known(const std::string& path, const std::string& from, Co
 // by a restore that stopped half-way) is listed in damaged() instead, for
 // the caller to make again.
 void StagingDir::copy_kept(const std::string& path, const std::string& from, ContentHash hash) {
-  OutputFile file{hash, 0, 0};
   std::string bytes;
-  if (mode_ == Mode::Known && same_on_disk(path, tree_ + "/" + path, {}, file)) {
-    std::lock_guard lock(mutex_);
-    written_files_[path] = file;
-  } else if (read_own_file(from, bytes) && hash_content(bytes) == hash) {
+  if (idle_holds(path, hash)) return;
+  if (read_own_file(from, bytes) && hash_content(bytes) == hash) {
     write(path, bytes);
-  } else {
-    std::lock_guard lock(mutex_);
-    damaged_.push_back(path);
+    return;
   }
+  std::lock_guard lock(mutex_);
+  damaged_.push_back(path);
 }
 
 std::vector<std::string> StagingDir::damaged() const {

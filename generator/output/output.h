@@ -204,6 +204,7 @@ class StagingDir : public OutputSink {
   bool prepare(const std::string& out_dir, const Options& options, Diagnostics& diags);
   bool write_file(const std::string& full, std::string_view content, int64_t* mtime_ns);
   bool link_known(const std::string& path, const std::string& from, const OutputFile& known);
+  bool idle_holds(const std::string& path, ContentHash hash);
   void copy_kept(const std::string& path, const std::string& from, ContentHash hash);
   bool same_on_disk(const std::string& path, const std::string& full, std::string_view content, OutputFile& file);
   void make_parents(const std::string& full);
