@@ -14,10 +14,10 @@
 # Nothing from the pushed tree is ever executed: cartable and Pagefind are
 # the server's, resolved to absolute paths before any checkout, and they run
 # with a clean environment. Checkouts live in <deploy-dir>/.work,
-# <deploy-dir>/.gate (the gate's, kept between pushes) and
-# <deploy-dir>/.source (the deploy's, kept) (mode 700, never the temporary
-# folder: they hold attendance data); leftovers of killed runs are removed by
-# the next run, under the lock.
+# <deploy-dir>/.gate (the gate's, kept between pushes, its checks' caches in
+# <deploy-dir>/.gate-cache) and <deploy-dir>/.source (the deploy's, kept)
+# (mode 700, never the temporary folder: they hold attendance data);
+# leftovers of killed runs are removed by the next run, under the lock.
 
 config() { git config --get "$1" 2>/dev/null || true; }
 DEPLOY_DIR=${CARTABLE_DEPLOY_DIR:-$(config cartable.deploy-dir)}
@@ -83,7 +83,9 @@ hook_setup() {
   WORK_ROOT=$DEPLOY_DIR/.work
   SOURCE=$DEPLOY_DIR/.source
   GATE=$DEPLOY_DIR/.gate
-  (umask 077; mkdir -p "$WORK_ROOT" "$SOURCE" "$GATE") && chmod 700 "$WORK_ROOT" "$SOURCE" "$GATE" || exit 1
+  GATE_CACHE=$DEPLOY_DIR/.gate-cache
+  (umask 077; mkdir -p "$WORK_ROOT" "$SOURCE" "$GATE" "$GATE_CACHE") &&
+    chmod 700 "$WORK_ROOT" "$SOURCE" "$GATE" "$GATE_CACHE" || exit 1
   exec 9>"$DEPLOY_DIR/.deploy.lock"
   flock 9
   rm -rf "$WORK_ROOT"/* "$DEPLOY_DIR"/releases/.building-* 2>/dev/null
@@ -144,7 +146,9 @@ write_scope_ok() {
 }
 
 # `cartable check` of checkout $1 for every deployed audience, against the
-# feed subscribers have now (session changes need a history entry).
+# feed subscribers have now (session changes need a history entry). Each
+# audience's check keeps its cache in <deploy-dir>/.gate-cache/<audience>:
+# a push is checked in the time of what it changed, not of the whole site.
 site_ok() {
   for audience in $AUDIENCES; do
     previous=""
@@ -152,6 +156,7 @@ site_ok() {
       cp "$DEPLOY_DIR/current/$audience/calendrier.ics" "$WORK/previous-$audience.ics" && previous="--previous-ics $WORK/previous-$audience.ics"
     fi
     # shellcheck disable=SC2086
-    (cd "$1" && clean_run check --audience "$audience" $previous) || { say check-errors "$audience"; return 1; }
+    (cd "$1" && clean_run check --audience "$audience" --cache "$GATE_CACHE/$audience" $previous) ||
+      { say check-errors "$audience"; return 1; }
   done
 }

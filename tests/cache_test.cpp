@@ -3,7 +3,8 @@
 // modules, theme, site.yaml, new and deleted files, a touch that changes
 // nothing, a broken source), each followed by a build that may reuse the
 // previous one and by a `--no-cache` build into an empty folder. The two
-// must hold the same bytes, every time, for both audiences.
+// must hold the same bytes, every time, for both audiences; a check that
+// keeps its cache must report what a check from scratch reports.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -85,6 +86,13 @@ class Cache : public ::testing::Test {
     fs::remove_all(dir / ".full.cartable");
     RunResult full = run_cartable(dir / "site", args + " --no-cache --out " + (dir / "full").string());
     ASSERT_EQ(cached.status, full.status) << step << "\n" << cached.err << full.err;
+    // A check that keeps its cache (`check --cache`, the deploy hook's gate)
+    // says what a check from scratch says, errors and warnings alike.
+    std::string check = "check --audience " + audience;
+    RunResult kept = run_cartable(dir / "site", check + " --cache " + (dir / ("check-" + audience)).string());
+    RunResult fresh = run_cartable(dir / "site", check);
+    EXPECT_EQ(kept.status, fresh.status) << step << "\n" << kept.err << fresh.err;
+    EXPECT_EQ(kept.err, fresh.err) << step;
     if (full.status != 0) return;
     // The same warnings, whether read again or taken from the records.
     auto warnings = [](const std::string& err) {
@@ -447,4 +455,55 @@ TEST_F(Cache, AFreshGitCheckoutIsNotReadAgain) {
   EXPECT_EQ(pages_rendered(next.err), 2) << next.err;
   EXPECT_EQ(next.err.find("git index read"), std::string::npos) << next.err;
   EXPECT_NE(after_commit.err.find("git index read"), std::string::npos) << after_commit.err;
+}
+
+// `check --cache`: the gate checks each push; at 500,000 entries a check
+// from scratch took 50 s. With its cache it reads and renders only what
+// changed, and still sees an error in what changed.
+TEST_F(Cache, ACheckWithACacheReadsAndRendersOnlyWhatChanged) {
+  fs::path site = dir / "site", cache = dir / "gate-cache";
+  std::string check = "check --cache " + cache.string();
+  ::setenv("CARTABLE_TRACE", "1", 1);  // its laps say what was reused
+  RunResult first = run_cartable(site, check);
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum interactif");
+  RunResult second = run_cartable(site, check);
+  RunResult same = run_cartable(site, check);
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre forum interactif",
+                  "théâtre [forum](module:m9)");
+  RunResult broken = run_cartable(site, check);
+  RunResult broken_fresh = run_cartable(site, "check");
+  ::unsetenv("CARTABLE_TRACE");
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.err.find("rendering everything"), std::string::npos) << first.err;
+  EXPECT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.err.find("entries unchanged since the last build not read"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("rendering what changed"), std::string::npos) << second.err;
+  EXPECT_NE(same.err.find("inputs unchanged"), std::string::npos) << same.err;
+  EXPECT_NE(broken.status, 0) << broken.err;
+  EXPECT_NE(broken.err.find("prevention.md:"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("m9"), std::string::npos) << broken.err;
+  EXPECT_EQ(broken.status, broken_fresh.status);
+  // The cache is private: it holds every entry as parsed, drafts included.
+  struct stat st {};
+  ASSERT_EQ(::stat(cache.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+// A build's state folder is the build's: a check refuses to keep its cache
+// there (its records would cost the next build a full one), as it refuses
+// a symbolic link.
+TEST_F(Cache, ACheckKeepsItsCacheOnlyInAFolderOfItsOwn) {
+  fs::path site = dir / "site";
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  std::string inputs = read(site / ".public.cartable/inputs");
+  RunResult into_build = run_cartable(site, "check --cache .public.cartable");
+  EXPECT_NE(into_build.status, 0);
+  EXPECT_NE(into_build.err.find(".public.cartable"), std::string::npos) << into_build.err;
+  EXPECT_NE(into_build.err.find("--cache"), std::string::npos) << into_build.err;
+  EXPECT_EQ(read(site / ".public.cartable/inputs"), inputs);
+  fs::create_directories(dir / "elsewhere");
+  fs::create_directory_symlink(dir / "elsewhere", dir / "link");
+  RunResult through_link = run_cartable(site, "check --cache " + (dir / "link").string());
+  EXPECT_NE(through_link.status, 0) << through_link.err;
+  EXPECT_TRUE(fs::is_empty(dir / "elsewhere"));
 }

@@ -54,6 +54,8 @@ check "the old releases/ folder is gone" "[ ! -e '$T/www/releases' ]"
 check "the build cache sits beside the live folder, closed to others" "[ \"\$(stat -c %a '$T/www/site/.public.cartable')\" = 700 ]"
 check "the kept checkout is closed to others" "[ \"\$(stat -c %a '$T/www/.source')\" = 700 ]"
 check "the gate's kept checkout is closed to others" "[ \"\$(stat -c %a '$T/www/.gate')\" = 700 ]"
+check "the gate's check keeps its cache for the next push, closed to others" \
+  "[ \"\$(stat -c %a '$T/www/.gate-cache')\" = 700 ] && [ \"\$(stat -c %a '$T/www/.gate-cache/public')\" = 700 ] && [ -s '$T/www/.gate-cache/public/inputs' ]"
 check "the push output says the site has no search" "grep -q 'publié SANS recherche' '$T/push1.log'"
 check "nothing from the pushed tree was executed" "[ ! -e '$T/EXECUTED' ]"
 live=$(readlink "$T/www/current"); before=$(tree_hash "$T/www/current/public"); main_before=$(hub_main)

@@ -2,9 +2,16 @@
 #include "load/hep_records.h"
 
 #include <algorithm>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <set>
@@ -73,15 +80,63 @@ BodyDigest file_digests(const RecordingFileSystem& recording, const Site& site) 
   };
 }
 
-// The previous build's page log, when its output is still the live site
-// and no source that every page may show changed.
-bool read_previous_log(const PreviousBuild& previous, const BuildOptions& options, Reuse& r) {
+// Where a run keeps what the next one reuses: beside the output for a
+// build; for a check, the folder given with `check --cache`, whose records
+// name no tree (kCheckTree).
+struct CacheFolder {
+  std::string state;
+  bool check = false;
+  // What the record must name: the tree published in `out`, as it is now.
+  std::string tree(const std::string& out) const { return check ? std::string(kCheckTree) : published_fingerprint(out); }
+};
+
+// `check --cache`'s folder, private (the records hold every entry as
+// parsed, drafts included) and held by one check at a time: a second one
+// waits. A build's state folder is refused: its records are the build's.
+class CheckCacheLock {
+ public:
+  CheckCacheLock() = default;
+  CheckCacheLock(const CheckCacheLock&) = delete;
+  CheckCacheLock& operator=(const CheckCacheLock&) = delete;
+  ~CheckCacheLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool take(const std::string& state, Diagnostics& diags) {
+    std::error_code ec;
+    fs::create_directories(fs::absolute(state, ec).parent_path(), ec);
+    if (::mkdir(state.c_str(), 0700) != 0 && errno != EEXIST) {
+      diags.error({state, 0, 0}, tr("cannot create the check's cache {1}: {2}", state, std::strerror(errno)),
+                  tr("pass --cache with a folder you may write in"));
+      return false;
+    }
+    struct stat st {};
+    bool ours = ::lstat(state.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && ::chmod(state.c_str(), 0700) == 0;
+    for (const auto& e : fs::directory_iterator(state, ec)) {
+      std::string name = e.path().filename().string();
+      if (name == "idle" || name.rfind("manifest-", 0) == 0) ours = false;  // a build's (output.h)
+    }
+    if (ours) fd_ = ::open((state + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+      diags.error({state, 0, 0}, tr("{1} is not a folder of ours", state), tr("pass --cache with a folder you may write in"));
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// The previous run's page log, when its output is still the live site (a
+// build) and no source that every page may show changed.
+bool read_previous_log(const PreviousBuild& previous, const BuildOptions& options, const CacheFolder& folder,
+                       Reuse& r) {
   if (!previous.usable) return false;
   for (const std::string& path : previous.changed) {
     if (classify(path).kind == SourceKind::Global) return false;  // site.yaml, the theme, the programme...: every page
   }
-  return load_page_log(state_folder_of(options.out), r.log) && r.log.tree == published_fingerprint(options.out) &&
-         published_manifest(options.out, r.published);
+  return load_page_log(folder.state, r.log) && r.log.tree == folder.tree(options.out) &&
+         (folder.check || published_manifest(options.out, r.published));
 }
 
 // Which keys changed since that log (`digests` numbered in its table).
@@ -116,27 +171,35 @@ struct EarlyOutput {
   bool previous_log = false;  // the Reuse's log was read
 };
 
-// After rendering what changed: every other file stays as published, and
-// the pages kept keep what they read.
-void keep_the_rest(StagingDir& staging, Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
+// After rendering what changed, the pages not rendered again keep what
+// they read; those no longer produced are gone, listed in `gone` (as views
+// into the previous log's list) unless the pages are the same as before.
+void keep_page_lists(Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys,
+                     std::unordered_set<std::string_view>& gone) {
   // Most rebuilds add and remove no page: the same list, in the same order,
   // and no set of 550,000 paths to build and look up three times.
   bool same_pages = produced == reuse.log.produced;
-  std::unordered_set<std::string_view> now, gone;
+  std::unordered_set<std::string_view> now;
   if (!same_pages) {
     now.insert(produced.begin(), produced.end());
     for (const std::string& path : reuse.log.produced) {
       if (!now.count(path)) gone.insert(path);
     }
   }
-  // Pagefind's files are the indexer's to bring up to date.
-  staging.keep_known(std::move(reuse.published), staging.out_path(),
-                     [&](const std::string& path) { return gone.count(path) || path.rfind("pagefind/", 0) == 0; });
   // The previous lists, less the pages gone, with the pages rendered now.
   auto& kept = reuse.log.pages.pages;
   for (auto it = kept.begin(); !same_pages && it != kept.end();) it = now.count(it->first) ? std::next(it) : kept.erase(it);
   for (auto& [path, read] : keys.pages) kept[path] = std::move(read);
   keys.pages.swap(kept);
+}
+
+// The same for a build: every other file stays as published.
+void keep_the_rest(StagingDir& staging, Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
+  std::unordered_set<std::string_view> gone;
+  keep_page_lists(reuse, produced, keys, gone);
+  // Pagefind's files are the indexer's to bring up to date.
+  staging.keep_known(std::move(reuse.published), staging.out_path(),
+                     [&](const std::string& path) { return gone.count(path) || path.rfind("pagefind/", 0) == 0; });
 }
 
 std::string hex_of(ContentHash h) {
@@ -184,7 +247,12 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   // Nothing changed since the last build into this folder: nothing to do;
   // else only what changed is rendered again (cache/cache.h, page_log.h).
   std::string key = build_key(options.audience, !pagefind.empty(), pagefind);
-  bool record = options.write;           // what this build did, for the next one
+  CacheFolder folder{options.write ? state_folder_of(options.out) : options.check_cache, !options.write};
+  if (folder.check) key += " check";  // a build's record is never a check's, nor the reverse
+  // A check keeps its record only in a folder of its own, held for the run.
+  CheckCacheLock check_lock;
+  if (folder.check && !folder.state.empty() && !check_lock.take(folder.state, diags)) return result;
+  bool record = options.write || !folder.state.empty();  // what this run did, for the next one
   bool cache = record && options.cache;  // what the last one did, for this one
   // The published feed decides the sessions' history and its checks: its
   // bytes are an input, recorded beside the key.
@@ -192,7 +260,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   bool has_previous = !options.previous_ics.empty() && read_file(options.previous_ics, previous_ics, diags);
   std::string feed = has_previous ? " feed " + hex_of(hash_content(previous_ics)) : "";
   // A site restored from a CI cache: its manifests are named after its old inodes.
-  if (cache) adopt_restored_tree(options.out, RestoredTree::Live);
+  if (cache && !folder.check) adopt_restored_tree(options.out, RestoredTree::Live);
   // After a fresh checkout, git's index says which sources hold the bytes
   // the last build read. An index unchanged since then could say nothing
   // new (git_index.h): not read.
@@ -206,10 +274,10 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     if (!git_stamp.empty() && recorded != git_stamp) read_git_index();
     return git.get();
   };
-  PreviousBuild previous = cache ? replay_inputs(options.out, key, *disk, git_for) : PreviousBuild{};
+  PreviousBuild previous = cache ? replay_inputs(folder.state, folder.tree(options.out), key, *disk, git_for) : PreviousBuild{};
   if (!previous.usable && !git_stamp.empty() && !git) read_git_index();  // every source is read: their blobs are named
   if (previous.usable && previous.changed.empty() && previous.feed == feed && !diags.has_errors() &&
-      check_adopted_live_tree(options.out)) {
+      (folder.check || check_adopted_live_tree(options.out))) {
     for (Diagnostic& d : previous.warnings) diags.add(std::move(d));
     if (options.stage) stage_unchanged(options.out);  // the live site is this build already
     clock.lap("inputs unchanged");
@@ -224,21 +292,24 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   Reuse reuse;
   std::future<EarlyOutput> early = std::async(std::launch::async, [&] {
     EarlyOutput e;
-    if (!options.write) return e;
+    if (!options.write) {
+      e.previous_log = cache && read_previous_log(previous, options, folder, reuse);
+      return e;
+    }
     if (cache) adopt_restored_tree(options.out, RestoredTree::Idle);
     StagingDir::Options output_options;
     output_options.trust_manifest = options.cache;
     Diagnostics reported;
     e.staging = StagingDir::open(options.out, output_options, reported);
     e.diags = reported.sorted();
-    e.previous_log = cache && e.staging && read_previous_log(previous, options, reuse);
+    e.previous_log = cache && e.staging && read_previous_log(previous, options, folder, reuse);
     return e;
   });
   auto recording = std::make_shared<RecordingFileSystem>(disk, git);
   // Entries whose file did not change since the last build are not read.
   std::string entries_key = key + " " + options.source;
   std::unique_ptr<EntryCache> entries = record && previous.usable
-                                            ? std::make_unique<EntryCache>(state_folder_of(options.out), entries_key,
+                                            ? std::make_unique<EntryCache>(folder.state, entries_key,
                                                                            unchanged_since(previous))
                                             : std::make_unique<EntryCache>();
   clock.lap("entry record read");
@@ -271,20 +342,15 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (has_previous) check_against_previous_feed(site, event_words(theme), previous_ics, options.previous_ics, diags);
   if (diags.has_errors()) return result;
 
-  if (!options.write) {
-    NullSink sink;
-    RenderOptions render;
-    render.threads = options.threads;
-    render.strict_templates = options.strict_templates;
-    result.stats = render_site(index, theme, sink, diags, render);
-    result.ok = !diags.has_errors();
-    return result;
-  }
   EarlyOutput opened = early.get();
   for (Diagnostic& d : opened.diags) diags.add(std::move(d));
   std::unique_ptr<StagingDir> staging = std::move(opened.staging);
-  if (!staging) return result;
-  clock.lap(opened.previous_log ? "idle copy opened, previous pages read" : "idle copy opened");
+  if (options.write && !staging) return result;
+  if (staging) folder.state = staging->state_path();
+  if (options.write) clock.lap(opened.previous_log ? "idle copy opened, previous pages read" : "idle copy opened");
+  else if (opened.previous_log) clock.lap("previous pages read");
+  NullSink validated;  // a check renders to validate, and writes nothing
+  OutputSink& sink = staging ? static_cast<OutputSink&>(*staging) : validated;
   // A rebuild writes its entry record while it renders: the record holds
   // what loading parsed, which nothing after changes. Should the build
   // fail, the new record stays beside the old input record, which is
@@ -293,7 +359,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   // memory is gone (its record is the largest, and not kept in memory).
   std::future<void> entry_record;
   auto write_entry_record = [&](const std::vector<InputRecord>& read) {
-    write_cache_file(staging->state_path() + "/entries", entries->serialise(entries_key, hash_in(read), loading));
+    write_cache_file(folder.state + "/entries", entries->serialise(entries_key, hash_in(read), loading));
   };
   if (record && entries->reused()) {
     entry_record = std::async(std::launch::async, [&] { write_entry_record(carry_over(recording->records(), previous, *disk)); });
@@ -303,6 +369,19 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   render.search = !pagefind.empty();
   render.strict_templates = options.strict_templates;
   PageLog log;  // for the next build
+  // What this run read, rendered and reported, for the next one: the three
+  // records are independent files, written side by side.
+  auto save_records = [&](const std::string& tree) {
+    log.tree = tree;
+    auto pages = std::async(std::launch::async, [&] { save_page_log(folder.state, log); });
+    std::vector<InputRecord> read = recording->records();
+    if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
+    if (!entries->reused()) entry_record = std::async(std::launch::async, [&] { write_entry_record(read); });
+    save_inputs(folder.state, key + feed, tree, git_stamp, read, diags);
+    if (entry_record.valid()) entry_record.get();
+    pages.get();
+    clock.lap("recorded: inputs, entries, pages");
+  };
   if (record) {
     // Numbered as the last build numbered them: the pages kept keep their lists.
     if (opened.previous_log) log.pages.table = reuse.log.pages.table;
@@ -313,10 +392,21 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     clock.lap(reuse.on ? "digested: rendering what changed" : "digested: rendering everything");
   }
   if (reuse.on) render.only = [&](const std::string& path) { return needs_render(path, reuse.log.pages, reuse.changed); };
-  result.stats = render_site(index, theme, *staging, diags, render);
+  result.stats = render_site(index, theme, sink, diags, render);
   clock.lap("rendered");
   if (entry_record.valid()) entry_record.get();
   if (diags.has_errors()) return result;  // the old site stays
+  if (!options.write) {
+    result.ok = true;
+    if (record) {
+      if (reuse.on) {
+        std::unordered_set<std::string_view> gone;
+        keep_page_lists(reuse, log.produced, log.pages, gone);
+      }
+      save_records(kCheckTree);
+    }
+    return result;
+  }
   if (reuse.on) {
     keep_the_rest(*staging, reuse, log.produced, log.pages);
     clock.lap("kept the rest");
@@ -347,19 +437,9 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   result.ok = options.stage ? staging->stage(diags) : staging->commit(diags);
   clock.lap("committed");
   if (result.ok && complete) {
-    std::string tree = options.stage ? staging->staged_fingerprint() : published_fingerprint(staging->out_path());
-    // The three records are independent files: written side by side.
-    log.tree = tree;
-    auto pages = std::async(std::launch::async, [&] { save_page_log(staging->state_path(), log); });
-    std::vector<InputRecord> read = recording->records();
-    if (reuse.on || entries->reused()) read = carry_over(std::move(read), previous, *disk);
-    if (!entries->reused()) entry_record = std::async(std::launch::async, [&] { write_entry_record(read); });
-    save_inputs(staging->state_path(), key + feed, tree, git_stamp, read, diags);
-    if (entry_record.valid()) entry_record.get();
-    pages.get();
-    clock.lap("recorded: inputs, entries, pages");
+    save_records(options.stage ? staging->staged_fingerprint() : published_fingerprint(staging->out_path()));
   } else if (record) {
-    save_page_log(staging->state_path(), PageLog{});  // no log is better than a stale one
+    save_page_log(folder.state, PageLog{});  // no log is better than a stale one
   }
   if (options.exit_after) leave_to_exit(site, index, log, reuse, previous, entries, recording, theme);
   return result;

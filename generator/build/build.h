@@ -26,6 +26,10 @@ struct BuildOptions {
   // renders: a theme's edit always re-renders them all.
   bool strict_templates = true;
   bool stage = false;  // `--stage`: leave the new site ready beside the live one (output.h publish_staged)
+  // `check --cache DIR`: a check keeps what it read, parsed and rendered in
+  // DIR, as a build does beside its output (cache/cache.h), so that the next
+  // check of the same folder reads and renders only what changed since.
+  std::string check_cache;
   // The process ends right after the build (the command line): its memory
   // is left to the system, which takes it back at once; freeing 500,000
   // entries' objects one by one took a second.

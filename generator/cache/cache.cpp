@@ -377,11 +377,11 @@ static bool still_the_same(InputRecord& rec, const DiskFileSystem& disk, const G
 
 constexpr unsigned kLookers = 16;
 
-PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk,
-                            const GitIndexFor& git_for) {
+PreviousBuild replay_inputs(const std::string& state_dir, const std::string& tree, const std::string& key,
+                            const DiskFileSystem& disk, const GitIndexFor& git_for) {
   PreviousBuild previous;
   MappedFile file;
-  if (!file.open(state_folder_of(out_dir) + "/inputs")) return previous;
+  if (!file.open(state_dir + "/inputs")) return previous;
   std::string_view bytes = file.bytes();
   if (bytes.size() < kInputsHeader.size() + 8 ||
       bytes.compare(0, kInputsHeader.size(), kInputsHeader) != 0) {
@@ -396,7 +396,6 @@ PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, 
   if (line.substr(0, 4 + key.size()) != "key " + key) return previous;
   previous.feed = std::string(line.substr(4 + key.size()));
   // The output must be the tree that build published, as it published it.
-  std::string tree = published_fingerprint(out_dir);
   if (tree.empty() || r.line() != "out " + tree) return previous;
   std::string_view git_line = r.line();  // "git <stamp of its checkout's index>"
   std::string_view warnings = r.line();

@@ -92,8 +92,13 @@ struct PreviousBuild {
 // The index of the checkout (null or empty if none), given the stamp of the
 // index the last build saw (git_index_stamp): read only if it changed.
 using GitIndexFor = std::function<const GitIndex*(std::string_view recorded_stamp)>;
-PreviousBuild replay_inputs(const std::string& out_dir, const std::string& key, const DiskFileSystem& disk,
-                            const GitIndexFor& git_for = {});
+// `state_dir` holds the record; `tree` names what the build it describes
+// wrote (published_fingerprint(), output.h; kCheckTree for a check): the
+// record is used only when it names the same.
+PreviousBuild replay_inputs(const std::string& state_dir, const std::string& tree, const std::string& key,
+                            const DiskFileSystem& disk, const GitIndexFor& git_for = {});
+// What a check's records name instead of a published tree: it writes none.
+inline constexpr const char* kCheckTree = "check";
 
 // The record of file `path` in `records` (sorted by kind, then path, as
 // PreviousBuild's and records() are), or null. Any thread.

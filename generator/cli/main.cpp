@@ -296,6 +296,8 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--previous-ics", check.previous_ics,
                         say(tr("The calendrier.ics subscribers have: report sessions changed without a history entry")))
       ->check(existing_file());
+  check_cmd->add_option("--cache", check.check_cache,
+                        say(tr("Keep what this check read in this folder: the next one reads only what changed")));
 
   CLI::App* new_cmd = app.add_subcommand("new", say(tr("Start a portfolio or an entry")));
   new_cmd->require_subcommand(1);
