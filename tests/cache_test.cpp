@@ -507,3 +507,29 @@ TEST_F(Cache, ACheckKeepsItsCacheOnlyInAFolderOfItsOwn) {
   EXPECT_NE(through_link.status, 0) << through_link.err;
   EXPECT_TRUE(fs::is_empty(dir / "elsewhere"));
 }
+
+// A typo in a template section that no page opens yet passes; the data
+// edit that opens it renders only the pages it affects, and those are
+// checked: a check or a build that reuses the previous run fails there,
+// as one from scratch does.
+TEST_F(Cache, ATemplateTypoReachedByADataEditFailsTheRunThatReachesIt) {
+  fs::path site = dir / "site";
+  replace_in_file(site / "themes/default/templates/session.mustache", "{{latest_move}}", "{{latest_mov}}");
+  std::string check = "check --cache " + (dir / "gate-cache").string();
+  ASSERT_EQ(run_cartable(site, check).status, 0);
+  ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
+  // A session moved, with its history: its page now shows where it was.
+  replace_in_file(site / "content/calendar.yaml",
+                  "    start: 2026-11-07 09:00\n    end: 2026-11-07 12:00\n    place: sde\n",
+                  "    start: 2026-11-07 09:30\n    end: 2026-11-07 12:00\n    place: sde\n"
+                  "    history:\n      - date: 2026-10-01\n        note: Commence plus tard.\n"
+                  "        from: {start: 2026-11-07 09:00, end: 2026-11-07 12:00, place: sde}\n");
+  RunResult fresh = run_cartable(site, "check");
+  RunResult kept = run_cartable(site, check);
+  RunResult built = run_cartable(site, "build --no-search");
+  for (const RunResult* r : {&fresh, &kept, &built}) {
+    EXPECT_NE(r->status, 0) << r->err;
+    EXPECT_NE(r->err.find("session.mustache:9:"), std::string::npos) << r->err;
+    EXPECT_NE(r->err.find("latest_mov"), std::string::npos) << r->err;
+  }
+}

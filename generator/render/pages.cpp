@@ -71,9 +71,10 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
   std::vector<std::vector<uint32_t>> read(recorders.size());
 
   std::unique_ptr<TemplateUsage> usage;
-  // Only a whole build knows a tag no page finds (theme.h); editing the
-  // theme renders every page again, so a typo is always caught there.
-  if (options.strict_templates && !options.only) usage = std::make_unique<TemplateUsage>(TemplateSet(theme));
+  // A miss is a typo wherever it happens (theme.h), so the pages a rebuild
+  // renders are enough: the others rendered without one last time, and an
+  // edit of the theme renders them all again.
+  if (options.strict_templates) usage = std::make_unique<TemplateUsage>(TemplateSet(theme));
   parallel_for(
       jobs.size(), options.threads,
       [&] {
@@ -161,6 +162,7 @@ RenderStats render_site(const Index& index, const Theme& theme, OutputSink& sink
     }
     // Any entry may change a readiness: the jury's table is rewritten.
     if (experts) sink.write("experts/certification.csv", certification_csv(index, theme));
+    if (usage) usage->report(theme, diags);
     return {pages, jobs.size() + sitemaps + 1 + (experts ? 1 : 0) + copied};
   }
   size_t sitemaps = write_sitemaps(index, std::move(urls), sink, options.produced);

@@ -87,9 +87,9 @@ class TemplateSet {
 };
 
 // Strict templates (RenderOptions::strict_templates): every TemplateSet of a
-// build records into one TemplateUsage which tags were looked up and which
-// found a value. Optional values are absent from some pages, so a tag is only
-// wrong when no render of the whole build ever found it.
+// build records into one TemplateUsage which tags were looked up and found
+// no value. View models set every name their templates read (optional
+// values as false or an empty list), so one miss, on any page, is a typo.
 class TemplateUsage {
  public:
   explicit TemplateUsage(const TemplateSet& set);
