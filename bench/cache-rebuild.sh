@@ -3,10 +3,11 @@
 # a fixed folder, then a no-change rebuild, a rebuild after editing one
 # entry (a new file in its place, as git writes it, then committed) and a
 # second one (the idle copy then exists), then one as a CI run makes it and
-# the next one, each in a new process; the gate's check with its cache
-# (first, nothing changed, one entry changed) and one from scratch; the
-# result compared with a --no-cache build into an empty folder. The CI run: a fresh `git clone` of
-# the pushed commit at the same path (new files, new times, git's index),
+# the next one, each in a new process; the result compared with a
+# --no-cache build into an empty folder; then the gate's check with its
+# cache (first, nothing changed, one entry changed) and one from scratch.
+# The CI run: a fresh `git clone` of the pushed commit at the same path (new
+# files, new times, git's index),
 # then the output and its state folder restored as actions/cache restores
 # them (tar, POSIX format: times kept, hard links kept, new folders and
 # inodes). Each line: wall, CPU, peak RSS, and the load average (the
@@ -43,12 +44,6 @@ edit p00001 "edited once"
 timed "one-entry rebuild (first: makes the idle copy)" "$bin" build --no-search --out "$out"
 edit p00002 "edited twice"
 timed "one-entry rebuild" "$bin" build --no-search --out "$out"
-# The gate's check of a push (`check --cache`), against one from scratch.
-timed "check with its cache, first (fills it)" "$bin" check --cache "$work/check-cache"
-timed "check with its cache, nothing changed" "$bin" check --cache "$work/check-cache"
-edit p00005 "checked"
-timed "check with its cache, one entry changed" "$bin" check --cache "$work/check-cache"
-timed "check from scratch" "$bin" check
 # As a CI run: the edit pushed, a fresh checkout of it (actions/checkout),
 # then the site and its state folder restored from the cache (actions/cache
 # runs tar); the build recognises the restored site (output.h) and git's
@@ -71,5 +66,11 @@ else
   echo "DIFFERENT from the full build"
   exit 1
 fi
+# The gate's check of a push (`check --cache`), against one from scratch.
+timed "check with its cache, first (fills it)" "$bin" check --cache "$work/check-cache"
+timed "check with its cache, nothing changed" "$bin" check --cache "$work/check-cache"
+edit p00005 "checked"
+timed "check with its cache, one entry changed" "$bin" check --cache "$work/check-cache"
+timed "check from scratch" "$bin" check
 cd /
 rm -rf "$work"  # the state folders (.out.cartable, .full.cartable) are inside

@@ -489,23 +489,46 @@ TEST_F(Cache, ACheckWithACacheReadsAndRendersOnlyWhatChanged) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
-// A build's state folder is the build's: a check refuses to keep its cache
-// there (its records would cost the next build a full one), as it refuses
-// a symbolic link.
+// The check's cache holds every entry as parsed, drafts and experts-only
+// ones included: only a folder a check made is used, private, and never
+// through a symbolic link. A build's state folder, the live site and the
+// sources are refused, and their files left as they were.
 TEST_F(Cache, ACheckKeepsItsCacheOnlyInAFolderOfItsOwn) {
   fs::path site = dir / "site";
   ASSERT_EQ(run_cartable(site, "build --no-search").status, 0);
   std::string inputs = read(site / ".public.cartable/inputs");
-  RunResult into_build = run_cartable(site, "check --cache .public.cartable");
-  EXPECT_NE(into_build.status, 0);
-  EXPECT_NE(into_build.err.find(".public.cartable"), std::string::npos) << into_build.err;
-  EXPECT_NE(into_build.err.find("--cache"), std::string::npos) << into_build.err;
+  for (const char* other : {".public.cartable", "public", "portfolios/cache", "."}) {
+    RunResult r = run_cartable(site, std::string("check --cache ") + other);
+    EXPECT_NE(r.status, 0) << other << "\n" << r.err;
+    EXPECT_NE(r.err.find("--cache"), std::string::npos) << r.err;
+  }
   EXPECT_EQ(read(site / ".public.cartable/inputs"), inputs);
+  EXPECT_FALSE(fs::exists(site / "public/inputs"));
+  EXPECT_FALSE(fs::exists(site / "portfolios/cache"));
+  EXPECT_EQ(fs::status(site / "public").permissions() & fs::perms::others_read, fs::perms::others_read);
+  // A symbolic link, with or without a slash after it.
   fs::create_directories(dir / "elsewhere");
   fs::create_directory_symlink(dir / "elsewhere", dir / "link");
-  RunResult through_link = run_cartable(site, "check --cache " + (dir / "link").string());
-  EXPECT_NE(through_link.status, 0) << through_link.err;
+  for (const std::string& link : {(dir / "link").string(), (dir / "link").string() + "/"}) {
+    RunResult r = run_cartable(site, "check --cache " + link);
+    EXPECT_NE(r.status, 0) << link << "\n" << r.err;
+  }
   EXPECT_TRUE(fs::is_empty(dir / "elsewhere"));
+  // A hidden folder at the top of the site is the check's own once made.
+  ASSERT_EQ(run_cartable(site, "check --cache .check.cartable").status, 0);
+  fs::path cache = site / ".check.cartable";
+  EXPECT_EQ(read(cache / "CACHEDIR.TAG").rfind("Signature: 8a477f597d28d172789f06886806bc55\n", 0), 0u);
+  EXPECT_EQ(read(cache / ".gitignore"), "*\n");
+  for (const char* f : {"inputs", "entries", "pages"}) {
+    EXPECT_EQ(fs::status(cache / f).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write) << f;
+  }
+  // A link planted where the next record is written first is not written through.
+  write(dir / "victim", "victim");
+  fs::create_symlink(dir / "victim", cache / "inputs.tmp");
+  replace_in_file(site / "portfolios/camille-rochat/prevention.md", "théâtre-forum", "théâtre forum");
+  EXPECT_EQ(run_cartable(site, "check --cache .check.cartable/").status, 0);
+  EXPECT_EQ(read(dir / "victim"), "victim");
+  EXPECT_FALSE(fs::is_symlink(cache / "inputs"));
 }
 
 // A typo in a template section that no page opens yet passes; the data

@@ -34,18 +34,21 @@ void Diagnostics::add(Diagnostic d) {
   items_.push_back(std::move(d));
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
-
-size_t Diagnostics::error_count() const {
+bool Diagnostics::has_errors() const {
   std::lock_guard lock(mutex_);
-  return std::count_if(items_.begin(), items_.end(),
-                       [](const Diagnostic& d) { return d.severity == Severity::Error; });
+  return std::any_of(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+// Counted as listed (sorted()): a diagnostic reported twice, as two threads
+// may (two pages reading one broken link), is shown once and counted once.
+size_t Diagnostics::error_count() const {
+  std::vector<Diagnostic> shown = sorted();
+  return std::count_if(shown.begin(), shown.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
 size_t Diagnostics::warning_count() const {
-  std::lock_guard lock(mutex_);
-  return std::count_if(items_.begin(), items_.end(),
-                       [](const Diagnostic& d) { return d.severity == Severity::Warning; });
+  std::vector<Diagnostic> shown = sorted();
+  return std::count_if(shown.begin(), shown.end(), [](const Diagnostic& d) { return d.severity == Severity::Warning; });
 }
 
 bool about_a_portfolio(const Diagnostic& d) {

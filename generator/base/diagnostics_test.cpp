@@ -17,6 +17,7 @@ TEST(Diagnostics, SortsAndCountsBySeverity) {
   diags.error({"a.md", 3, 1}, "e");  // same report from two threads: printed once
   EXPECT_TRUE(diags.has_errors());
   EXPECT_EQ(diags.warning_count(), 1u);
+  EXPECT_EQ(diags.error_count(), 1u) << "counted as printed: once";
   auto sorted = diags.sorted();
   ASSERT_EQ(sorted.size(), 2u);
   EXPECT_EQ(sorted[0].pos.path, "a.md");

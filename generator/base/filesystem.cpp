@@ -365,6 +365,23 @@ FileResult MemoryFileSystem::stat(const std::string& path, FileInfo* info) const
   return {};
 }
 
+bool replace_own_file(const std::string& path, std::string_view text) {
+  std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());  // whatever is there: O_EXCL then creates a file of our own
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return false;
+  bool ok = true;
+  for (size_t done = 0; ok && done < text.size();) {  // records are hundreds of megabytes
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (ok && ::rename(tmp.c_str(), path.c_str()) == 0) return true;
+  ::unlink(tmp.c_str());
+  return false;
+}
+
 bool read_own_file(const std::string& path, std::string& out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return false;

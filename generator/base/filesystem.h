@@ -94,6 +94,12 @@ std::string join_path(const std::string& folder, const std::string& name);
 // at its last component. False, with errno set, otherwise.
 bool read_own_file(const std::string& path, std::string& out);
 
+// Replaces cartable's own file at `path` (records, manifests, marks) with
+// `text`, private (0600), through a temporary name beside it that is
+// created anew: a symbolic or hard link planted there is never written
+// through. False, the previous file left as it was, on any failure.
+bool replace_own_file(const std::string& path, std::string_view text);
+
 // The same file mapped, read-only, for the build records (hundreds of
 // megabytes at 500,000 entries): the page cache's pages are the bytes, with
 // no buffer to zero and copy into. Records are replaced by a rename, never

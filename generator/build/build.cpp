@@ -2,16 +2,9 @@
 #include "load/hep_records.h"
 
 #include <algorithm>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <future>
 #include <set>
@@ -20,6 +13,7 @@
 #include "base/text.h"
 #include "base/filesystem.h"
 #include "cache/cache.h"
+#include "cache/check_folder.h"
 #include "cache/page_log.h"
 #include "check/check.h"
 #include "index/index.h"
@@ -88,43 +82,6 @@ struct CacheFolder {
   bool check = false;
   // What the record must name: the tree published in `out`, as it is now.
   std::string tree(const std::string& out) const { return check ? std::string(kCheckTree) : published_fingerprint(out); }
-};
-
-// `check --cache`'s folder, private (the records hold every entry as
-// parsed, drafts included) and held by one check at a time: a second one
-// waits. A build's state folder is refused: its records are the build's.
-class CheckCacheLock {
- public:
-  CheckCacheLock() = default;
-  CheckCacheLock(const CheckCacheLock&) = delete;
-  CheckCacheLock& operator=(const CheckCacheLock&) = delete;
-  ~CheckCacheLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  bool take(const std::string& state, Diagnostics& diags) {
-    std::error_code ec;
-    fs::create_directories(fs::absolute(state, ec).parent_path(), ec);
-    if (::mkdir(state.c_str(), 0700) != 0 && errno != EEXIST) {
-      diags.error({state, 0, 0}, tr("cannot create the check's cache {1}: {2}", state, std::strerror(errno)),
-                  tr("pass --cache with a folder you may write in"));
-      return false;
-    }
-    struct stat st {};
-    bool ours = ::lstat(state.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && ::chmod(state.c_str(), 0700) == 0;
-    for (const auto& e : fs::directory_iterator(state, ec)) {
-      std::string name = e.path().filename().string();
-      if (name == "idle" || name.rfind("manifest-", 0) == 0) ours = false;  // a build's (output.h)
-    }
-    if (ours) fd_ = ::open((state + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
-      diags.error({state, 0, 0}, tr("{1} is not a folder of ours", state), tr("pass --cache with a folder you may write in"));
-      return false;
-    }
-    return true;
-  }
-
- private:
-  int fd_ = -1;
 };
 
 // The previous run's page log, when its output is still the live site (a
@@ -250,8 +207,11 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   CacheFolder folder{options.write ? state_folder_of(options.out) : options.check_cache, !options.write};
   if (folder.check) key += " check";  // a build's record is never a check's, nor the reverse
   // A check keeps its record only in a folder of its own, held for the run.
-  CheckCacheLock check_lock;
-  if (folder.check && !folder.state.empty() && !check_lock.take(folder.state, diags)) return result;
+  CheckFolder check_folder;  // held until the check ends
+  if (folder.check && !folder.state.empty()) {
+    if (!check_folder.open(folder.state, options.source, diags)) return result;
+    folder.state = check_folder.path();
+  }
   bool record = options.write || !folder.state.empty();  // what this run did, for the next one
   bool cache = record && options.cache;  // what the last one did, for this one
   // The published feed decides the sessions' history and its checks: its
@@ -359,7 +319,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   // memory is gone (its record is the largest, and not kept in memory).
   std::future<void> entry_record;
   auto write_entry_record = [&](const std::vector<InputRecord>& read) {
-    write_cache_file(folder.state + "/entries", entries->serialise(entries_key, hash_in(read), loading));
+    replace_own_file(folder.state + "/entries", entries->serialise(entries_key, hash_in(read), loading));
   };
   if (record && entries->reused()) {
     entry_record = std::async(std::launch::async, [&] { write_entry_record(carry_over(recording->records(), previous, *disk)); });

@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "base/text.h"  // today()
@@ -569,16 +568,9 @@ void save_inputs(const std::string& state_dir, const std::string& key, const std
     before = &r.path;
   }
   seal(text, SealHash::Xxh3_64);
-  write_cache_file(path, text);
+  replace_own_file(path, text);
 }
 
-void write_cache_file(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (out) std::rename(tmp.c_str(), path.c_str());
-  else ::unlink(tmp.c_str());
-}
+
 
 }  // namespace cartable

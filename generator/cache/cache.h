@@ -120,9 +120,4 @@ std::vector<InputRecord> carry_over(std::vector<InputRecord> current, const Prev
 void save_inputs(const std::string& state_dir, const std::string& key, const std::string& tree_id,
                  const std::string& git_stamp, const std::vector<InputRecord>& records, const Diagnostics& diags);
 
-// Replaces `path` with `text` through a temporary file and a rename. A
-// failure leaves the previous file: the cache only saves time, so a build
-// never fails for it.
-void write_cache_file(const std::string& path, const std::string& text);
-
 }  // namespace cartable

@@ -76,7 +76,7 @@ void save_page_log(const std::string& state_dir, const PageLog& log) {
   w.u32(static_cast<uint32_t>(log.produced.size()));
   for (const std::string& file : log.produced) w.text(file);
   seal(bytes, SealHash::Xxh3_128Low);  // a damaged log is no log
-  write_cache_file(path, bytes);
+  replace_own_file(path, bytes);
 }
 
 bool load_page_log(const std::string& state_dir, PageLog& log) {

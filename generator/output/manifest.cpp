@@ -346,7 +346,7 @@ int adopt_restored_tree(const std::string& out_dir, RestoredTree which) {
         bool every_file = false;
         if (!tells_itself_apart(trees[t], orphan, others, &every_file)) continue;
         // Marked before it is adopted: its other files are looked at before it is relied on.
-        bool marked = every_file || write_small_file(state + "/" + std::string(kUncheckedMark) + ids[t], "");
+        bool marked = every_file || replace_own_file(state + "/" + std::string(kUncheckedMark) + ids[t], "");
         if (marked && ::rename(orphan.c_str(), manifest.c_str()) == 0) ++adopted;
         break;
       }

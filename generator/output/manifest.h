@@ -49,8 +49,6 @@ size_t look_at_recorded(int tree_fd, size_t count, const RecordedAt& at, const s
 // apart; every other file is looked at before a build writes into it.
 inline constexpr std::string_view kUncheckedMark = "unchecked-";
 
-// In output.cpp: a few bytes at `path`, through a temporary name.
-bool write_small_file(const std::string& path, const std::string& text);
 // In output.cpp: a path that would leave the tree. A manifest naming one is
 // not the tree's, as a page writing one is a bug.
 bool leaves_output(std::string_view path);

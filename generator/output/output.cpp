@@ -119,14 +119,6 @@ constexpr const char* kLiveMark = "live";
 }  // namespace
 
 // A few bytes, through a temporary name: never half a file.
-bool write_small_file(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return false;
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ok = ::close(fd) == 0 && ok;
-  return (ok && ::rename(tmp.c_str(), path.c_str()) == 0) || (::unlink(tmp.c_str()), false);
-}
 
 namespace {
 
@@ -604,7 +596,7 @@ void StagingDir::keep_known(OutputFiles&& files, const std::string& from,
   });
   // The tree at `from` is not as its manifest says: looked at file by file
   // before a build writes into it.
-  if (!damaged().empty()) write_small_file(unchecked_mark(from), "");
+  if (!damaged().empty()) replace_own_file(unchecked_mark(from), "");
 }
 
 void StagingDir::import_folder(const std::string& dir, const std::string& prefix) {
@@ -722,7 +714,7 @@ bool StagingDir::stage(Diagnostics& diags) {
   // Without its manifest the copy cannot be vouched for: not staged.
   std::string id = tree_identity(tree_);
   if (id.empty() || ::access(manifest_path(tree_).c_str(), F_OK) != 0 ||
-      !write_small_file(state_ + "/" + kStagedMark, id)) {
+      !replace_own_file(state_ + "/" + kStagedMark, id)) {
     diags.error({out_, 0, 0}, tr("could not stage the new site in {1}", state_), tr("build again"));
     return false;
   }
@@ -835,7 +827,7 @@ bool publish_staged(const std::vector<std::string>& out_dirs, Diagnostics& diags
 }
 
 void stage_unchanged(const std::string& out_dir) {
-  write_small_file(state_folder_of(out_dir) + "/" + kStagedMark, kLiveMark);
+  replace_own_file(state_folder_of(out_dir) + "/" + kStagedMark, kLiveMark);
 }
 
 }  // namespace cartable

@@ -1,4 +1,5 @@
 #include "search/pagefind.h"
+#include "base/filesystem.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -170,7 +171,7 @@ void list_bundle(const std::string& bundle) {
     std::snprintf(hex, sizeof hex, "%016llx%016llx", h.high, h.low);
     text += std::string(hex) + " " + it->path().lexically_relative(bundle).generic_string() + "\n";
   }
-  std::ofstream(bundle + ".files", std::ios::binary | std::ios::trunc) << text;
+  replace_own_file(bundle + ".files", text);
 }
 
 void import_bundle(StagingDir& staging, const std::string& bundle, const std::string& prefix) {
@@ -313,11 +314,9 @@ bool index_site_for_search(const std::string& binary, StagingDir& staging, const
     std::string shard = name.size() > 6 && name.compare(name.size() - 6, 6, ".files") == 0 ? name.substr(0, name.size() - 6) : name;
     if (name != "fingerprints" && !now.count(shard)) fs::remove_all(e.path(), ec);
   }
-  {
-    std::ofstream out(cache + "/fingerprints.tmp", std::ios::trunc);
-    for (const auto& [shard, print] : now) out << shard << ' ' << print << '\n';
-  }
-  fs::rename(cache + "/fingerprints.tmp", cache + "/fingerprints", ec);
+  std::string prints;
+  for (const auto& [shard, print] : now) prints += shard + ' ' + print + '\n';
+  replace_own_file(cache + "/fingerprints", prints);
 
   std::string list = "[";
   for (const auto& [shard, paths] : members) {
