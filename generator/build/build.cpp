@@ -346,7 +346,11 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
     // Numbered as the last build numbered them: the pages kept keep their lists.
     if (opened.previous_log) log.pages.table = reuse.log.pages.table;
     log.digests = digest_site(index, *log.pages.table, file_digests(*recording, site));
-    reuse.on = opened.previous_log && plan_reuse(previous, log.digests, site, reuse);
+    // In a portfolio-only repository (catalogue:), a link to a portfolio
+    // that lives elsewhere is a warning its page gives as it renders
+    // (render/markdown.h): every page renders, so that none is lost. One
+    // portfolio renders in milliseconds.
+    reuse.on = opened.previous_log && site.config.catalogue.empty() && plan_reuse(previous, log.digests, site, reuse);
     render.keys = &log.pages;
     render.produced = &log.produced;
     clock.lap(reuse.on ? "digested: rendering what changed" : "digested: rendering everything");
