@@ -89,10 +89,16 @@ class Cache : public ::testing::Test {
     // A check that keeps its cache (`check --cache`, the deploy hook's gate)
     // says what a check from scratch says, errors and warnings alike.
     std::string check = "check --audience " + audience;
-    RunResult kept = run_cartable(dir / "site", check + " --cache " + (dir / ("check-" + audience)).string());
+    std::string cache = " --cache " + (dir / ("check-" + audience)).string();
+    RunResult kept = run_cartable(dir / "site", check + cache);
     RunResult fresh = run_cartable(dir / "site", check);
     EXPECT_EQ(kept.status, fresh.status) << step << "\n" << kept.err << fresh.err;
     EXPECT_EQ(kept.err, fresh.err) << step;
+    // And for editors (--format json), from the same cache.
+    RunResult kept_json = run_cartable(dir / "site", check + cache + " --format json");
+    RunResult fresh_json = run_cartable(dir / "site", check + " --format json");
+    EXPECT_EQ(kept_json.status, fresh_json.status) << step;
+    EXPECT_EQ(kept_json.out, fresh_json.out) << step;
     if (full.status != 0) return;
     // The same warnings, whether read again or taken from the records.
     auto warnings = [](const std::string& err) {

@@ -129,10 +129,10 @@ struct EarlyOutput {
 };
 
 // After rendering what changed, the pages not rendered again keep what
-// they read; those no longer produced are gone, listed in `gone` (as views
-// into the previous log's list) unless the pages are the same as before.
+// they read. Those no longer produced are gone: listed in `*gone`, if
+// given, as views into the previous log's list.
 void keep_page_lists(Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys,
-                     std::unordered_set<std::string_view>& gone) {
+                     std::unordered_set<std::string_view>* gone = nullptr) {
   // Most rebuilds add and remove no page: the same list, in the same order,
   // and no set of 550,000 paths to build and look up three times.
   bool same_pages = produced == reuse.log.produced;
@@ -140,7 +140,7 @@ void keep_page_lists(Reuse& reuse, const std::vector<std::string>& produced, Pag
   if (!same_pages) {
     now.insert(produced.begin(), produced.end());
     for (const std::string& path : reuse.log.produced) {
-      if (!now.count(path)) gone.insert(path);
+      if (gone && !now.count(path)) gone->insert(path);
     }
   }
   // The previous lists, less the pages gone, with the pages rendered now.
@@ -153,7 +153,7 @@ void keep_page_lists(Reuse& reuse, const std::vector<std::string>& produced, Pag
 // The same for a build: every other file stays as published.
 void keep_the_rest(StagingDir& staging, Reuse& reuse, const std::vector<std::string>& produced, PageKeys& keys) {
   std::unordered_set<std::string_view> gone;
-  keep_page_lists(reuse, produced, keys, gone);
+  keep_page_lists(reuse, produced, keys, &gone);
   // Pagefind's files are the indexer's to bring up to date.
   staging.keep_known(std::move(reuse.published), staging.out_path(),
                      [&](const std::string& path) { return gone.count(path) || path.rfind("pagefind/", 0) == 0; });
@@ -306,7 +306,6 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   for (Diagnostic& d : opened.diags) diags.add(std::move(d));
   std::unique_ptr<StagingDir> staging = std::move(opened.staging);
   if (options.write && !staging) return result;
-  if (staging) folder.state = staging->state_path();
   if (options.write) clock.lap(opened.previous_log ? "idle copy opened, previous pages read" : "idle copy opened");
   else if (opened.previous_log) clock.lap("previous pages read");
   NullSink validated;  // a check renders to validate, and writes nothing
@@ -363,10 +362,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
   if (!options.write) {
     result.ok = true;
     if (record) {
-      if (reuse.on) {
-        std::unordered_set<std::string_view> gone;
-        keep_page_lists(reuse, log.produced, log.pages, gone);
-      }
+      if (reuse.on) keep_page_lists(reuse, log.produced, log.pages);
       save_records(kCheckTree);
     }
     return result;
