@@ -365,6 +365,7 @@ BuildResult build_site(const BuildOptions& options, Diagnostics& diags) {
       if (reuse.on) keep_page_lists(reuse, log.produced, log.pages);
       save_records(kCheckTree);
     }
+    if (options.exit_after) leave_to_exit(site, index, log, reuse, previous, entries, recording, theme);
     return result;
   }
   if (reuse.on) {

@@ -455,6 +455,7 @@ int main(int argc, char** argv) {
   if (*check_cmd) {
     Diagnostics diags;
     check.search = false;
+    check.exit_after = true;
     BuildResult r = build_site(check, diags);
     if (format == "json") {
       std::cout << diagnostics_json(diags);
