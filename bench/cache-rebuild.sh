@@ -23,20 +23,16 @@ bin=${CARTABLE:-$here/build/cartable}
 rm -rf "$work/hugo"
 site=$work/cartable out=$work/out full=$work/full
 state=$work/.out.cartable
-git() { command git -c user.name=bench -c user.email=bench@example.org "$@"; }
+. "$here/bench/common.sh"
 [ -d "$site/.git" ] || { git -C "$site" init -q && git -C "$site" add -A && git -C "$site" commit -qm corpus; }
 timed() {
   what=$1
   shift
   /usr/bin/time -f "$what: wall=%es user=%Us sys=%Ss rss=%MKB" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
   tail -1 "$work/err"
-  echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  load_average
 }
-edit() {
-  f=$site/portfolios/$1/e000.md
-  sed "s/^## Contexte/## Contexte ($2)/" "$f" >"$f.new" && mv "$f.new" "$f"
-  git -C "$site" commit -qam "$2"
-}
+edit() { edit_entry "$site" "$1" "$2"; }
 cd "$site"
 timed "fresh build" "$bin" build --no-search --out "$out"
 timed "no-change rebuild" "$bin" build --no-search --out "$out"

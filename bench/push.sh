@@ -19,7 +19,7 @@ bin=$(realpath "${CARTABLE:-$here/build/cartable}")  # the hooks take only an ab
 [ -d "$work/cartable" ] || python3 "$here/bench/generate.py" "$n" "$m" "$work"
 rm -rf "$work/hugo"
 site=$work/cartable hub=$work/hub.git www=$work/www
-git() { command git -c user.name=bench -c user.email=bench@example.org "$@"; }
+. "$here/bench/common.sh"
 git init -q --bare -b main "$hub"
 cp "$here/scripts/pre-receive" "$here/scripts/post-receive" "$here/scripts/cartable-hook.sh" "$hub/hooks/"
 git -C "$hub" config cartable.deploy-dir "$www"
@@ -34,13 +34,9 @@ pushed() {
   /usr/bin/time -f "$what: wall=%es user=%Us sys=%Ss" git -C "$site" push -q origin main 2>"$work/err" && status=0 || status=$?
   tail -1 "$work/err"
   echo "  exit $status; the hooks said: $(grep -oE 'cartable : (publié|poussée REFUSÉE)[^(:]*' "$work/err" | tail -1)"
-  echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  load_average
 }
-edit() {
-  f=$site/portfolios/$1/e000.md
-  sed "s/^## Contexte/## Contexte ($2)/" "$f" >"$f.new" && mv "$f.new" "$f"
-  git -C "$site" commit -qam "$2"
-}
+edit() { edit_entry "$site" "$1" "$2"; }
 pushed "first push (everything checked and built)"
 edit p00001 "edited once"
 pushed "one entry (the first: makes the idle copies)"
