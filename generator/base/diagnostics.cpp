@@ -41,15 +41,14 @@ bool Diagnostics::has_errors() const {
 
 // Counted as listed (sorted()): a diagnostic reported twice, as two threads
 // may (two pages reading one broken link), is shown once and counted once.
-size_t Diagnostics::error_count() const {
-  std::vector<Diagnostic> shown = sorted();
-  return std::count_if(shown.begin(), shown.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });
+static size_t count_shown(const Diagnostics& diags, Severity severity) {
+  std::vector<Diagnostic> shown = diags.sorted();
+  return std::count_if(shown.begin(), shown.end(), [&](const Diagnostic& d) { return d.severity == severity; });
 }
 
-size_t Diagnostics::warning_count() const {
-  std::vector<Diagnostic> shown = sorted();
-  return std::count_if(shown.begin(), shown.end(), [](const Diagnostic& d) { return d.severity == Severity::Warning; });
-}
+size_t Diagnostics::error_count() const { return count_shown(*this, Severity::Error); }
+
+size_t Diagnostics::warning_count() const { return count_shown(*this, Severity::Warning); }
 
 bool about_a_portfolio(const Diagnostic& d) {
   const std::string& path = d.pos.path.str();

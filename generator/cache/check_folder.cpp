@@ -29,7 +29,8 @@ constexpr std::string_view kTag =
 fs::path absolute_folder(const std::string& dir) {
   std::error_code ec;
   fs::path p = fs::absolute(dir, ec).lexically_normal();
-  while (p.has_parent_path() && p.filename().empty()) p = p.parent_path();  // "cache/" is "cache", never its target
+  // "cache/" is "cache", never its target; lexically_normal left one slash at most ("/" stays).
+  if (p.filename().empty() && p != p.root_path()) p = p.parent_path();
   return p;
 }
 
